@@ -1,0 +1,173 @@
+import { ConditionalCheckFailedException, type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { StaleTransitionError } from '#core/errors';
+import type { RequestComment, RequestDetail, SupportRequest, TimelineEvent } from '#core/requests/model';
+import type { CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
+import { SK_PREFIX, keys, ttlOf } from './keys.ts';
+
+type Item = Record<string, unknown>;
+
+function strip<T extends Item>(item: Item, ...extra: string[]): T {
+  const copy: Item = { ...item };
+  for (const k of ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'ttl', 'kind', ...extra]) delete copy[k];
+  return copy as T;
+}
+
+let sequence = 0;
+/** Orders events written in the same millisecond by one process; the random tail keeps keys unique across processes. */
+function eventSeq(): string {
+  sequence = (sequence + 1) % 1_000_000;
+  return `${String(sequence).padStart(6, '0')}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+function timelineItem(requestId: string, event: TimelineEvent): Item {
+  return { ...keys.timelineEvent(requestId, event.at, eventSeq()), kind: 'event', ...event };
+}
+
+export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+  return {
+    async getProfile(userId) {
+      const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.profile(userId), ConsistentRead: true }));
+      return out.Item ? strip<Profile & Item>(out.Item) : undefined;
+    },
+
+    async putProfile(profile) {
+      const out = await doc.send(
+        new PutCommand({ TableName: tableName, Item: { ...keys.profile(profile.userId), kind: 'profile', ...profile }, ReturnValues: 'ALL_OLD' }),
+      );
+      return { created: !out.Attributes };
+    },
+
+    async createRequest(request, event, idempotency, now): Promise<CreateOutcome> {
+      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
+      if (idempotency) {
+        items.push({
+          Put: {
+            TableName: tableName,
+            Item: { ...keys.idempotency(idempotency.scope), kind: 'idempotency', ...idempotency, ttl: ttlOf(idempotency.expiresAt) },
+            ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
+            ExpressionAttributeValues: { ':now': now },
+          },
+        });
+      }
+      items.push(
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...keys.requestNumber(request.number), kind: 'number', requestId: request.id },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...keys.request(request.id), ...keys.requestByOwner(request.userId, request.createdAt, request.id), kind: 'request', ...request },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        { Put: { TableName: tableName, Item: timelineItem(request.id, event) } },
+      );
+      try {
+        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return { kind: 'created' };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (idempotency && reasons[0]?.Code === 'ConditionalCheckFailed') {
+          const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.idempotency(idempotency.scope), ConsistentRead: true }));
+          if (out.Item) return { kind: 'replay', record: strip<IdempotencyRecord & Item>(out.Item) };
+          // Expired and deleted in between: the caller's retry creates afresh.
+          throw error;
+        }
+        const numberIndex = idempotency ? 1 : 0;
+        if (reasons[numberIndex]?.Code === 'ConditionalCheckFailed') return { kind: 'number_taken' };
+        throw error;
+      }
+    },
+
+    async getRequest(id) {
+      const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.request(id), ConsistentRead: true }));
+      return out.Item ? strip<SupportRequest & Item>(out.Item) : undefined;
+    },
+
+    async getRequestDetail(id): Promise<RequestDetail | undefined> {
+      const items: Item[] = [];
+      let start: Item | undefined;
+      do {
+        const out = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': keys.requestPartition(id) },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        items.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      const meta = items.find((i) => i.SK === SK_PREFIX.meta);
+      if (!meta) return undefined;
+      const timeline = items
+        .filter((i) => String(i.SK).startsWith(SK_PREFIX.event))
+        .map((i) => strip<TimelineEvent & Item>(i));
+      const comments = items
+        .filter((i) => String(i.SK).startsWith(SK_PREFIX.comment))
+        .map((i) => strip<RequestComment & Item>(i));
+      return { request: strip<SupportRequest & Item>(meta), timeline, comments };
+    },
+
+    async transition(id, from, patch: RequestPatch, event, at) {
+      const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
+      const values: Record<string, unknown> = { ':updatedAt': at };
+      const sets = ['#updatedAt = :updatedAt'];
+      Object.entries(patch).forEach(([field, value], i) => {
+        if (value === undefined) return;
+        names[`#f${i}`] = field;
+        values[`:f${i}`] = value;
+        sets.push(`#f${i} = :f${i}`);
+      });
+      const allowed = from.map((_, i) => `:from${i}`);
+      from.forEach((status, i) => {
+        values[`:from${i}`] = status;
+      });
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.request(id),
+                  UpdateExpression: `SET ${sets.join(', ')}`,
+                  ConditionExpression: `attribute_exists(PK) AND #status IN (${allowed.join(', ')})`,
+                  ExpressionAttributeNames: names,
+                  ExpressionAttributeValues: values,
+                },
+              },
+              { Put: { TableName: tableName, Item: timelineItem(id, event) } },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+          throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
+        }
+        if (error instanceof ConditionalCheckFailedException) throw new StaleTransitionError('request moved on');
+        throw error;
+      }
+      const updated = await this.getRequest(id);
+      if (!updated) throw new StaleTransitionError('request vanished');
+      return updated;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/**
+ * One structured logger (Powertools) for every function. Personal data must never reach a log
+ * line, so every value is scrubbed on its way out: fields named like personal data are replaced,
+ * and any run of six or more digits (SNILS, passport numbers, phones, one-time codes) is masked
+ * wherever it hides, including inside error messages and stacks.
+ */
+const SENSITIVE_KEY = /snils|passport|phone|fullname|^code$|otp|identity|authorization|^token$|^text$|description|^note$|address/i;
+const DIGIT_RUN = /(?:\+?\d[\s\-().]{0,2}){6,}/g;
+
+export function scrub(text: string): string {
+  return text.replace(DIGIT_RUN, '[redacted-digits]');
+}
+
+export function scrubValue(key: string, value: unknown): unknown {
+  if (key !== '' && key !== 'message' && key !== 'service' && SENSITIVE_KEY.test(key) && typeof value !== 'object') return '[redacted]';
+  if (typeof value === 'string') return scrub(value);
+  if (value instanceof Error) {
+    return { name: value.name, message: scrub(value.message), stack: value.stack ? scrub(value.stack) : undefined };
+  }
+  return value;
+}
+
+export const logger = new Logger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'support-center',
+  jsonReplacerFn: (key: string, value: unknown) => scrubValue(key, value),
+});

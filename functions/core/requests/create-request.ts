@@ -1,0 +1,177 @@
+import type { Deps } from '#ports/deps';
+import type { IdempotencyRecord } from '#ports/store';
+import { canonicalJson } from '../canonical-json.ts';
+import { type FieldProblem, IdempotencyMismatchError, ValidationError } from '../errors.ts';
+import { type IdentityInput, checkIdentity, checkPhone, storedIdentity } from '../identity/identity.ts';
+import { isValidInn } from '../identity/inn.ts';
+import { parsePhone } from '../phone/phone.ts';
+import { addDays, isoDate } from '../time.ts';
+import type { Channel, RelatedKind, RequestType, SupportRequest } from './model.ts';
+import { newRequestNumber } from './request-number.ts';
+
+export interface CreateRequestInput {
+  channel: Channel;
+  type: RequestType;
+  identity: IdentityInput;
+  relatedNumber?: string;
+  relatedKind?: RelatedKind;
+  written?: {
+    topic: string;
+    text: string;
+    contactPhone?: string;
+    attempts?: { at: string; phone?: string; error?: string }[];
+    desiredOutcome?: string;
+  };
+  callback?: {
+    phone: string;
+    description: string;
+    note?: string;
+    preferredWindow?: { from: string; to: string };
+  };
+}
+
+export interface Created {
+  statusCode: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
+const IDEMPOTENCY_TTL_DAYS = 1;
+const MAX_WINDOW_DAYS = 7;
+const NUMBER_ATTEMPTS = 3;
+
+export function checkCreateRules(input: CreateRequestInput, now: Date): FieldProblem[] {
+  const problems = checkIdentity(input.identity, isoDate(now), 'identity.');
+  const other: Channel = input.channel === 'written' ? 'callback' : 'written';
+  if (!input[input.channel]) {
+    problems.push({ path: input.channel, code: 'required', message: `A ${input.channel} request needs its "${input.channel}" section.` });
+  }
+  if (input[other]) {
+    problems.push({ path: other, code: 'unexpected', message: `Only the "${input.channel}" section goes with channel "${input.channel}".` });
+  }
+  if (input.relatedKind === 'inn' && input.relatedNumber && /^(\d{10}|\d{12})$/.test(input.relatedNumber)) {
+    if (!isValidInn(input.relatedNumber)) {
+      problems.push({ path: 'relatedNumber', code: 'inn_invalid', message: 'The INN check digits do not match.' });
+    }
+  }
+  if (input.written?.contactPhone !== undefined) {
+    problems.push(...checkPhone(input.written.contactPhone, 'written.contactPhone', { mobile: false }));
+  }
+  input.written?.attempts?.forEach((attempt, i) => {
+    if (attempt.phone !== undefined) problems.push(...checkPhone(attempt.phone, `written.attempts.${i}.phone`, { mobile: false }));
+  });
+  if (input.callback) {
+    problems.push(...checkPhone(input.callback.phone, 'callback.phone', { mobile: false }));
+    const window = input.callback.preferredWindow;
+    if (window) {
+      const from = Date.parse(window.from);
+      const to = Date.parse(window.to);
+      const latest = addDays(now, MAX_WINDOW_DAYS).getTime();
+      if (!(from < to) || to <= now.getTime() || from > latest || to > latest) {
+        problems.push({
+          path: 'callback.preferredWindow',
+          code: 'window_invalid',
+          message: 'The window must end in the future, start before it ends, and lie within 7 days.',
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function normalizedPhone(input: string): { e164: string; extension?: string } {
+  const parsed = parsePhone(input);
+  if (!parsed.ok) throw new Error('normalizedPhone called on unchecked phone');
+  return parsed.phone;
+}
+
+async function buildRequest(deps: Deps, userId: string, input: CreateRequestInput, now: Date): Promise<SupportRequest> {
+  const at = now.toISOString();
+  const request: SupportRequest = {
+    id: deps.ids.newId(),
+    number: newRequestNumber(now, deps.ids),
+    userId,
+    channel: input.channel,
+    type: input.type,
+    status: 'received',
+    createdAt: at,
+    updatedAt: at,
+    identity: await storedIdentity(input.identity, deps.hasher),
+  };
+  if (input.relatedNumber !== undefined) request.relatedNumber = input.relatedNumber;
+  if (input.relatedKind !== undefined) request.relatedKind = input.relatedKind;
+  if (input.channel === 'written' && input.written) {
+    const w = input.written;
+    request.written = {
+      topic: w.topic,
+      text: w.text,
+      attempts: (w.attempts ?? []).map((a) => ({ ...a, ...(a.phone ? { phone: normalizedPhone(a.phone).e164 } : {}) })),
+      ...(w.contactPhone !== undefined ? { contactPhone: normalizedPhone(w.contactPhone) } : {}),
+      ...(w.desiredOutcome !== undefined ? { desiredOutcome: w.desiredOutcome } : {}),
+    };
+  }
+  if (input.channel === 'callback' && input.callback) {
+    const c = input.callback;
+    request.callback = {
+      phone: normalizedPhone(c.phone),
+      description: c.description,
+      ...(c.note !== undefined ? { note: c.note } : {}),
+      ...(c.preferredWindow ? { preferredWindow: { from: new Date(c.preferredWindow.from).toISOString(), to: new Date(c.preferredWindow.to).toISOString() } } : {}),
+    };
+  }
+  return request;
+}
+
+/**
+ * Accepts a request: checks every synchronous rule, stores it with its idempotency record in one
+ * transaction, and starts the intake workflow named after the request (so a retry cannot start two).
+ */
+export async function createRequest(
+  deps: Deps,
+  userId: string,
+  input: CreateRequestInput,
+  idempotencyKey?: string,
+): Promise<Created> {
+  const now = deps.clock.now();
+  const problems = checkCreateRules(input, now);
+  if (problems.length > 0) throw new ValidationError(problems);
+
+  const bodyHash = deps.hasher.digest(canonicalJson(input));
+  for (let attempt = 1; ; attempt += 1) {
+    const request = await buildRequest(deps, userId, input, now);
+    const created: Created = {
+      statusCode: 202,
+      headers: { Location: `/v1/requests/${request.id}` },
+      body: {
+        id: request.id,
+        number: request.number,
+        channel: request.channel,
+        type: request.type,
+        status: request.status,
+        createdAt: request.createdAt,
+      },
+    };
+    const record: IdempotencyRecord | undefined = idempotencyKey
+      ? {
+          scope: `${userId}:create-request:${idempotencyKey}`,
+          bodyHash,
+          statusCode: created.statusCode,
+          body: created.body,
+          headers: created.headers,
+          expiresAt: addDays(now, IDEMPOTENCY_TTL_DAYS).toISOString(),
+        }
+      : undefined;
+    const outcome = await deps.store.createRequest(request, { at: request.createdAt, event: 'received' }, record, now.toISOString());
+    if (outcome.kind === 'number_taken' && attempt < NUMBER_ATTEMPTS) continue;
+    if (outcome.kind === 'number_taken') throw new Error('could not issue a unique request number');
+    if (outcome.kind === 'replay') {
+      if (outcome.record.bodyHash !== bodyHash) throw new IdempotencyMismatchError();
+      const replayedId = (outcome.record.body as { id: string }).id;
+      // The first attempt may have stored the request and then failed to start its workflow.
+      await deps.workflows.start('intake', replayedId, { requestId: replayedId });
+      return { statusCode: outcome.record.statusCode, body: outcome.record.body, headers: outcome.record.headers ?? {} };
+    }
+    await deps.workflows.start('intake', request.id, { requestId: request.id });
+    return created;
+  }
+}

@@ -1,0 +1,62 @@
+import type { Deps } from '#ports/deps';
+import { ProfileMissingError } from '../errors.ts';
+import { compareWithProfile } from '../identity/verify.ts';
+import { type NoticeKind, noticeText } from '../notices/sms-templates.ts';
+import { routeFor } from '../routing/routing-table.ts';
+import { addDays } from '../time.ts';
+import type { IdentityProblem, SupportRequest } from './model.ts';
+import { NotFoundError } from '../errors.ts';
+
+/** The steps of the intake workflow; each is one task state of statemachines/intake.asl.json. */
+const ANSWER_DAYS = 30;
+
+async function load(deps: Pick<Deps, 'store'>, requestId: string): Promise<SupportRequest> {
+  const request = await deps.store.getRequest(requestId);
+  if (!request) throw new NotFoundError('request');
+  return request;
+}
+
+export async function verifyIdentity(deps: Pick<Deps, 'store'>, requestId: string) {
+  const request = await load(deps, requestId);
+  const problems = compareWithProfile(request.identity, await deps.store.getProfile(request.userId));
+  return { verified: problems.length === 0, problems, channel: request.channel };
+}
+
+export async function markNeedsInfo(deps: Pick<Deps, 'store' | 'clock'>, requestId: string, problems: IdentityProblem[]) {
+  const at = deps.clock.now().toISOString();
+  const detail = problems.map((p) => `${p.field}:${p.code}`).join(', ');
+  await deps.store.transition(requestId, ['received'], { status: 'needs_info', problems }, { at, event: 'needs_info', detail }, at);
+  return { notice: 'needs_info' as NoticeKind };
+}
+
+/** Routes by type; a written request is then registered with its 30-day deadline. */
+export async function routeRequest(deps: Pick<Deps, 'store' | 'clock'>, requestId: string) {
+  const request = await load(deps, requestId);
+  const rule = routeFor(request.type);
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const route = { queue: rule.queue, line: rule.line.phone };
+  if (request.channel === 'written') {
+    const dueBy = addDays(now, ANSWER_DAYS).toISOString();
+    await deps.store.transition(
+      requestId,
+      ['received'],
+      { status: 'registered', route, questions: rule.questions, dueBy },
+      { at, event: 'registered', detail: `queue ${rule.queue}` },
+      at,
+    );
+    return { channel: request.channel, notice: 'registered' as NoticeKind };
+  }
+  // Callbacks keep `received` until scheduling books their slot; the route is recorded now.
+  await deps.store.transition(requestId, ['received'], { route, questions: rule.questions }, { at, event: 'routed', detail: `queue ${rule.queue}` }, at);
+  return { channel: request.channel, notice: null };
+}
+
+/** Sends the SMS for a status to the profile phone. Throws on failure so the state machine retries. */
+export async function sendNotice(deps: Pick<Deps, 'store' | 'sms'>, requestId: string, kind: NoticeKind, when?: string) {
+  const request = await load(deps, requestId);
+  const profile = await deps.store.getProfile(request.userId);
+  if (!profile) throw new ProfileMissingError('The profile to notify is gone.');
+  await deps.sms.send(profile.phone, noticeText(kind, when ? { number: request.number, when } : { number: request.number }));
+  return { sent: true };
+}

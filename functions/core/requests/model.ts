@@ -1,0 +1,100 @@
+/** The request aggregate and its vocabulary, as the contract names them. */
+export const CHANNELS = ['written', 'callback'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const REQUEST_TYPES = ['technical', 'service_question', 'complaint', 'consultation', 'status_check'] as const;
+export type RequestType = (typeof REQUEST_TYPES)[number];
+
+export const STATUSES = [
+  'received',
+  'needs_info',
+  'registered',
+  'scheduled',
+  'in_progress',
+  'answered',
+  'completed',
+  'missed',
+  'cancelled',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const RELATED_KINDS = ['application', 'inn', 'payment', 'other'] as const;
+export type RelatedKind = (typeof RELATED_KINDS)[number];
+
+export type ProblemField = 'fullName' | 'snils' | 'passport' | 'phone' | 'profile';
+export interface IdentityProblem {
+  field: ProblemField;
+  code: 'mismatch' | 'not_found';
+}
+
+/** What is kept of the identity a citizen typed: folded name, keyed hashes, last digits. */
+export interface StoredIdentity {
+  fullNameFolded: string;
+  snilsHash: string;
+  snilsLast2: string;
+  passportHash: string;
+  passportLast2: string;
+  registrationAddress?: string;
+  phone: string;
+}
+
+export interface WrittenDetails {
+  topic: string;
+  text: string;
+  contactPhone?: { e164: string; extension?: string };
+  attempts: { at: string; phone?: string; error?: string }[];
+  desiredOutcome?: string;
+}
+
+export interface CallbackDetails {
+  phone: { e164: string; extension?: string };
+  description: string;
+  note?: string;
+  preferredWindow?: { from: string; to: string };
+}
+
+export interface Route {
+  queue: string;
+  line: string;
+}
+
+export interface SupportRequest {
+  id: string;
+  number: string;
+  userId: string;
+  channel: Channel;
+  type: RequestType;
+  status: Status;
+  createdAt: string;
+  updatedAt: string;
+  identity: StoredIdentity;
+  relatedNumber?: string;
+  relatedKind?: RelatedKind;
+  written?: WrittenDetails;
+  callback?: CallbackDetails;
+  route?: Route;
+  questions?: string[];
+  problems?: IdentityProblem[];
+  dueBy?: string;
+  answer?: { text: string; at: string; operatorId: string };
+  scheduledAt?: string;
+}
+
+export interface TimelineEvent {
+  at: string;
+  event: string;
+  detail?: string;
+}
+
+export interface RequestComment {
+  id: string;
+  at: string;
+  author: 'citizen' | 'operator';
+  text: string;
+}
+
+export interface RequestDetail {
+  request: SupportRequest;
+  timeline: TimelineEvent[];
+  comments: RequestComment[];
+}

@@ -1,0 +1,59 @@
+import { maskPhone } from '../phone/phone.ts';
+import type { RequestDetail, SupportRequest } from './model.ts';
+
+/** What a citizen sees of their request: never a SNILS or passport, phones masked. */
+export function requestSummary(r: SupportRequest) {
+  return {
+    id: r.id,
+    number: r.number,
+    channel: r.channel,
+    type: r.type,
+    status: r.status,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    ...(r.scheduledAt ? { scheduledAt: r.scheduledAt } : {}),
+  };
+}
+
+function maskedPhone(p: { e164: string; extension?: string }) {
+  return p.extension ? { phone: maskPhone(p.e164), extension: p.extension } : { phone: maskPhone(p.e164) };
+}
+
+export function requestView(detail: RequestDetail) {
+  const r = detail.request;
+  return {
+    ...requestSummary(r),
+    ...(r.relatedNumber !== undefined ? { relatedNumber: r.relatedNumber } : {}),
+    ...(r.relatedKind !== undefined ? { relatedKind: r.relatedKind } : {}),
+    ...(r.written
+      ? {
+          written: {
+            topic: r.written.topic,
+            text: r.written.text,
+            attempts: r.written.attempts.map((a) => ({ ...a, ...(a.phone ? { phone: maskPhone(a.phone) } : {}) })),
+            ...(r.written.contactPhone ? { contactPhone: maskedPhone(r.written.contactPhone) } : {}),
+            ...(r.written.desiredOutcome !== undefined ? { desiredOutcome: r.written.desiredOutcome } : {}),
+          },
+        }
+      : {}),
+    ...(r.callback
+      ? {
+          callback: {
+            ...maskedPhone(r.callback.phone),
+            description: r.callback.description,
+            ...(r.callback.note !== undefined ? { note: r.callback.note } : {}),
+            ...(r.callback.preferredWindow ? { preferredWindow: r.callback.preferredWindow } : {}),
+          },
+        }
+      : {}),
+    route: r.route ?? null,
+    questions: r.questions ?? [],
+    problems: r.problems ?? [],
+    ...(r.dueBy ? { dueBy: r.dueBy } : {}),
+    ...(r.answer ? { answer: { text: r.answer.text, at: r.answer.at } } : {}),
+    timeline: detail.timeline,
+    comments: detail.comments,
+    calls: [],
+    attachments: [],
+  };
+}

@@ -1,0 +1,12 @@
+/** Calendar helpers on ISO strings, kept in UTC unless a function says otherwise. */
+export function isoDate(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+export function addDays(at: Date, days: number): Date {
+  return new Date(at.getTime() + days * 86_400_000);
+}
+
+export function addSeconds(at: Date, seconds: number): Date {
+  return new Date(at.getTime() + seconds * 1000);
+}

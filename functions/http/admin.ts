@@ -1,0 +1,13 @@
+import { putProfile } from '#core/profiles/put-profile';
+import { deps } from '#functions/deps';
+import { ProfileSchema, UserIdSchema } from './schemas.ts';
+import { httpFunction } from './stack.ts';
+import { parseWith } from './validate.ts';
+
+/** Admin routes (role `admin`, checked by the stack from the route table). */
+export const handler = httpFunction('httpAdmin', {
+  async putProfile(req) {
+    const userId = parseWith(UserIdSchema, req.params.userId);
+    return putProfile(deps, userId, parseWith(ProfileSchema, req.body));
+  },
+});

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { ROUTES, type RouteDef } from './routes.ts';
+import {
+  AcceptedRequestSchema,
+  ContactsSchema,
+  CreateRequestSchema,
+  ProblemSchema,
+  ProfileSchema,
+  ProfileViewSchema,
+  RequestDetailSchema,
+} from './schemas.ts';
+
+/**
+ * The OpenAPI 3.1 document, generated from the route table and the same zod schemas that
+ * validate requests. An operation missing here fails test/unit/openapi.test.ts.
+ */
+interface OperationDoc {
+  body?: z.ZodType;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  idempotent?: boolean;
+}
+
+export const OPERATION_DOCS: Record<string, OperationDoc> = {
+  getContacts: { responses: { 200: { description: 'Channels, lines and live queues', schema: ContactsSchema } } },
+  getOpenApi: { responses: { 200: { description: 'This document' } } },
+  createRequest: {
+    body: CreateRequestSchema,
+    idempotent: true,
+    responses: { 202: { description: 'Accepted; it moves on by itself', schema: AcceptedRequestSchema }, 422: { description: 'Idempotency-Key reused with another body' } },
+  },
+  getRequest: { responses: { 200: { description: 'The request with its history', schema: RequestDetailSchema } } },
+  putProfile: {
+    body: ProfileSchema,
+    responses: { 200: { description: 'Replaced', schema: ProfileViewSchema }, 201: { description: 'Created', schema: ProfileViewSchema } },
+  },
+};
+
+const PROBLEM_STATUSES: Record<number, string> = {
+  400: 'Invalid input: every field problem in `errors`',
+  401: 'Missing, expired or invalid token',
+  403: 'The role may not use this route',
+  404: 'Unknown resource, or another citizen\'s',
+  409: 'The resource\'s state forbids the action',
+  413: 'Body over 256 KiB',
+  415: 'Body not JSON',
+  429: 'Rate limited; see Retry-After',
+  500: 'Generic error',
+};
+
+function jsonSchema(schema: z.ZodType) {
+  return z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+}
+
+function operation(route: RouteDef) {
+  const doc = OPERATION_DOCS[route.operation];
+  if (!doc) throw new Error(`no OpenAPI entry for operation ${route.operation}`);
+  const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  if (doc.idempotent) params.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } });
+  const responses: Record<string, unknown> = {};
+  for (const [status, r] of Object.entries(doc.responses)) {
+    responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema) } } } : { description: r.description };
+  }
+  for (const [status, description] of Object.entries(PROBLEM_STATUSES)) {
+    if (route.access === 'public' && (status === '401' || status === '403')) continue;
+    responses[status] ??= { description, content: { 'application/problem+json': { schema: jsonSchema(ProblemSchema) } } };
+  }
+  return {
+    operationId: route.operation,
+    summary: route.summary,
+    ...(route.access === 'public' ? { security: [] } : {}),
+    ...(params.length > 0 ? { parameters: params } : {}),
+    ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } } } : {}),
+    responses,
+  };
+}
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES as readonly RouteDef[]) {
+    paths[route.path] ??= {};
+    (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = operation(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Support Center API', version: '1.0.0', description: 'Help and support of the government services portal.' },
+    servers: [{ url: '/' }],
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * The route table: the one list of HTTP routes. The CDK API and the local server both build their
+ * routes from it, the shared middy stack checks roles from it, and the OpenAPI document lists it.
+ */
+export type Role = 'citizen' | 'operator' | 'admin';
+export type HttpFunction = 'httpPublic' | 'httpRequests' | 'httpAdmin';
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteDef {
+  method: Method;
+  path: string;
+  fn: HttpFunction;
+  operation: string;
+  summary: string;
+  /** `public`: no token. `any`: any authenticated caller, acting on its own `sub`. */
+  access: 'public' | 'any' | readonly Role[];
+}
+
+export const ROUTES = [
+  { method: 'GET', path: '/v1/contacts', fn: 'httpPublic', operation: 'getContacts', summary: 'Ways to reach support, lines and live queues', access: 'public' },
+  { method: 'GET', path: '/v1/openapi.json', fn: 'httpPublic', operation: 'getOpenApi', summary: 'This API as OpenAPI 3.1', access: 'public' },
+  { method: 'POST', path: '/v1/requests', fn: 'httpRequests', operation: 'createRequest', summary: 'File a written or callback request', access: 'any' },
+  { method: 'GET', path: '/v1/requests/{id}', fn: 'httpRequests', operation: 'getRequest', summary: 'One of your requests with its history', access: 'any' },
+  { method: 'PUT', path: '/v1/admin/profiles/{userId}', fn: 'httpAdmin', operation: 'putProfile', summary: 'Create or replace a reference profile', access: ['admin'] },
+] as const satisfies readonly RouteDef[];
+
+export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;
+
+export function routeKey(route: Pick<RouteDef, 'method' | 'path'>): string {
+  return `${route.method} ${route.path}`;
+}
+
+export function findRoute(key: string): RouteDef | undefined {
+  return (ROUTES as readonly RouteDef[]).find((r) => routeKey(r) === key);
+}

@@ -1,0 +1,149 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { DomainError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError } from '#core/errors';
+import { logger } from '#adapters/logger';
+import { INTERNAL_PROBLEM, problemFor } from './problem.ts';
+import { type HttpFunction, type Role, type RouteDef, findRoute } from './routes.ts';
+
+/**
+ * The shared middy stack every HTTP function uses: route lookup and role check (before the body
+ * is touched), body limits and JSON parsing, dispatch to the operation, problem+json errors,
+ * security headers, correlation id and one structured, PII-free access log line.
+ */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+export interface Caller {
+  sub: string;
+  roles: Role[];
+}
+
+export interface HttpRequest {
+  caller: Caller | undefined;
+  body: unknown;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+}
+
+export interface Reply {
+  statusCode: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Operation = (request: HttpRequest) => Promise<Reply>;
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+};
+
+const ROLES: readonly Role[] = ['citizen', 'operator', 'admin'];
+
+/** HTTP API JWT authorizers hand array claims over as a string like "[citizen operator]". */
+export function parseRoles(claim: unknown): Role[] {
+  let names: string[] = [];
+  if (Array.isArray(claim)) names = claim.map(String);
+  else if (typeof claim === 'string') names = claim.replace(/^\[|\]$/g, '').split(/[\s,]+/);
+  const roles = names.filter((n): n is Role => (ROLES as readonly string[]).includes(n));
+  return roles.length > 0 ? roles : ['citizen'];
+}
+
+function callerOf(event: HttpEvent): Caller | undefined {
+  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  const sub = claims?.sub;
+  if (typeof sub !== 'string' || sub === '') return undefined;
+  return { sub, roles: parseRoles(claims?.roles) };
+}
+
+function authorize(route: RouteDef, caller: Caller | undefined): void {
+  if (route.access === 'public') return;
+  if (!caller) throw new UnauthenticatedError();
+  if (route.access === 'any') return;
+  if (!route.access.some((role) => caller.roles.includes(role))) throw new ForbiddenError();
+}
+
+function lowerHeaders(headers: HttpEvent['headers'] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) if (typeof v === 'string') out[k.toLowerCase()] = v;
+  return out;
+}
+
+function parseBody(event: HttpEvent, headers: Record<string, string>): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (bytes.byteLength > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  const type = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) throw new UnsupportedMediaTypeError();
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ValidationError([{ path: '', code: 'invalid_encoding', message: 'The body is not valid UTF-8.' }]);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ValidationError([{ path: '', code: 'invalid_json', message: 'The body is not valid JSON.' }]);
+  }
+}
+
+function reply(statusCode: number, body: unknown, headers: Record<string, string>, contentType: string): HttpResult {
+  const out: HttpResult = { statusCode, headers: { ...SECURITY_HEADERS, ...headers } };
+  if (body !== undefined) {
+    out.headers = { ...out.headers, 'content-type': contentType };
+    out.body = typeof body === 'string' ? body : JSON.stringify(body);
+  }
+  return out;
+}
+
+function errorReply(error: unknown, correlationId: string): HttpResult {
+  const mapped = error instanceof DomainError ? problemFor(error) : undefined;
+  if (mapped) return reply(mapped.problem.status, mapped.problem, { ...mapped.headers, 'x-correlation-id': correlationId }, 'application/problem+json');
+  logger.error('unhandled error', { error: error as Error, correlationId });
+  return reply(500, INTERNAL_PROBLEM, { 'x-correlation-id': correlationId }, 'application/problem+json');
+}
+
+export function httpFunction(fn: HttpFunction, operations: Record<string, Operation>) {
+  const core = async (event: HttpEvent): Promise<HttpResult> => {
+    const started = Date.now();
+    const headers = lowerHeaders(event.headers);
+    const correlationId = headers['x-correlation-id'] ?? event.requestContext?.requestId ?? 'none';
+    const route = findRoute(event.routeKey);
+    let result: HttpResult;
+    try {
+      const operation = route && route.fn === fn ? operations[route.operation] : undefined;
+      if (!route || !operation) throw new Error(`route ${event.routeKey} is not served by ${fn}`);
+      const caller = callerOf(event);
+      authorize(route, caller);
+      const body = parseBody(event, headers);
+      const out = await operation({
+        caller,
+        body,
+        params: (event.pathParameters ?? {}) as Record<string, string>,
+        query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        headers,
+      });
+      const contentType = out.headers?.['content-type'] ?? 'application/json';
+      result = reply(out.statusCode, out.body, { ...out.headers, 'x-correlation-id': correlationId }, contentType);
+    } catch (error) {
+      result = errorReply(error, correlationId);
+    }
+    logger.info('request', { route: event.routeKey, status: result.statusCode, durationMs: Date.now() - started, correlationId });
+    return result;
+  };
+  return middy<HttpEvent, HttpResult, Error, Context>({ timeoutEarlyInMillis: 0 }).handler(core);
+}
+
+/** The caller of a route whose access is not `public` (the stack has already refused anyone else). */
+export function callerOfRequest(request: HttpRequest): Caller {
+  if (!request.caller) throw new UnauthenticatedError();
+  return request.caller;
+}

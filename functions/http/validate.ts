@@ -1,0 +1,48 @@
+import type { z } from 'zod';
+import { type FieldProblem, ValidationError } from '#core/errors';
+
+/** Runs a zod schema and turns every issue into a contract field problem (path like `identity.snils`). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function joinPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unknown): FieldProblem[] {
+  return issues.flatMap((issue): FieldProblem[] => {
+    const path = joinPath(issue.path);
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        return issue.keys.map((key) => ({ path: path ? `${path}.${key}` : key, code: 'unexpected', message: 'This field is not part of the API.' }));
+      case 'invalid_type':
+        return [
+          valueAt(input, issue.path) === undefined
+            ? { path, code: 'required', message: 'This field is required.' }
+            : { path, code: 'invalid_type', message: issue.message },
+        ];
+      case 'too_big':
+        return [{ path, code: 'too_long', message: issue.message }];
+      case 'too_small':
+        return [{ path, code: 'too_short', message: issue.message }];
+      case 'invalid_value':
+        return [{ path, code: 'invalid_value', message: issue.message }];
+      case 'invalid_format':
+        return [{ path, code: 'invalid_format', message: issue.message }];
+      default:
+        return [{ path, code: 'invalid', message: issue.message }];
+    }
+  });
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(issuesToProblems(result.error.issues, input));
+  return result.data;
+}

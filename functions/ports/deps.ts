@@ -1,0 +1,16 @@
+import type { Clock } from './clock.ts';
+import type { Hasher } from './hasher.ts';
+import type { Ids } from './ids.ts';
+import type { SmsSender } from './sms.ts';
+import type { Store } from './store.ts';
+import type { Workflows } from './workflows.ts';
+
+/** Everything a use-case may reach outside the core. */
+export interface Deps {
+  store: Store;
+  sms: SmsSender;
+  workflows: Workflows;
+  clock: Clock;
+  ids: Ids;
+  hasher: Hasher;
+}

@@ -1,0 +1,31 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { logger } from '#adapters/logger';
+
+/**
+ * The shared stack of workflow task handlers: dispatch on `task`, one log line per task, and
+ * errors rethrown untouched so the state machine's Retry and Catch see their names.
+ */
+export type Task = (input: Record<string, unknown>) => Promise<unknown>;
+
+export interface TaskEvent {
+  task: string;
+  [field: string]: unknown;
+}
+
+export function taskHandler(tasks: Record<string, Task>) {
+  const core = async (event: TaskEvent): Promise<unknown> => {
+    const task = tasks[event.task];
+    if (!task) throw new Error(`unknown task ${String(event.task)}`);
+    const started = Date.now();
+    try {
+      const result = await task(event);
+      logger.info('task', { task: event.task, requestId: event.requestId, durationMs: Date.now() - started });
+      return result;
+    } catch (error) {
+      logger.warn('task failed', { task: event.task, requestId: event.requestId, error: error as Error });
+      throw error;
+    }
+  };
+  return middy<TaskEvent, unknown, Error, Context>({ timeoutEarlyInMillis: 0 }).handler(core);
+}

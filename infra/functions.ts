@@ -1,0 +1,27 @@
+import type { HttpFunction } from '../functions/http/routes.ts';
+
+/**
+ * Every Lambda function: its entry module and exactly the grants it uses. The CDK stack creates
+ * and grants from this list, `npm run bench` bundles from it, and an infra test holds the
+ * template's policies to it.
+ */
+export type Grant = 'table:read' | 'table:write' | 'sms:publish' | 'workflow:start:intake' | 'secret:identity';
+export type TaskFunction = 'intakeTasks';
+export type FunctionId = HttpFunction | TaskFunction;
+
+export interface FunctionDef {
+  entry: string;
+  description: string;
+  grants: readonly Grant[];
+}
+
+export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
+  httpPublic: { entry: 'functions/http/public.ts', description: 'Public routes: contacts, OpenAPI', grants: ['table:read'] },
+  httpRequests: {
+    entry: 'functions/http/requests.ts',
+    description: 'Citizen request routes',
+    grants: ['table:read', 'table:write', 'workflow:start:intake', 'secret:identity'],
+  },
+  httpAdmin: { entry: 'functions/http/admin.ts', description: 'Admin routes: reference profiles', grants: ['table:read', 'table:write', 'secret:identity'] },
+  intakeTasks: { entry: 'functions/tasks/intake.ts', description: 'Intake workflow tasks', grants: ['table:read', 'table:write', 'sms:publish'] },
+};

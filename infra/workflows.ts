@@ -1,0 +1,35 @@
+import type { WorkflowName } from '../functions/ports/workflows.ts';
+import type { TaskFunction } from './functions.ts';
+
+/**
+ * Every state machine: its ASL file and what its placeholders stand for. CDK substitutes real
+ * ARNs and names (`definitionSubstitutions`); the local runner substitutes local values and binds
+ * each Lambda task to the handler of the same function. A test holds both to the placeholders
+ * the file actually uses.
+ */
+export interface WorkflowDef {
+  file: string;
+  type: 'STANDARD' | 'EXPRESS';
+  /** Placeholder name → the function whose ARN replaces it. */
+  functions: Record<string, TaskFunction>;
+  /** Placeholder that receives the table name, when the ASL talks to DynamoDB directly. */
+  tablePlaceholder?: string;
+}
+
+export const WORKFLOWS: Record<WorkflowName, WorkflowDef> = {
+  intake: {
+    file: 'statemachines/intake.asl.json',
+    // Short and never waits: Express is billed per run, not per transition.
+    type: 'EXPRESS',
+    functions: { IntakeTasksFunctionArn: 'intakeTasks' },
+  },
+};
+
+/** The `${Name}` placeholders an ASL text uses. */
+export function placeholdersIn(aslText: string): string[] {
+  return [...new Set([...aslText.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] as string))].sort();
+}
+
+export function substitute(aslText: string, values: Record<string, string>): string {
+  return aslText.replace(/\$\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
