@@ -8,12 +8,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
  */
 const SENSITIVE_KEY = /snils|passport|phone|fullname|^code$|otp|identity|authorization|^token$|^text$|description|^note$|address/i;
 const DIGIT_RUN = /(?:\+?\d[\s\-().]{0,2}){6,}/g;
+/** Values the service itself generates (times, ids): no personal data can hide there. */
+const SAFE_KEYS = new Set(['timestamp', 'correlationId', 'requestId', 'xray_trace_id', 'function_request_id', 'durationMs', 'status']);
 
 export function scrub(text: string): string {
   return text.replace(DIGIT_RUN, '[redacted-digits]');
 }
 
 export function scrubValue(key: string, value: unknown): unknown {
+  if (SAFE_KEYS.has(key) && typeof value !== 'object') return value;
   if (key !== '' && key !== 'message' && key !== 'service' && SENSITIVE_KEY.test(key) && typeof value !== 'object') return '[redacted]';
   if (typeof value === 'string') return scrub(value);
   if (value instanceof Error) {

@@ -1,0 +1,47 @@
+import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
+
+/**
+ * The one set of esbuild options for every Lambda bundle. CDK's NodejsFunction uses
+ * `NODEJS_BUNDLING`; `npm run bench` passes `ESBUILD_OPTIONS` to esbuild's `build()`. Both are
+ * derived from the same constants below, so what is measured is what is deployed.
+ */
+
+/** Node version the bundle targets; the Lambda runtime (NODEJS_LATEST) is at least this. */
+export const BUNDLE_TARGET = 'node22';
+
+/** ESM output still meets the odd CommonJS dependency that calls `require`: give it one. */
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** Prefer ES modules (tree-shaken, smaller) over CommonJS entry points. */
+export const MAIN_FIELDS = ['module', 'main'];
+
+/** For aws-cdk-lib's NodejsFunction (`bundling`). */
+export const NODEJS_BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: BUNDLE_TARGET,
+  minify: true,
+  sourceMap: true,
+  // REQUIRED: Step Functions Catch clauses match error class names (StaleTransitionError,
+  // NotFoundError, SmsSendError); minification must not rename classes.
+  keepNames: true,
+  mainFields: MAIN_FIELDS,
+  banner: ESM_REQUIRE_BANNER,
+  // Bundle everything, the AWS SDK included: its version is pinned by package-lock, not by the
+  // runtime (NODEJS_LATEST bundles it anyway; saying so keeps CDK and the benchmark identical).
+  externalModules: [],
+};
+
+/** The same options for esbuild's `build()`; add entryPoints and outfile/outdir. */
+export const ESBUILD_OPTIONS = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: BUNDLE_TARGET,
+  minify: true,
+  sourcemap: true,
+  keepNames: true,
+  mainFields: MAIN_FIELDS,
+  banner: { js: ESM_REQUIRE_BANNER },
+  external: [],
+} satisfies BuildOptions;

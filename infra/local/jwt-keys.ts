@@ -1,0 +1,67 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CryptoKey, type JWK, SignJWT, exportJWK, generateKeyPair, importJWK } from 'jose';
+import { LOCAL_STATE_DIR } from './local-paths.ts';
+
+/**
+ * The local stand-in for the portal's identity provider: an ES256 key pair made on first use and
+ * kept in .local/ (git-ignored), shared by `npm run token` and the local server.
+ */
+export const LOCAL_ISSUER = 'https://idp.local.support-center';
+export const LOCAL_AUDIENCE = 'support-center';
+export const LOCAL_ALG = 'ES256';
+
+const KEY_FILE = join(LOCAL_STATE_DIR, 'jwt-es256.json');
+
+interface KeyFile {
+  kid: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+async function createKeyFile(): Promise<KeyFile> {
+  const { privateKey, publicKey } = await generateKeyPair(LOCAL_ALG, { extractable: true });
+  const kid = `local-${Date.now().toString(36)}`;
+  const file: KeyFile = { kid, privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+  mkdirSync(LOCAL_STATE_DIR, { recursive: true });
+  try {
+    // `wx`: when two processes race to create it, the first one's key wins for both.
+    writeFileSync(KEY_FILE, JSON.stringify(file), { flag: 'wx', mode: 0o600 });
+    return file;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return JSON.parse(readFileSync(KEY_FILE, 'utf8')) as KeyFile;
+  }
+}
+
+async function keyFile(): Promise<KeyFile> {
+  try {
+    return JSON.parse(readFileSync(KEY_FILE, 'utf8')) as KeyFile;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return createKeyFile();
+  }
+}
+
+export async function localSigningKey(): Promise<{ kid: string; key: CryptoKey }> {
+  const file = await keyFile();
+  return { kid: file.kid, key: (await importJWK(file.privateJwk, LOCAL_ALG)) as CryptoKey };
+}
+
+export async function localVerifyKey(): Promise<CryptoKey> {
+  const file = await keyFile();
+  return (await importJWK(file.publicJwk, LOCAL_ALG)) as CryptoKey;
+}
+
+/** A token as the portal's identity provider would issue it, signed with the local key. */
+export async function signLocalToken(sub: string, roles: string[], ttlSeconds = 3600, now = Math.floor(Date.now() / 1000)): Promise<string> {
+  const { kid, key } = await localSigningKey();
+  return new SignJWT({ roles })
+    .setProtectedHeader({ alg: LOCAL_ALG, kid, typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ttlSeconds)
+    .sign(key);
+}

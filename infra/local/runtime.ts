@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { systemClock } from '#adapters/system';
+import type { HttpFunction } from '#http/routes';
+import { FUNCTIONS, type FunctionId, type TaskFunction } from '../functions.ts';
+import { type DynamoDbLocal, LOCAL_CREDENTIALS, LOCAL_REGION, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
+import { localVerifyKey } from './jwt-keys.ts';
+import { resolveFromRepo } from './local-paths.ts';
+import { Outbox } from './outbox.ts';
+import { type HttpHandler, createLocalServer } from './server.ts';
+import { LocalWorkflows, type TaskHandler } from './workflow-runner.ts';
+
+/**
+ * The whole system on one machine: DynamoDB Local, the state machines, the SMS outbox and the
+ * HTTP API, wired to the same handler modules Lambda runs. `npm start` (main.ts), the e2e tests
+ * and the bench all start it through here.
+ */
+export interface RuntimeOptions {
+  port: number;
+  host?: string;
+  dataDir?: string;
+  waitScale: number;
+  corsOrigins?: string[];
+}
+
+export interface LocalRuntime {
+  url: string;
+  outbox: Outbox;
+  workflows: LocalWorkflows;
+  dynamo: DynamoDbLocal;
+  stop(): Promise<void>;
+}
+
+export const LOCAL_TABLE_NAME = 'support-center-local';
+
+function identityKey(dataDir: string | undefined): string {
+  if (!dataDir) return randomBytes(32).toString('hex');
+  const file = join(dataDir, 'identity-hash.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function loadHandler(fn: FunctionId): Promise<(event: unknown, context: Context) => Promise<unknown>> {
+  const mod = (await import(resolveFromRepo(FUNCTIONS[fn].entry))) as { handler?: (event: unknown, context: Context) => Promise<unknown> };
+  if (typeof mod.handler !== 'function') throw new Error(`${FUNCTIONS[fn].entry} exports no handler`);
+  return mod.handler;
+}
+
+function taskContext(fn: string): Context {
+  return { functionName: `support-center-local-${fn}`, awsRequestId: 'local', getRemainingTimeInMillis: () => 30_000 } as Context;
+}
+
+export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
+  const dynamo = await startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {});
+  try {
+    await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
+    // The handlers build their SDK clients from these, exactly as in Lambda.
+    Object.assign(process.env, {
+      TABLE_NAME: LOCAL_TABLE_NAME,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      IDENTITY_HASH_KEY: identityKey(options.dataDir),
+      POWERTOOLS_SERVICE_NAME: 'support-center-local',
+    });
+    const { provideDeps } = await import('#functions/deps');
+    const outbox = new Outbox(systemClock, options.dataDir ? join(options.dataDir, 'outbox.jsonl') : undefined);
+
+    const taskHandlers = {} as Record<TaskFunction, TaskHandler>;
+    const httpHandlers = {} as Record<HttpFunction, HttpHandler>;
+    for (const fn of Object.keys(FUNCTIONS) as FunctionId[]) {
+      const handler = await loadHandler(fn);
+      if (FUNCTIONS[fn].entry.startsWith('functions/tasks/')) taskHandlers[fn as TaskFunction] = (event) => handler(event, taskContext(fn));
+      else httpHandlers[fn as HttpFunction] = handler as HttpHandler;
+    }
+    const workflows = new LocalWorkflows({
+      taskHandlers,
+      dynamo: dynamo.client,
+      sms: outbox,
+      tableName: LOCAL_TABLE_NAME,
+      waitScale: options.waitScale,
+      onFailure: (run) => process.stderr.write(`workflow ${run.workflow} ${run.name} failed: ${run.error ?? 'unknown'}\n`),
+    });
+    provideDeps({ workflows, sms: outbox });
+
+    const server: Server = createLocalServer({
+      handlers: httpHandlers,
+      verifyKey: await localVerifyKey(),
+      corsOrigins: options.corsOrigins,
+      extra: async (method, url) => {
+        if (method === 'GET' && url.pathname === '/health') return { status: 200, body: { status: 'ok' } };
+        if (method === 'GET' && url.pathname === '/_local/outbox') return { status: 200, body: { items: outbox.list(url.searchParams.get('to') ?? undefined) } };
+        return undefined;
+      },
+    });
+    const host = options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, host, () => resolve());
+    });
+    const address = server.address();
+    const port = address && typeof address === 'object' ? address.port : options.port;
+    return {
+      url: `http://${host}:${port}`,
+      outbox,
+      workflows,
+      dynamo,
+      async stop() {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await workflows.stop();
+        await dynamo.stop();
+      },
+    };
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
+}
