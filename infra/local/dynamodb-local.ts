@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
@@ -83,7 +84,8 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
   const child: ChildProcess = spawn(
     'java',
     [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-port', String(port)],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // The emulator writes a metadata file into its working directory: keep it out of the repo.
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: options.dataDir ?? mkdtempSync(join(tmpdir(), 'dynamodb-local-')) },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
