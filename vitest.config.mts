@@ -8,6 +8,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     setupFiles: ['test/support/polyfills.ts'],
+    // Task and access logs are asserted where they matter (log tests set their own level).
+    env: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const runtime = await startLocalRuntime({ port: env.PORT, dataDir: env.DATA_DIR, waitScale: env.WAIT_SCALE, corsOrigins: env.CORS_ORIGINS });
   process.stdout.write(
     `Support Center API ready at ${runtime.url}\n` +
+      `  DynamoDB Local at ${runtime.dynamo.endpoint}\n` +
       `  data: ${env.DATA_DIR ? `kept in ${env.DATA_DIR}` : 'in memory (set DATA_DIR to keep it)'}; WAIT_SCALE=${env.WAIT_SCALE}\n` +
       `  a token: npm run --silent token -- --sub user-1 --roles citizen\n` +
       `  SMS outbox: ${runtime.url}/_local/outbox\n`,
@@ -33,7 +34,10 @@ async function main(): Promise<void> {
     stopping = true;
     process.stdout.write(`\n${signal}: stopping…\n`);
     runtime.stop().then(
-      () => process.exit(0),
+      () => {
+        process.stdout.write('stopped.\n');
+        process.exit(0);
+      },
       (error: unknown) => {
         process.stderr.write(`stop failed: ${(error as Error).message}\n`);
         process.exit(1);

@@ -1,11 +1,10 @@
 import type { Deps } from '#ports/deps';
-import { ProfileMissingError } from '../errors.ts';
+import { NotFoundError, ProfileMissingError } from '../errors.ts';
 import { compareWithProfile } from '../identity/verify.ts';
 import { type NoticeKind, noticeText } from '../notices/sms-templates.ts';
 import { routeFor } from '../routing/routing-table.ts';
 import { addDays } from '../time.ts';
 import type { IdentityProblem, SupportRequest } from './model.ts';
-import { NotFoundError } from '../errors.ts';
 
 /** The steps of the intake workflow; each is one task state of statemachines/intake.asl.json. */
 const ANSWER_DAYS = 30;
@@ -26,7 +25,9 @@ export async function markNeedsInfo(deps: Pick<Deps, 'store' | 'clock'>, request
   const at = deps.clock.now().toISOString();
   const detail = problems.map((p) => `${p.field}:${p.code}`).join(', ');
   await deps.store.transition(requestId, ['received'], { status: 'needs_info', problems }, { at, event: 'needs_info', detail }, at);
-  return { notice: 'needs_info' as NoticeKind };
+  // Without a profile there is no phone the citizen has proven: the portal shows the status instead.
+  const noProfile = problems.some((p) => p.field === 'profile');
+  return { notice: noProfile ? null : ('needs_info' as NoticeKind) };
 }
 
 /** Routes by type; a written request is then registered with its 30-day deadline. */

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { StaleTransitionError } from '#core/errors';
+import type { SupportRequest } from '#core/requests/model';
+import type { IdempotencyRecord } from '#ports/store';
+import { freshTable } from '../support/integration.ts';
+
+function request(id: string, number: string, createdAt = new Date().toISOString()): SupportRequest {
+  return {
+    id,
+    number,
+    userId: 'user-1',
+    channel: 'written',
+    type: 'technical',
+    status: 'received',
+    createdAt,
+    updatedAt: createdAt,
+    identity: { fullNameFolded: 'иванов иван', snilsHash: 'h1', snilsLast2: '95', passportHash: 'h2', passportLast2: '56', phone: '+79123456789' },
+    written: { topic: 't', text: 'x', attempts: [] },
+  };
+}
+
+function record(scope: string, bodyHash: string, id: string, expiresAt = new Date(Date.now() + 86_400_000).toISOString()): IdempotencyRecord {
+  return { scope, bodyHash, statusCode: 202, body: { id }, headers: { Location: `/v1/requests/${id}` }, expiresAt };
+}
+
+describe('DynamoDB store against DynamoDB Local', () => {
+  it('creates a request with its first timeline event and reads it back', async () => {
+    const { store } = await freshTable();
+    const now = new Date().toISOString();
+    expect(await store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now)).toEqual({ kind: 'created' });
+    const detail = await store.getRequestDetail('r1');
+    expect(detail?.request).toMatchObject({ id: 'r1', number: 'N-1', status: 'received' });
+    expect(detail?.timeline).toEqual([{ at: now, event: 'received' }]);
+    expect(await store.getRequest('missing')).toBeUndefined();
+  });
+
+  it('refuses a second request with a number already issued', async () => {
+    const { store } = await freshTable();
+    const now = new Date().toISOString();
+    await store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now);
+    expect(await store.createRequest(request('r2', 'N-1'), { at: now, event: 'received' }, undefined, now)).toEqual({ kind: 'number_taken' });
+    expect(await store.getRequest('r2')).toBeUndefined();
+  });
+
+  it('replays a live idempotency record and writes nothing else', async () => {
+    const { store } = await freshTable();
+    const now = new Date().toISOString();
+    await store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, record('u:k', 'hash-a', 'r1'), now);
+    const again = await store.createRequest(request('r2', 'N-2'), { at: now, event: 'received' }, record('u:k', 'hash-a', 'r2'), now);
+    expect(again).toMatchObject({ kind: 'replay', record: { bodyHash: 'hash-a', body: { id: 'r1' } } });
+    expect(await store.getRequest('r2')).toBeUndefined();
+  });
+
+  it('treats an expired idempotency record as absent even before TTL deletes it', async () => {
+    const { store } = await freshTable();
+    const past = new Date(Date.now() - 1000).toISOString();
+    const now = new Date().toISOString();
+    await store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, record('u:k', 'hash-a', 'r1', past), now);
+    const second = await store.createRequest(request('r2', 'N-2'), { at: now, event: 'received' }, record('u:k', 'hash-b', 'r2'), now);
+    expect(second).toEqual({ kind: 'created' });
+  });
+
+  it('creates exactly one request for 20 concurrent duplicates of one key', async () => {
+    const { store } = await freshTable();
+    const now = new Date().toISOString();
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.createRequest(request(`r${i}`, `N-${i}`), { at: now, event: 'received' }, record('u:same', 'hash-a', `r${i}`), now),
+      ),
+    );
+    const created = outcomes.filter((o) => o.kind === 'created');
+    expect(created).toHaveLength(1);
+    const replays = outcomes.filter((o) => o.kind === 'replay');
+    expect(replays).toHaveLength(19);
+    const stored = await Promise.all(Array.from({ length: 20 }, (_, i) => store.getRequest(`r${i}`)));
+    expect(stored.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('moves a status only from the expected one, and appends the timeline event atomically', async () => {
+    const { store } = await freshTable();
+    const t0 = '2026-11-26T10:00:00.000Z';
+    await store.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0);
+    const t1 = '2026-11-26T10:00:01.000Z';
+    const moved = await store.transition('r1', ['received'], { status: 'registered', dueBy: '2026-12-26T10:00:01.000Z' }, { at: t1, event: 'registered' }, t1);
+    expect(moved).toMatchObject({ status: 'registered', updatedAt: t1, dueBy: '2026-12-26T10:00:01.000Z' });
+    await expect(store.transition('r1', ['received'], { status: 'needs_info' }, { at: t1, event: 'needs_info' }, t1)).rejects.toBeInstanceOf(
+      StaleTransitionError,
+    );
+    const detail = await store.getRequestDetail('r1');
+    expect(detail?.request.status).toBe('registered');
+    expect(detail?.timeline.map((e) => e.event)).toEqual(['received', 'registered']);
+    await expect(store.transition('nope', ['received'], { status: 'registered' }, { at: t1, event: 'registered' }, t1)).rejects.toBeInstanceOf(
+      StaleTransitionError,
+    );
+    expect(await store.getRequestDetail('nope')).toBeUndefined();
+  });
+
+  it('creates a profile once and then replaces it', async () => {
+    const { store } = await freshTable();
+    const profile = {
+      userId: 'u1',
+      fullName: 'Иванов Иван',
+      fullNameFolded: 'иванов иван',
+      snilsHash: 'a',
+      snilsLast2: '95',
+      passportHash: 'b',
+      passportLast2: '56',
+      phone: '+79123456789',
+      updatedAt: new Date().toISOString(),
+    };
+    expect(await store.putProfile(profile)).toEqual({ created: true });
+    expect(await store.putProfile({ ...profile, phone: '+79990000000' })).toEqual({ created: false });
+    expect((await store.getProfile('u1'))?.phone).toBe('+79990000000');
+  });
+});

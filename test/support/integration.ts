@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
+import { hmacHasher, systemClock, systemIds } from '#adapters/system';
+import { ensureTable, localDynamoClient } from '#infra/local/dynamodb-local';
+
+/** A fresh table in the run's DynamoDB Local, and a store over it. */
+export async function freshTable() {
+  const client = localDynamoClient(inject('dynamoEndpoint'));
+  const tableName = `it-${randomBytes(6).toString('hex')}`;
+  await ensureTable(client, tableName);
+  return { client, tableName, store: dynamoStore(client, tableName) };
+}
+
+export const TEST_HASH_KEY = 'integration-test-key-0123456789abcdef';
+
+export function realSystem() {
+  return { clock: systemClock, ids: systemIds(), hasher: hmacHasher(async () => TEST_HASH_KEY) };
+}
+
+/** Polls until `check` returns a value, or fails after the deadline: no fixed sleeps. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
