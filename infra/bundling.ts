@@ -1,5 +1,7 @@
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
+import { join } from 'node:path';
+import { REPO_ROOT } from './constructs/paths.ts';
 
 /**
  * The one set of esbuild options for every Lambda bundle. CDK's NodejsFunction uses
@@ -16,6 +18,15 @@ export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module'; const
 /** Prefer ES modules (tree-shaken, smaller) over CommonJS entry points. */
 export const MAIN_FIELDS = ['module', 'main'];
 
+/**
+ * In Lambda the role's credentials are always in the environment: the SDK's full default chain
+ * (SSO, INI, web identity, IMDS, ~140 KB) is replaced by the environment provider. See
+ * functions/adapters/aws/lambda-credentials.ts and docs/DESIGN.md "Bundles and cold starts".
+ */
+export const ALIASES: Record<string, string> = {
+  '@aws-sdk/credential-provider-node': join(REPO_ROOT, 'functions/adapters/aws/lambda-credentials.ts'),
+};
+
 /** For aws-cdk-lib's NodejsFunction (`bundling`). */
 export const NODEJS_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
@@ -27,6 +38,7 @@ export const NODEJS_BUNDLING: BundlingOptions = {
   keepNames: true,
   mainFields: MAIN_FIELDS,
   banner: ESM_REQUIRE_BANNER,
+  esbuildArgs: Object.fromEntries(Object.entries(ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
   // Bundle everything, the AWS SDK included: its version is pinned by package-lock, not by the
   // runtime (NODEJS_LATEST bundles it anyway; saying so keeps CDK and the benchmark identical).
   externalModules: [],
@@ -43,5 +55,6 @@ export const ESBUILD_OPTIONS = {
   keepNames: true,
   mainFields: MAIN_FIELDS,
   banner: { js: ESM_REQUIRE_BANNER },
+  alias: ALIASES,
   external: [],
 } satisfies BuildOptions;

@@ -16,7 +16,7 @@ export interface FunctionDef {
 }
 
 export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
-  httpPublic: { entry: 'functions/http/public.ts', description: 'Public routes: contacts, OpenAPI', grants: ['table:read'] },
+  httpPublic: { entry: 'functions/http/public.ts', description: 'Public routes: contacts, OpenAPI', grants: [] },
   httpRequests: {
     entry: 'functions/http/requests.ts',
     description: 'Citizen request routes',

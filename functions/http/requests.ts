@@ -1,11 +1,19 @@
 import { createRequest } from '#core/requests/create-request';
 import { getOwnRequest } from '#core/requests/get-request';
-import { deps } from '#functions/deps';
+import { composeDeps, hasherFromEnv, storeFromEnv, systemClockFactory, systemIdsFactory, workflowsFromEnv } from '#functions/deps';
 import { CreateRequestSchema, IdempotencyKeySchema, RequestIdSchema } from './schemas.ts';
 import { callerOfRequest, httpFunction } from './stack.ts';
 import { parseWith } from './validate.ts';
 
 /** Citizen routes on requests: each acts on the caller's own `sub` only. */
+const deps = composeDeps({
+  store: storeFromEnv,
+  workflows: workflowsFromEnv,
+  clock: systemClockFactory,
+  ids: systemIdsFactory,
+  hasher: hasherFromEnv,
+});
+
 export const handler = httpFunction('httpRequests', {
   async createRequest(req) {
     const { sub } = callerOfRequest(req);

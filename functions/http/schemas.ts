@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CreateRequestInput } from '#core/requests/create-request';
 import type { IdentityInput } from '#core/identity/identity';
 import { CHANNELS, RELATED_KINDS, REQUEST_TYPES, STATUSES } from '#core/requests/model';

@@ -3,8 +3,9 @@ export type WorkflowName = 'intake';
 
 export interface Workflows {
   /**
-   * Starts one execution. The execution name makes it idempotent: starting the same name again
-   * with the same input is not an error and does not start a second run.
+   * Starts one execution named `executionName`. A Standard workflow refuses a second run of the
+   * same name; an Express workflow (intake) may run twice, so its steps must be idempotent (they
+   * are: every status change is conditional). Starting again is never an error.
    */
   start(workflow: WorkflowName, executionName: string, input: Record<string, unknown>): Promise<void>;
   sendTaskSuccess(taskToken: string, output: Record<string, unknown>): Promise<void>;

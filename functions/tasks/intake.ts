@@ -1,9 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { markNeedsInfo, routeRequest, sendNotice, verifyIdentity } from '#core/requests/intake';
-import { deps } from '#functions/deps';
+import { composeDeps, smsFromEnv, storeFromEnv, systemClockFactory } from '#functions/deps';
 import { taskHandler } from './task-stack.ts';
 
 /** The intake workflow's tasks (statemachines/intake.asl.json), one Lambda dispatching on `task`. */
+const deps = composeDeps({ store: storeFromEnv, sms: smsFromEnv, clock: systemClockFactory });
 const RequestRef = z.object({ requestId: z.string().min(1) });
 
 export const handler = taskHandler({

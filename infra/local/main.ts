@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { startLocalRuntime } from './runtime.ts';
 
 /** `npm start`: the whole system on this machine, configured by PORT, DATA_DIR, WAIT_SCALE, CORS_ORIGINS. */

@@ -1,5 +1,5 @@
 /**
- * The single table, defined once: the CDK stack (infra/stacks/data.ts) and the local runtime's
+ * The single table, defined once: the CDK stack (infra/constructs/data.ts) and the local runtime's
  * table creation (infra/local/dynamodb-local.ts) both read this.
  */
 export const TABLE = {

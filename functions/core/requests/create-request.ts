@@ -85,7 +85,7 @@ function normalizedPhone(input: string): { e164: string; extension?: string } {
   return parsed.phone;
 }
 
-async function buildRequest(deps: Deps, userId: string, input: CreateRequestInput, now: Date): Promise<SupportRequest> {
+async function buildRequest(deps: Pick<Deps, 'ids' | 'hasher'>, userId: string, input: CreateRequestInput, now: Date): Promise<SupportRequest> {
   const at = now.toISOString();
   const request: SupportRequest = {
     id: deps.ids.newId(),
@@ -127,7 +127,7 @@ async function buildRequest(deps: Deps, userId: string, input: CreateRequestInpu
  * transaction, and starts the intake workflow named after the request (so a retry cannot start two).
  */
 export async function createRequest(
-  deps: Deps,
+  deps: Pick<Deps, 'store' | 'workflows' | 'clock' | 'ids' | 'hasher'>,
   userId: string,
   input: CreateRequestInput,
   idempotencyKey?: string,

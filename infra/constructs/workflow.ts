@@ -1,0 +1,85 @@
+import { Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TaskFunction } from '../functions.ts';
+import { type WorkflowDef, placeholdersIn } from '../workflows.ts';
+import { REPO_ROOT } from './paths.ts';
+
+/**
+ * The `definitionSubstitutions` of a workflow: each placeholder of `def.functions` → that
+ * function's ARN, `def.tablePlaceholder` → the table name. The local runner builds its own
+ * values from the same WorkflowDef; a test holds both to the placeholders the ASL file uses.
+ */
+export function workflowSubstitutions(def: WorkflowDef, functionArn: (fn: TaskFunction) => string, tableName?: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [placeholder, fn] of Object.entries(def.functions)) values[placeholder] = functionArn(fn);
+  if (def.tablePlaceholder !== undefined) {
+    if (tableName === undefined) throw new Error(`${def.file}: ${def.tablePlaceholder} needs the table name`);
+    values[def.tablePlaceholder] = tableName;
+  }
+  return values;
+}
+
+/** The ASL text of a workflow, read from the repository. */
+export function aslText(def: WorkflowDef): string {
+  return readFileSync(join(REPO_ROOT, def.file), 'utf8');
+}
+
+export interface WorkflowProps {
+  def: WorkflowDef;
+  functions: Record<TaskFunction, IFunction>;
+  table: ITable;
+  logRetention?: RetentionDays;
+}
+
+/** One state machine of infra/workflows.ts, deployed from its ASL file with substitutions. */
+export class Workflow extends Construct {
+  readonly def: WorkflowDef;
+  readonly stateMachine: StateMachine;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    const { def } = props;
+    this.def = def;
+    const asl = aslText(def);
+    const substitutions = workflowSubstitutions(def, (fn) => props.functions[fn].functionArn, props.table.tableName);
+
+    // Fail the synth, not the deployment, when the file and the WorkflowDef disagree.
+    const used = placeholdersIn(asl).join(', ');
+    const supplied = Object.keys(substitutions).sort().join(', ');
+    if (used !== supplied) throw new Error(`${def.file} uses placeholders [${used}] but WORKFLOWS supplies [${supplied}]`);
+
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.THREE_MONTHS });
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      // Inline (DefinitionString), not fromFile (an S3 asset): the template itself then shows, and
+      // test/infra proves, that the deployed definition is this file.
+      definitionBody: DefinitionBody.fromString(asl),
+      definitionSubstitutions: substitutions,
+      stateMachineType: def.type === 'EXPRESS' ? StateMachineType.EXPRESS : StateMachineType.STANDARD,
+      tracingEnabled: true,
+      // Execution data may hold ids only, but keep the PII risk at zero: never log it.
+      logs: { destination: this.logGroup, level: LogLevel.ALL, includeExecutionData: false },
+    });
+
+    // Exactly the unqualified function ARNs the ASL names (no `:*` for versions and aliases).
+    const arns = [...new Set(Object.values(def.functions))].map((fn) => props.functions[fn].functionArn);
+    if (arns.length > 0) this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: arns }));
+    // A workflow that talks to DynamoDB directly: WorkflowDef does not say which calls, so read and write.
+    if (def.tablePlaceholder !== undefined) props.table.grantReadWriteData(this.stateMachine);
+
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Execution logging (logs:CreateLogDelivery, logs:DescribeLogGroups, ... ) and X-Ray tracing (xray:PutTraceSegments, GetSamplingRules, ...) ' +
+        'support no resource-level permissions; function invocations are scoped to exact ARNs.',
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import type { Construct } from 'constructs';
+
+/**
+ * Deployment settings, read once from CDK context (defaults in cdk.json, overridable with
+ * `cdk synth -c name=value`) and validated: a missing or malformed value fails the synth with
+ * its name instead of producing a broken stack.
+ */
+export interface Settings {
+  /** Issuer of the identity provider's access tokens (`iss`), an https URL. */
+  jwtIssuer: string;
+  /** Expected `aud` of access tokens. */
+  jwtAudience: string;
+  /** Browser origins allowed by CORS. */
+  corsOrigins: string[];
+  /** DynamoDB deletion protection on the single table. */
+  deletionProtection: boolean;
+  /** Alphanumeric SMS sender id (1–11 characters). */
+  smsSenderId: string;
+  /** Deployment stage: part of the stack name and a tag. */
+  stage: string;
+}
+
+export const SETTING_NAMES = ['jwtIssuer', 'jwtAudience', 'corsOrigins', 'deletionProtection', 'smsSenderId', 'stage'] as const satisfies readonly (keyof Settings)[];
+
+function fail(name: string, why: string): never {
+  throw new Error(`CDK context "${name}" ${why} (set it in cdk.json or with -c ${name}=...)`);
+}
+
+function text(scope: Construct, name: keyof Settings, pattern: RegExp, why: string): string {
+  const value: unknown = scope.node.tryGetContext(name);
+  if (typeof value !== 'string' || !pattern.test(value)) fail(name, why);
+  return value;
+}
+
+function bool(scope: Construct, name: keyof Settings): boolean {
+  const value: unknown = scope.node.tryGetContext(name);
+  // `-c name=false` arrives as a string.
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  return fail(name, 'must be true or false');
+}
+
+function list(scope: Construct, name: keyof Settings, pattern: RegExp, why: string): string[] {
+  const value: unknown = scope.node.tryGetContext(name);
+  // `-c name=a,b` arrives as a string; cdk.json holds an array.
+  const items = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value;
+  if (!Array.isArray(items) || items.length === 0 || !items.every((i): i is string => typeof i === 'string' && pattern.test(i))) fail(name, why);
+  return items;
+}
+
+export function readSettings(scope: Construct): Settings {
+  return {
+    jwtIssuer: text(scope, 'jwtIssuer', /^https:\/\/[^\s]+$/, 'must be an https URL'),
+    jwtAudience: text(scope, 'jwtAudience', /^\S+$/, 'must be a non-empty string'),
+    corsOrigins: list(scope, 'corsOrigins', /^https?:\/\/[^\s/]+$/, 'must be a non-empty list of origins like https://www.example.org'),
+    deletionProtection: bool(scope, 'deletionProtection'),
+    // Same rule as functions/config.ts (SMS_SENDER_ID).
+    smsSenderId: text(scope, 'smsSenderId', /^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits'),
+    stage: text(scope, 'stage', /^[a-z][a-z0-9-]{0,20}$/, 'must be a short lowercase name like prod'),
+  };
+}

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { ESBUILD_OPTIONS } from '#infra/bundling';
+import { FUNCTIONS, type FunctionId } from '#infra/functions';
+import { REPO_ROOT, resolveFromRepo } from '#infra/local/local-paths';
+import { workflowPaths } from './workflow-paths.ts';
+
+/**
+ * `npm run bench`: figures to compare over time, printed as a table and written to
+ * .bench/results.json. Per function: the deployed bundle's size and its cold import time in a
+ * fresh Node process (median of RUNS, minus an empty module's). Per workflow path: the states
+ * entered (Standard workflows bill each transition).
+ */
+const RUNS = Number(process.env.BENCH_RUNS ?? 21);
+const BUDGET_KB = 400;
+const BUDGET_COLD_MS = 60;
+const OUT = join(REPO_ROOT, '.bench');
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+/** One fresh process per sample: that is what a cold start pays for loading the code. */
+function importMs(file: string): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
+  const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, AWS_REGION: 'eu-central-1', TABLE_NAME: 'bench', NODE_NO_WARNINGS: '1' },
+  });
+  if (out.status !== 0) throw new Error(`importing ${file} failed: ${out.stderr}`);
+  return Number(out.stdout);
+}
+
+async function bundle(fn: FunctionId): Promise<{ file: string; bytes: number }> {
+  const file = join(OUT, fn, 'index.mjs');
+  mkdirSync(join(OUT, fn), { recursive: true });
+  await build({ ...ESBUILD_OPTIONS, entryPoints: [resolveFromRepo(FUNCTIONS[fn].entry)], outfile: file, logLevel: 'error' });
+  return { file, bytes: statSync(file).size };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const empty = join(OUT, 'empty.mjs');
+  writeFileSync(empty, 'export {};\n');
+  const baseline = median(Array.from({ length: RUNS }, () => importMs(empty)));
+
+  const functions: { fn: string; bundleKB: number; coldImportMs: number; withinBudget: boolean }[] = [];
+  for (const fn of Object.keys(FUNCTIONS) as FunctionId[]) {
+    process.stderr.write(`bundling and importing ${fn} (${RUNS} cold imports)…\n`);
+    const { file, bytes } = await bundle(fn);
+    const cold = median(Array.from({ length: RUNS }, () => importMs(file))) - baseline;
+    const bundleKB = Math.round((bytes / 1024) * 10) / 10;
+    const coldImportMs = Math.round(cold * 10) / 10;
+    functions.push({ fn, bundleKB, coldImportMs, withinBudget: bundleKB <= BUDGET_KB && coldImportMs < BUDGET_COLD_MS });
+  }
+
+  process.stderr.write('running each workflow path on the real ASL and DynamoDB Local…\n');
+  const workflows = await workflowPaths();
+
+  console.log(`\nFunctions (budget: ≤ ${BUDGET_KB} KB, cold import < ${BUDGET_COLD_MS} ms; median of ${RUNS}, empty-module baseline ${baseline.toFixed(1)} ms subtracted)`);
+  console.table(functions);
+  console.log('Workflow paths (states entered = transitions; Express runs are billed per run, not per transition)');
+  console.table(workflows.map((w) => ({ workflow: w.workflow, type: w.type, path: w.path, transitions: w.transitions })));
+
+  const results = { at: new Date().toISOString(), node: process.version, runs: RUNS, baselineMs: baseline, functions, workflows };
+  writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`written to ${join(OUT, 'results.json')}`);
+  if (functions.some((f) => !f.withinBudget)) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

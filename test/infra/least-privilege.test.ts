@@ -1,0 +1,196 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES, type RouteDef } from '../../functions/http/routes.ts';
+import { FUNCTIONS, type FunctionId, type Grant } from '../../infra/functions.ts';
+import { type Built, buildForTest, logicalIdOf, resourcesOf } from './support.ts';
+
+/**
+ * What each grant of infra/functions.ts may put into a role, written out here on purpose (not
+ * derived from the stack code): the template must match this list, action for action.
+ */
+const GRANT_ACTIONS: Record<Grant, readonly string[]> = {
+  'table:read': [
+    'dynamodb:BatchGetItem',
+    'dynamodb:ConditionCheckItem',
+    'dynamodb:DescribeTable',
+    'dynamodb:GetItem',
+    'dynamodb:GetRecords',
+    'dynamodb:GetShardIterator',
+    'dynamodb:Query',
+    'dynamodb:Scan',
+  ],
+  'table:write': ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  'sms:publish': ['sns:Publish'],
+  'workflow:start:intake': ['states:StartExecution'],
+  'secret:identity': ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+};
+
+/** Every function: write to its own log group, send traces. */
+const BASELINE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+
+const ENV_FOR_GRANT: Partial<Record<Grant, string>> = {
+  'workflow:start:intake': 'INTAKE_STATE_MACHINE_ARN',
+  'secret:identity': 'IDENTITY_KEY_SECRET_ARN',
+  'sms:publish': 'SMS_SENDER_ID',
+};
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource?: unknown;
+  NotResource?: unknown;
+  NotAction?: unknown;
+  Condition?: unknown;
+}
+
+const ids = Object.keys(FUNCTIONS) as FunctionId[];
+const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+const SECRETS_EXTENSION_ENV = [
+  'PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED',
+  'PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE',
+  'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
+  'PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL',
+  'PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS',
+  'SECRETS_MANAGER_TIMEOUT_MILLIS',
+  'SECRETS_MANAGER_TTL',
+  'SSM_PARAMETER_STORE_TIMEOUT_MILLIS',
+  'SSM_PARAMETER_STORE_TTL',
+];
+
+describe('least privilege: each function gets exactly the grants of infra/functions.ts', () => {
+  let built: Built;
+  let lambdaProps: (id: FunctionId) => Record<string, any>;
+  let statementsOf: (id: FunctionId) => Statement[];
+
+  beforeAll(() => {
+    built = buildForTest();
+    const functions = resourcesOf(built.template, 'AWS::Lambda::Function');
+    const roles = resourcesOf(built.template, 'AWS::IAM::Role');
+    const policies = Object.values(resourcesOf(built.template, 'AWS::IAM::Policy'));
+    lambdaProps = (id) => {
+      const fn = functions[logicalIdOf(built.stack, built.stack.functions[id].fn)];
+      if (!fn?.Properties) throw new Error(`no Lambda function for ${id}`);
+      return fn.Properties;
+    };
+    statementsOf = (id) => {
+      // The role through the function's Role property, then every policy attached to that role.
+      const roleRef = lambdaProps(id).Role;
+      const roleId: string = roleRef['Fn::GetAtt'][0];
+      const role = roles[roleId];
+      if (!role) throw new Error(`role ${roleId} of ${id} is not in the template`);
+      expect(role.Properties?.ManagedPolicyArns, `${id} role has managed policies`).toBeUndefined();
+      expect(role.Properties?.Policies, `${id} role has inline policies`).toBeUndefined();
+      const attached = policies.filter((p) => asList(p.Properties?.Roles).some((r: any) => r?.Ref === roleId));
+      expect(attached.length, `${id}: policies attached to its role`).toBeGreaterThan(0);
+      return attached.flatMap((p) => p.Properties?.PolicyDocument.Statement as Statement[]);
+    };
+  });
+
+  it.each(ids)('%s: its role allows exactly the actions its grants imply', (id) => {
+    const statements = statementsOf(id);
+    for (const s of statements) {
+      expect(s.Effect).toBe('Allow');
+      expect(s.NotAction).toBeUndefined();
+    }
+    const actual = sorted(statements.flatMap((s) => asList(s.Action)));
+    const expected = sorted([...BASELINE_ACTIONS, ...FUNCTIONS[id].grants.flatMap((g) => GRANT_ACTIONS[g])]);
+    expect(actual).toEqual(expected);
+  });
+
+  it.each(ids)('%s: every statement is scoped to its own resources', (id) => {
+    const { stack } = built;
+    const tableId = logicalIdOf(stack, stack.data.table);
+    const secretId = logicalIdOf(stack, stack.data.identityKey);
+    const logsId = logicalIdOf(stack, stack.functions[id].logGroup);
+    const stateMachineIds = Object.values(stack.workflows).map((w) => logicalIdOf(stack, w.stateMachine));
+    for (const s of statementsOf(id)) {
+      const actions = asList(s.Action);
+      const resources = JSON.stringify(s.Resource ?? null);
+      const service = new Set(actions.map((a) => a.split(':')[0]));
+      expect(service.size, `one service per statement: ${actions.join(', ')}`).toBe(1);
+      switch ([...service][0]) {
+        case 'logs':
+          expect(s.Resource).toEqual({ 'Fn::GetAtt': [logsId, 'Arn'] });
+          break;
+        case 'xray':
+          expect(s.Resource).toBe('*');
+          break;
+        case 'dynamodb':
+          expect(asList(s.Resource).length).toBeGreaterThan(0);
+          for (const r of asList(s.Resource)) expect(JSON.stringify(r)).toContain(`"${tableId}"`);
+          break;
+        case 'secretsmanager':
+          expect(s.Resource).toEqual({ Ref: secretId });
+          break;
+        case 'states':
+          expect(stateMachineIds.map((smId) => ({ Ref: smId }))).toContainEqual(s.Resource);
+          break;
+        case 'sns':
+          // Phone numbers only: never a topic.
+          expect(s.Resource).toBeUndefined();
+          expect(s.NotResource).toBe('arn:aws:sns:*:*:*');
+          break;
+        default:
+          throw new Error(`unexpected statement ${actions.join(', ')} on ${resources}`);
+      }
+      expect(s.Condition).toBeUndefined();
+    }
+  });
+
+  it.each(ids)('%s: environment carries what its grants need and nothing else', (id) => {
+    const env = lambdaProps(id).Environment.Variables as Record<string, unknown>;
+    const readsSecret = FUNCTIONS[id].grants.includes('secret:identity');
+    const expected = [
+      'NODE_OPTIONS',
+      'POWERTOOLS_SERVICE_NAME',
+      'TABLE_NAME',
+      ...FUNCTIONS[id].grants.flatMap((g) => asList(ENV_FOR_GRANT[g])),
+      // The Parameters and Secrets extension's own settings, only where a secret is read.
+      ...(readsSecret ? SECRETS_EXTENSION_ENV : []),
+    ];
+    expect(Object.keys(env).sort()).toEqual(sorted(expected));
+    expect(Boolean(lambdaProps(id).Layers), 'the secrets extension layer only where a secret is read').toBe(readsSecret);
+    if (readsSecret) expect(env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).toBe('2773');
+    expect(env.TABLE_NAME).toEqual({ Ref: logicalIdOf(built.stack, built.stack.data.table) });
+    expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+    expect(env.POWERTOOLS_SERVICE_NAME).toBe('support-center');
+    if ('IDENTITY_KEY_SECRET_ARN' in env) expect(env.IDENTITY_KEY_SECRET_ARN).toEqual({ Ref: logicalIdOf(built.stack, built.stack.data.identityKey) });
+    if ('INTAKE_STATE_MACHINE_ARN' in env) expect(env.INTAKE_STATE_MACHINE_ARN).toEqual({ Ref: logicalIdOf(built.stack, built.stack.workflows.intake.stateMachine) });
+  });
+
+  it.each(ids)('%s: arm64, latest Node.js runtime, 256 MB, active tracing, its own log group', (id) => {
+    const props = lambdaProps(id);
+    expect(props.Architectures).toEqual(['arm64']);
+    expect(props.Runtime).toMatch(/^nodejs\d+\.x$/);
+    expect(props.Handler).toBe('index.handler');
+    expect(props.MemorySize).toBe(256);
+    expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+    expect(props.LoggingConfig.LogGroup).toEqual({ Ref: logicalIdOf(built.stack, built.stack.functions[id].logGroup) });
+    // Route handlers answer within API Gateway's patience; workflow tasks get more room.
+    expect(props.Timeout).toBe((ROUTES as readonly RouteDef[]).some((r) => r.fn === id) ? 10 : 30);
+  });
+
+  it('every log group has a retention', () => {
+    for (const [logicalId, group] of Object.entries(resourcesOf(built.template, 'AWS::Logs::LogGroup'))) {
+      expect(group.Properties?.RetentionInDays, logicalId).toBeGreaterThan(0);
+    }
+  });
+
+  it('state machine roles may invoke exactly their task functions', () => {
+    const { stack, template } = built;
+    const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy'));
+    for (const workflow of Object.values(stack.workflows)) {
+      const roleId = logicalIdOf(stack, workflow.stateMachine.role);
+      const statements = policies
+        .filter((p) => asList(p.Properties?.Roles).some((r: any) => r?.Ref === roleId))
+        .flatMap((p) => p.Properties?.PolicyDocument.Statement as Statement[]);
+      const invokes = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('lambda:')));
+      expect(invokes.flatMap((s) => asList(s.Action))).toEqual(['lambda:InvokeFunction']);
+      const expected = [...new Set(Object.values(workflow.def.functions))].map((fn) => ({ 'Fn::GetAtt': [logicalIdOf(stack, stack.functions[fn].fn), 'Arn'] }));
+      expect(invokes.flatMap((s) => asList(s.Resource))).toEqual(expected);
+      const others = sorted(statements.filter((s) => !invokes.includes(s)).flatMap((s) => asList(s.Action)).map((a) => a.split(':')[0]!));
+      expect(others).toEqual(['logs', 'xray']);
+    }
+  });
+});

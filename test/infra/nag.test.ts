@@ -1,0 +1,61 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/app.ts';
+import { cdkJsonContext } from './support.ts';
+
+/** The app as `npm run synth` builds it (cdk-nag AwsSolutions on), bundling skipped. */
+function nagApp(): App {
+  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+  buildApp({ app });
+  return app;
+}
+
+function acknowledgments(root: IConstruct): { path: string; id: string; reason: string }[] {
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) =>
+        // aws-cdk-lib stores the ids with an annotation prefix; cdk-nag strips it the same way.
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason })),
+      ),
+  );
+}
+
+describe('cdk-nag AwsSolutions gate', () => {
+  it('the app synthesizes with no unacknowledged finding', () => {
+    expect(() => nagApp().synth()).not.toThrow();
+  });
+
+  it('the gate works: a non-compliant resource makes synth throw, naming the rule', () => {
+    const app = nagApp();
+    new Queue(new Stack(app, 'NonCompliant'), 'PlainQueue'); // no DLQ, no SSL-only policy
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS/);
+  });
+
+  it('every acknowledgment names one finding and gives a concrete reason', () => {
+    const app = nagApp();
+    const acks = acknowledgments(app);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect(ack.id, ack.path).toMatch(/^AwsSolutions-[A-Z]+\d+(\[.+\])?$/);
+      expect(ack.reason.length, `${ack.path} ${ack.id}`).toBeGreaterThanOrEqual(40);
+    }
+    // Only these rules are ever acknowledged; anything new is a decision to review, not to wave through.
+    expect([...new Set(acks.map((a) => a.id.replace(/\[.*$/, '')))].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-IAM5', 'AwsSolutions-SMG4']);
+  });
+
+  it('no acknowledgment is stale: each one covers a finding that really occurs', () => {
+    const app = nagApp();
+    // The same pack with acknowledgments ignored: every raw finding, with the resource it is on.
+    const raw = new AwsSolutionsChecks();
+    (raw as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
+    const findings = raw.validateScope(app).violations.flatMap((v) => v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })));
+    for (const ack of acknowledgments(app)) {
+      const covered = findings.filter((f) => f.id === ack.id && (f.path === ack.path || f.path.startsWith(`${ack.path}/`)));
+      expect(covered.length, `${ack.path}: ${ack.id} acknowledges nothing`).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,53 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { build } from 'esbuild';
+import { describe, expect, inject, it } from 'vitest';
+import { ESBUILD_OPTIONS } from '#infra/bundling';
+import { FUNCTIONS } from '#infra/functions';
+import { resolveFromRepo } from '#infra/local/local-paths';
+import { identity } from '../support/fixtures.ts';
+import { TEST_HASH_KEY, freshTable } from '../support/integration.ts';
+
+/**
+ * The bundle as deployed (minified, SDK bundled, credential chain aliased to the environment
+ * provider) really talks to DynamoDB with the credentials Lambda puts in the environment.
+ */
+describe('a deployed-shape bundle', () => {
+  it('serves PUT /v1/admin/profiles against DynamoDB Local with environment credentials', async () => {
+    const { client, tableName } = await freshTable();
+    const outfile = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'index.mjs');
+    const built = await build({ ...ESBUILD_OPTIONS, entryPoints: [resolveFromRepo(FUNCTIONS.httpAdmin.entry)], outfile, metafile: true, logLevel: 'error' });
+    const inputs = Object.keys(built.metafile.inputs);
+    expect(inputs.some((f) => f.includes('credential-provider-env'))).toBe(true);
+    expect(inputs.filter((f) => /credential-provider-(node|sso|ini|web-identity)|nested-clients/.test(f))).toEqual([]);
+    Object.assign(process.env, {
+      TABLE_NAME: tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+      AWS_REGION: 'eu-central-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      IDENTITY_HASH_KEY: TEST_HASH_KEY,
+    });
+    const { handler } = (await import(pathToFileURL(outfile).href)) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string }> };
+    const result = await handler(
+      {
+        version: '2.0',
+        routeKey: 'PUT /v1/admin/profiles/{userId}',
+        rawPath: '/v1/admin/profiles/bundled-user',
+        headers: { 'content-type': 'application/json' },
+        pathParameters: { userId: 'bundled-user' },
+        requestContext: { requestId: 'r1', authorizer: { jwt: { claims: { sub: 'admin-1', roles: '[admin]' }, scopes: null } } },
+        body: JSON.stringify(identity()),
+        isBase64Encoded: false,
+      },
+      { getRemainingTimeInMillis: () => 10_000 },
+    );
+    expect(result.statusCode).toBe(201);
+    const stored = await client.send(new GetItemCommand({ TableName: tableName, Key: { PK: { S: 'USER#bundled-user' }, SK: { S: 'PROFILE' } } }));
+    expect(stored.Item?.phone?.S).toBe('+79123456789');
+    expect(JSON.stringify(stored.Item)).not.toContain('11223344595');
+  });
+});
