@@ -9,7 +9,7 @@ const deps = composeDeps({ store: storeFromEnv, clock: systemClockFactory, hashe
 
 export const handler = httpFunction('httpAdmin', {
   async putProfile(req) {
-    const userId = parseWith(UserIdSchema, req.params.userId);
+    const userId = parseWith(UserIdSchema, req.params.userId, 'userId');
     return putProfile(deps, userId, parseWith(ProfileSchema, req.body));
   },
 });

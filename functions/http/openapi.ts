@@ -47,8 +47,21 @@ const PROBLEM_STATUSES: Record<number, string> = {
   500: 'Generic error',
 };
 
+const COMPONENTS = '#/components/schemas/';
+
+/** A reference to the named component when the schema has an id (`.meta({ id })`), else the schema inline. */
 function jsonSchema(schema: z.ZodType) {
-  return z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+  const id = z.globalRegistry.get(schema)?.id;
+  if (id) return { $ref: `${COMPONENTS}${id}` };
+  const { $schema: _dialect, ...inline } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+  return inline;
+}
+
+/** Every schema with an id, once, under components.schemas; references between them point there. */
+function componentSchemas() {
+  const { schemas } = z.toJSONSchema(z.globalRegistry, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any', uri: (id) => `${COMPONENTS}${id}` });
+  // The component's place in the document is its identity: no $schema or fragment-only $id inside.
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...schema }]) => [id, schema]));
 }
 
 function operation(route: RouteDef) {
@@ -84,7 +97,7 @@ export function openApiDocument() {
     openapi: '3.1.0',
     info: { title: 'Support Center API', version: '1.0.0', description: 'Help and support of the government services portal.' },
     servers: [{ url: '/' }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    components: { schemas: componentSchemas(), securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     security: [{ bearer: [] }],
     paths,
   };

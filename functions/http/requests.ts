@@ -18,14 +18,14 @@ export const handler = httpFunction('httpRequests', {
   async createRequest(req) {
     const { sub } = callerOfRequest(req);
     const key = req.headers['idempotency-key'];
-    const idempotencyKey = key === undefined ? undefined : parseWith(IdempotencyKeySchema, key);
+    const idempotencyKey = key === undefined ? undefined : parseWith(IdempotencyKeySchema, key, 'Idempotency-Key');
     const input = parseWith(CreateRequestSchema, req.body);
     return createRequest(deps, sub, input, idempotencyKey);
   },
 
   async getRequest(req) {
     const { sub } = callerOfRequest(req);
-    const id = parseWith(RequestIdSchema, req.params.id);
+    const id = parseWith(RequestIdSchema, req.params.id, 'id');
     return { statusCode: 200, body: await getOwnRequest(deps, sub, id) };
   },
 });

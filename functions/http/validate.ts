@@ -41,8 +41,12 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unk
   });
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+/** `at` names where a scalar came from (a header or parameter) when the schema has no path of its own. */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, at = ''): z.output<S> {
   const result = schema.safeParse(input);
-  if (!result.success) throw new ValidationError(issuesToProblems(result.error.issues, input));
+  if (!result.success) {
+    const problems = issuesToProblems(result.error.issues, input).map((p) => ({ ...p, path: [at, p.path].filter(Boolean).join('.') }));
+    throw new ValidationError(problems);
+  }
   return result.data;
 }

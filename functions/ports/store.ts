@@ -61,6 +61,8 @@ export interface Store {
     idempotency: IdempotencyRecord | undefined,
     now: string,
   ): Promise<CreateOutcome>;
+  /** The live (not expired at `now`) idempotency record of a scope. */
+  getIdempotencyRecord(scope: string, now: string): Promise<IdempotencyRecord | undefined>;
   getRequest(id: string): Promise<SupportRequest | undefined>;
   getRequestDetail(id: string): Promise<RequestDetail | undefined>;
   /**

@@ -63,9 +63,12 @@ describe('the walking skeleton through npm start', () => {
     const done = await untilStatus(created.body?.id as string, citizen);
     expect(done).toMatchObject({ status: 'registered', route: { queue: 'tech-support' } });
     expect(JSON.stringify(done)).not.toMatch(/112-?233-?445|4510|123456|9123456789/);
-    const outbox = await call(`/_local/outbox?to=${encodeURIComponent(PROFILE_PHONE_E164)}`);
-    const texts = (outbox.body?.items as { text: string }[]).map((m) => m.text);
-    expect(texts.some((t) => t.includes(done?.number as string) && t.includes('зарегистрировано'))).toBe(true);
+    // The SMS is the workflow's last step, after the status change: poll for it.
+    const sms = await eventually(async () => {
+      const outbox = await call(`/_local/outbox?to=${encodeURIComponent(PROFILE_PHONE_E164)}`);
+      return (outbox.body?.items as { text: string }[]).find((m) => m.text.includes(done?.number as string));
+    }, 'the registered SMS');
+    expect(sms.text).toContain('зарегистрировано');
   });
 
   it('gives needs_info when the identity differs from the profile', async () => {

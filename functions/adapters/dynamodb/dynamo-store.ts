@@ -94,6 +94,13 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
       }
     },
 
+    async getIdempotencyRecord(scope, now) {
+      const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.idempotency(scope), ConsistentRead: true }));
+      const record = out.Item ? strip<IdempotencyRecord & Item>(out.Item) : undefined;
+      // TTL deletes late: an expired record is absent whatever DynamoDB still holds.
+      return record && record.expiresAt > now ? record : undefined;
+    },
+
     async getRequest(id) {
       const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.request(id), ConsistentRead: true }));
       return out.Item ? strip<SupportRequest & Item>(out.Item) : undefined;

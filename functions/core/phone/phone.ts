@@ -29,6 +29,8 @@ export function parsePhone(input: string): PhoneResult {
   else if (/^\d{10}$/.test(compact)) national = compact;
   else return { ok: false, code: 'phone_invalid' };
   if (national[0] === '6' || national[0] === '7') return { ok: false, code: 'phone_not_russian' };
+  // Russian national numbers start with 3, 4 or 8 (geographic and non-geographic codes) or 9 (mobile).
+  if (!/^[3489]/.test(national)) return { ok: false, code: 'phone_invalid' };
   const phone: Phone = extension ? { e164: `+7${national}`, extension } : { e164: `+7${national}` };
   return { ok: true, phone, mobile: national[0] === '9' };
 }

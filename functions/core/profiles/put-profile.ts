@@ -3,12 +3,12 @@ import type { Profile } from '#ports/store';
 import { ValidationError } from '../errors.ts';
 import { type IdentityInput, checkIdentity, storedIdentity } from '../identity/identity.ts';
 import { maskPhone } from '../phone/phone.ts';
-import { isoDate } from '../time.ts';
+import { latestRussianDate } from '../time.ts';
 
 /** Creates or replaces the reference profile. SNILS and passport are kept as keyed hashes only. */
 export async function putProfile(deps: Pick<Deps, 'store' | 'clock' | 'hasher'>, userId: string, input: IdentityInput) {
   const now = deps.clock.now();
-  const problems = checkIdentity(input, isoDate(now), '');
+  const problems = checkIdentity(input, latestRussianDate(now), '');
   if (problems.length > 0) throw new ValidationError(problems);
   const stored = await storedIdentity(input, deps.hasher);
   const profile: Profile = { userId, fullName: input.fullName.trim().replace(/\s+/g, ' '), ...stored, updatedAt: now.toISOString() };

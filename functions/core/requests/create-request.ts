@@ -5,7 +5,7 @@ import { type FieldProblem, IdempotencyMismatchError, ValidationError } from '..
 import { type IdentityInput, checkIdentity, checkPhone, storedIdentity } from '../identity/identity.ts';
 import { isValidInn } from '../identity/inn.ts';
 import { parsePhone } from '../phone/phone.ts';
-import { addDays, isoDate } from '../time.ts';
+import { addDays, latestRussianDate } from '../time.ts';
 import type { Channel, RelatedKind, RequestType, SupportRequest } from './model.ts';
 import { newRequestNumber } from './request-number.ts';
 
@@ -41,7 +41,7 @@ const MAX_WINDOW_DAYS = 7;
 const NUMBER_ATTEMPTS = 3;
 
 export function checkCreateRules(input: CreateRequestInput, now: Date): FieldProblem[] {
-  const problems = checkIdentity(input.identity, isoDate(now), 'identity.');
+  const problems = checkIdentity(input.identity, latestRussianDate(now), 'identity.');
   const other: Channel = input.channel === 'written' ? 'callback' : 'written';
   if (!input[input.channel]) {
     problems.push({ path: input.channel, code: 'required', message: `A ${input.channel} request needs its "${input.channel}" section.` });
@@ -122,6 +122,14 @@ async function buildRequest(deps: Pick<Deps, 'ids' | 'hasher'>, userId: string, 
   return request;
 }
 
+async function replay(deps: Pick<Deps, 'workflows'>, record: IdempotencyRecord, bodyHash: string): Promise<Created> {
+  if (record.bodyHash !== bodyHash) throw new IdempotencyMismatchError();
+  const replayedId = (record.body as { id: string }).id;
+  // The first attempt may have stored the request and then failed to start its workflow.
+  await deps.workflows.start('intake', replayedId, { requestId: replayedId });
+  return { statusCode: record.statusCode, body: record.body, headers: record.headers ?? {} };
+}
+
 /**
  * Accepts a request: checks every synchronous rule, stores it with its idempotency record in one
  * transaction, and starts the intake workflow named after the request (so a retry cannot start two).
@@ -133,10 +141,15 @@ export async function createRequest(
   idempotencyKey?: string,
 ): Promise<Created> {
   const now = deps.clock.now();
+  const bodyHash = deps.hasher.digest(canonicalJson(input));
+  const scope = idempotencyKey ? `${userId}:create-request:${idempotencyKey}` : undefined;
+  // A retry replays the first answer even when a time-dependent rule (the window) has passed since.
+  const earlier = scope ? await deps.store.getIdempotencyRecord(scope, now.toISOString()) : undefined;
+  if (earlier) return replay(deps, earlier, bodyHash);
+
   const problems = checkCreateRules(input, now);
   if (problems.length > 0) throw new ValidationError(problems);
 
-  const bodyHash = deps.hasher.digest(canonicalJson(input));
   for (let attempt = 1; ; attempt += 1) {
     const request = await buildRequest(deps, userId, input, now);
     const created: Created = {
@@ -151,9 +164,9 @@ export async function createRequest(
         createdAt: request.createdAt,
       },
     };
-    const record: IdempotencyRecord | undefined = idempotencyKey
+    const record: IdempotencyRecord | undefined = scope
       ? {
-          scope: `${userId}:create-request:${idempotencyKey}`,
+          scope,
           bodyHash,
           statusCode: created.statusCode,
           body: created.body,
@@ -164,13 +177,7 @@ export async function createRequest(
     const outcome = await deps.store.createRequest(request, { at: request.createdAt, event: 'received' }, record, now.toISOString());
     if (outcome.kind === 'number_taken' && attempt < NUMBER_ATTEMPTS) continue;
     if (outcome.kind === 'number_taken') throw new Error('could not issue a unique request number');
-    if (outcome.kind === 'replay') {
-      if (outcome.record.bodyHash !== bodyHash) throw new IdempotencyMismatchError();
-      const replayedId = (outcome.record.body as { id: string }).id;
-      // The first attempt may have stored the request and then failed to start its workflow.
-      await deps.workflows.start('intake', replayedId, { requestId: replayedId });
-      return { statusCode: outcome.record.statusCode, body: outcome.record.body, headers: outcome.record.headers ?? {} };
-    }
+    if (outcome.kind === 'replay') return replay(deps, outcome.record, bodyHash);
     await deps.workflows.start('intake', request.id, { requestId: request.id });
     return created;
   }

@@ -1,5 +1,5 @@
 import type { Deps } from '#ports/deps';
-import { NotFoundError, ProfileMissingError } from '../errors.ts';
+import { NotFoundError, ProfileMissingError, StaleTransitionError } from '../errors.ts';
 import { compareWithProfile } from '../identity/verify.ts';
 import { type NoticeKind, noticeText } from '../notices/sms-templates.ts';
 import { routeFor } from '../routing/routing-table.ts';
@@ -33,6 +33,7 @@ export async function markNeedsInfo(deps: Pick<Deps, 'store' | 'clock'>, request
 /** Routes by type; a written request is then registered with its 30-day deadline. */
 export async function routeRequest(deps: Pick<Deps, 'store' | 'clock'>, requestId: string) {
   const request = await load(deps, requestId);
+  if (request.route) throw new StaleTransitionError('request already routed');
   const rule = routeFor(request.type);
   const now = deps.clock.now();
   const at = now.toISOString();

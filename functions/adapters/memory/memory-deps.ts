@@ -1,0 +1,32 @@
+import { hmacHasher } from '#adapters/system';
+import type { Deps } from '#ports/deps';
+import { type FixedClock, fixedClock } from './fixed-clock.ts';
+import { type MemorySms, memorySms } from './memory-sms.ts';
+import { type MemoryStore, memoryStore } from './memory-store.ts';
+import { type MemoryWorkflows, memoryWorkflows } from './memory-workflows.ts';
+import { type SequenceIds, sequenceIds } from './sequence-ids.ts';
+
+/** The HMAC key of unit tests: fixed, so hashes are reproducible, and obviously not a real secret. */
+export const TEST_HASH_KEY = 'unit-test-identity-hash-key-0123456789abcdef';
+
+/** A full set of in-memory dependencies; the concrete types stay visible for assertions. */
+export interface MemoryDeps extends Deps {
+  store: MemoryStore;
+  sms: MemorySms;
+  workflows: MemoryWorkflows;
+  clock: FixedClock;
+  ids: SequenceIds;
+}
+
+export function memoryDeps<O extends Partial<Deps> = Record<never, never>>(overrides?: O): Omit<MemoryDeps, keyof O> & O {
+  const clock = (overrides?.clock as FixedClock | undefined) ?? fixedClock();
+  const base: MemoryDeps = {
+    store: memoryStore(),
+    sms: memorySms(clock),
+    workflows: memoryWorkflows(),
+    clock,
+    ids: sequenceIds(),
+    hasher: hmacHasher(async () => TEST_HASH_KEY),
+  };
+  return { ...base, ...overrides } as Omit<MemoryDeps, keyof O> & O;
+}

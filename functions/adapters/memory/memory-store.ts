@@ -1,0 +1,148 @@
+import { StaleTransitionError } from '#core/errors';
+import type { RequestComment, RequestDetail, Status, SupportRequest, TimelineEvent } from '#core/requests/model';
+import type { CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
+
+/**
+ * An in-memory Store with the semantics of the DynamoDB adapter (dynamo-store.ts), for unit tests:
+ * - createRequest is all-or-nothing: a live idempotency record for the scope wins (`replay`), one
+ *   whose `expiresAt <= now` counts as absent, a claimed number gives `number_taken`;
+ * - transition applies only from one of the listed statuses, else StaleTransitionError;
+ * - timeline events come back in time order (ties in write order), comments by time then id;
+ * - every value is deep-copied on the way in and out, and `undefined` members are dropped as the
+ *   DynamoDB document client's `removeUndefinedValues` does, so callers cannot mutate stored state.
+ */
+export interface MemoryStoreState {
+  profiles: Profile[];
+  requests: SupportRequest[];
+  timelines: Record<string, TimelineEvent[]>;
+  comments: Record<string, RequestComment[]>;
+  numbers: Record<string, string>;
+  idempotency: IdempotencyRecord[];
+}
+
+export interface MemoryStore extends Store {
+  /** A deep copy of everything stored, for assertions (e.g. scanning for personal data). */
+  snapshot(): MemoryStoreState;
+  /** Test helper: comments have no Store method yet; this adds one to a request's partition. */
+  addComment(requestId: string, comment: RequestComment): void;
+  /** Test helper: the stored idempotency record of a scope, live or not. */
+  idempotencyRecord(scope: string): IdempotencyRecord | undefined;
+}
+
+/** Deep copy of plain data; drops undefined object members like the DynamoDB marshaller does. */
+export function copy<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+interface StoredEvent {
+  event: TimelineEvent;
+  seq: number;
+}
+
+export function memoryStore(): MemoryStore {
+  const profiles = new Map<string, Profile>();
+  const requests = new Map<string, SupportRequest>();
+  const timelines = new Map<string, StoredEvent[]>();
+  const comments = new Map<string, RequestComment[]>();
+  const numbers = new Map<string, string>();
+  const idempotency = new Map<string, IdempotencyRecord>();
+  let seq = 0;
+
+  function appendEvent(requestId: string, event: TimelineEvent): void {
+    seq += 1;
+    const list = timelines.get(requestId) ?? [];
+    list.push({ event: copy(event), seq });
+    timelines.set(requestId, list);
+  }
+
+  function sortedTimeline(requestId: string): TimelineEvent[] {
+    return [...(timelines.get(requestId) ?? [])]
+      .sort((a, b) => (a.event.at < b.event.at ? -1 : a.event.at > b.event.at ? 1 : a.seq - b.seq))
+      .map((e) => copy(e.event));
+  }
+
+  function sortedComments(requestId: string): RequestComment[] {
+    const key = (c: RequestComment) => `${c.at}#${c.id}`;
+    return [...(comments.get(requestId) ?? [])].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).map(copy);
+  }
+
+  return {
+    async getProfile(userId) {
+      const profile = profiles.get(userId);
+      return profile ? copy(profile) : undefined;
+    },
+
+    async putProfile(profile) {
+      const created = !profiles.has(profile.userId);
+      profiles.set(profile.userId, copy(profile));
+      return { created };
+    },
+
+    async createRequest(request, event, record, now): Promise<CreateOutcome> {
+      if (record) {
+        const existing = idempotency.get(record.scope);
+        // DynamoDB condition: attribute_not_exists(PK) OR expiresAt <= :now (ISO strings compare as text).
+        if (existing && !(existing.expiresAt <= now)) return { kind: 'replay', record: copy(existing) };
+      }
+      if (numbers.has(request.number)) return { kind: 'number_taken' };
+      if (requests.has(request.id)) throw new Error(`request ${request.id} already exists (transaction cancelled)`);
+      if (record) idempotency.set(record.scope, copy(record));
+      numbers.set(request.number, request.id);
+      requests.set(request.id, copy(request));
+      appendEvent(request.id, event);
+      return { kind: 'created' };
+    },
+
+    async getIdempotencyRecord(scope, now) {
+      const record = idempotency.get(scope);
+      return record && record.expiresAt > now ? copy(record) : undefined;
+    },
+
+    async getRequest(id) {
+      const request = requests.get(id);
+      return request ? copy(request) : undefined;
+    },
+
+    async getRequestDetail(id): Promise<RequestDetail | undefined> {
+      const request = requests.get(id);
+      if (!request) return undefined;
+      return { request: copy(request), timeline: sortedTimeline(id), comments: sortedComments(id) };
+    },
+
+    async transition(id, from: readonly Status[], patch: RequestPatch, event, at) {
+      if (from.length === 0) throw new Error('transition needs at least one expected status');
+      const current = requests.get(id);
+      if (!current) throw new StaleTransitionError('request vanished');
+      if (!from.includes(current.status)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
+      const next: Record<string, unknown> = { ...copy(current), updatedAt: at };
+      for (const [field, value] of Object.entries(patch)) {
+        if (value !== undefined) next[field] = copy(value);
+      }
+      requests.set(id, next as unknown as SupportRequest);
+      appendEvent(id, event);
+      return copy(next as unknown as SupportRequest);
+    },
+
+    snapshot() {
+      return copy({
+        profiles: [...profiles.values()],
+        requests: [...requests.values()],
+        timelines: Object.fromEntries([...timelines.keys()].map((id) => [id, sortedTimeline(id)])),
+        comments: Object.fromEntries([...comments.keys()].map((id) => [id, sortedComments(id)])),
+        numbers: Object.fromEntries(numbers),
+        idempotency: [...idempotency.values()],
+      });
+    },
+
+    addComment(requestId, comment) {
+      const list = comments.get(requestId) ?? [];
+      list.push(copy(comment));
+      comments.set(requestId, list);
+    },
+
+    idempotencyRecord(scope) {
+      const record = idempotency.get(scope);
+      return record ? copy(record) : undefined;
+    },
+  };
+}
