@@ -7,6 +7,7 @@ import * as z from 'zod';
 const schemas = {
   TABLE_NAME: z.string().min(3),
   INTAKE_STATE_MACHINE_ARN: z.string().min(1),
+  NOTICE_STATE_MACHINE_ARN: z.string().min(1),
   /** Cloud: the Secrets Manager secret holding the HMAC key for identity hashes. */
   IDENTITY_KEY_SECRET_ARN: z.string().min(1),
   /** Local runtime and tests: the HMAC key itself. */

@@ -17,7 +17,9 @@ import { config, optionalConfig } from './config.ts';
  */
 export const storeFromEnv = () => dynamoStore(new DynamoDBClient({}), config('TABLE_NAME'));
 export const smsFromEnv = () => snsSms(new SNSClient({}), optionalConfig('SMS_SENDER_ID') ?? 'Gosuslugi');
-export const workflowsFromEnv = () => sfnWorkflows(new SFNClient({}), { intake: config('INTAKE_STATE_MACHINE_ARN') });
+/** Each function is given the ARNs of the workflows it may start (its grants), and only those. */
+export const workflowsFromEnv = () =>
+  sfnWorkflows(new SFNClient({}), { intake: optionalConfig('INTAKE_STATE_MACHINE_ARN'), notice: optionalConfig('NOTICE_STATE_MACHINE_ARN') });
 export const systemClockFactory = () => systemClock;
 export const systemIdsFactory = () => systemIds();
 export const hasherFromEnv = () => {

@@ -5,7 +5,7 @@ import type { HttpFunction } from '../functions/http/routes.ts';
  * and grants from this list, `npm run bench` bundles from it, and an infra test holds the
  * template's policies to it.
  */
-export type Grant = 'table:read' | 'table:write' | 'sms:publish' | 'workflow:start:intake' | 'secret:identity';
+export type Grant = 'table:read' | 'table:write' | 'sms:publish' | 'workflow:start:intake' | 'workflow:start:notice' | 'secret:identity';
 export type TaskFunction = 'intakeTasks';
 export type FunctionId = HttpFunction | TaskFunction;
 
@@ -23,5 +23,6 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     grants: ['table:read', 'table:write', 'workflow:start:intake', 'secret:identity'],
   },
   httpAdmin: { entry: 'functions/http/admin.ts', description: 'Admin routes: reference profiles', grants: ['table:read', 'table:write', 'secret:identity'] },
+  httpOps: { entry: 'functions/http/ops.ts', description: 'Operator routes', grants: ['table:read', 'table:write', 'workflow:start:notice'] },
   intakeTasks: { entry: 'functions/tasks/intake.ts', description: 'Intake workflow tasks', grants: ['table:read', 'table:write', 'sms:publish'] },
 };

@@ -23,6 +23,12 @@ export const WORKFLOWS: Record<WorkflowName, WorkflowDef> = {
     type: 'EXPRESS',
     functions: { IntakeTasksFunctionArn: 'intakeTasks' },
   },
+  notice: {
+    file: 'statemachines/notice.asl.json',
+    // One SMS with retries, started after an operator's action; Express for the same reason.
+    type: 'EXPRESS',
+    functions: { IntakeTasksFunctionArn: 'intakeTasks' },
+  },
 };
 
 /** The `${Name}` placeholders an ASL text uses. */

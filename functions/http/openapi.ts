@@ -2,6 +2,12 @@ import * as z from 'zod';
 import { ROUTES, type RouteDef } from './routes.ts';
 import {
   AcceptedRequestSchema,
+  AnswerSchema,
+  AnsweredSchema,
+  CancelledSchema,
+  CommentSchema,
+  CommentViewSchema,
+  RequestListSchema,
   ContactsSchema,
   CreateRequestSchema,
   ProblemSchema,
@@ -18,6 +24,8 @@ interface OperationDoc {
   body?: z.ZodType;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   idempotent?: boolean;
+  /** Query parameters, all optional strings on the wire. */
+  query?: string[];
 }
 
 export const OPERATION_DOCS: Record<string, OperationDoc> = {
@@ -29,6 +37,17 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     responses: { 202: { description: 'Accepted; it moves on by itself', schema: AcceptedRequestSchema }, 422: { description: 'Idempotency-Key reused with another body' } },
   },
   getRequest: { responses: { 200: { description: 'The request with its history', schema: RequestDetailSchema } } },
+  listRequests: {
+    query: ['limit', 'cursor'],
+    responses: { 200: { description: 'Your requests, newest first; `nextCursor` while more remain', schema: RequestListSchema } },
+  },
+  addComment: {
+    body: CommentSchema,
+    idempotent: true,
+    responses: { 201: { description: 'The comment', schema: CommentViewSchema }, 422: { description: 'Idempotency-Key reused with another body' } },
+  },
+  cancelRequest: { responses: { 200: { description: 'Cancelled', schema: CancelledSchema } } },
+  answerRequest: { body: AnswerSchema, responses: { 200: { description: 'Answered; the citizen gets an SMS', schema: AnsweredSchema } } },
   putProfile: {
     body: ProfileSchema,
     responses: { 200: { description: 'Replaced', schema: ProfileViewSchema }, 201: { description: 'Created', schema: ProfileViewSchema } },
@@ -68,6 +87,7 @@ function operation(route: RouteDef) {
   const doc = OPERATION_DOCS[route.operation];
   if (!doc) throw new Error(`no OpenAPI entry for operation ${route.operation}`);
   const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+  for (const name of doc.query ?? []) params.push({ name, in: 'query', required: false, schema: { type: 'string' } });
   if (doc.idempotent) params.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } });
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(doc.responses)) {

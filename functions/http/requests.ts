@@ -1,7 +1,11 @@
 import { createRequest } from '#core/requests/create-request';
+import { cancelOwnRequest } from '#core/requests/cancel';
+import { addCitizenComment } from '#core/requests/comments';
 import { getOwnRequest } from '#core/requests/get-request';
+import { listOwnRequests } from '#core/requests/list-requests';
 import { composeDeps, hasherFromEnv, storeFromEnv, systemClockFactory, systemIdsFactory, workflowsFromEnv } from '#functions/deps';
-import { CreateRequestSchema, IdempotencyKeySchema, RequestIdSchema } from './schemas.ts';
+import { CommentSchema, CreateRequestSchema, IdempotencyKeySchema, ListQuerySchema, RequestIdSchema } from './schemas.ts';
+import type { HttpRequest } from './stack.ts';
 import { callerOfRequest, httpFunction } from './stack.ts';
 import { parseWith } from './validate.ts';
 
@@ -14,13 +18,36 @@ const deps = composeDeps({
   hasher: hasherFromEnv,
 });
 
+function idempotencyKeyOf(req: HttpRequest): string | undefined {
+  const key = req.headers['idempotency-key'];
+  return key === undefined ? undefined : parseWith(IdempotencyKeySchema, key, 'Idempotency-Key');
+}
+
 export const handler = httpFunction('httpRequests', {
   async createRequest(req) {
     const { sub } = callerOfRequest(req);
-    const key = req.headers['idempotency-key'];
-    const idempotencyKey = key === undefined ? undefined : parseWith(IdempotencyKeySchema, key, 'Idempotency-Key');
+    const idempotencyKey = idempotencyKeyOf(req);
     const input = parseWith(CreateRequestSchema, req.body);
     return createRequest(deps, sub, input, idempotencyKey);
+  },
+
+  async listRequests(req) {
+    const { sub } = callerOfRequest(req);
+    const query = parseWith(ListQuerySchema, req.query);
+    return { statusCode: 200, body: await listOwnRequests(deps, sub, query.limit, query.cursor) };
+  },
+
+  async addComment(req) {
+    const { sub } = callerOfRequest(req);
+    const id = parseWith(RequestIdSchema, req.params.id, 'id');
+    const idempotencyKey = idempotencyKeyOf(req);
+    return addCitizenComment(deps, sub, id, parseWith(CommentSchema, req.body), idempotencyKey);
+  },
+
+  async cancelRequest(req) {
+    const { sub } = callerOfRequest(req);
+    const id = parseWith(RequestIdSchema, req.params.id, 'id');
+    return { statusCode: 200, body: await cancelOwnRequest(deps, sub, id) };
   },
 
   async getRequest(req) {

@@ -57,6 +57,14 @@ export const CreateRequestSchema = z
 
 export const ProfileSchema = IdentitySchema.meta({ id: 'Profile' });
 
+export const CommentSchema = z.strictObject({ text: z.string().trim().min(1).max(5000) }).meta({ id: 'NewComment' });
+export const AnswerSchema = z.strictObject({ text: z.string().trim().min(1).max(10000) }).meta({ id: 'Answer' });
+
+export const ListQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().min(1).max(512).optional(),
+});
+
 export const IdempotencyKeySchema = z.string().min(1).max(255);
 export const RequestIdSchema = z.string().min(1).max(64);
 export const UserIdSchema = z.string().min(1).max(128);
@@ -94,6 +102,31 @@ export const RequestDetailSchema = z
   })
   .loose()
   .meta({ id: 'RequestDetail' });
+
+const SummaryShape = {
+  id: z.string(),
+  number: z.string(),
+  channel: z.enum(CHANNELS),
+  type: z.enum(REQUEST_TYPES),
+  status: z.enum(STATUSES),
+  createdAt: isoDateTime,
+  updatedAt: isoDateTime,
+  scheduledAt: isoDateTime.optional(),
+};
+
+export const RequestListSchema = z
+  .object({ items: z.array(z.object(SummaryShape)), nextCursor: z.string().optional() })
+  .meta({ id: 'RequestList' });
+
+export const CommentViewSchema = z
+  .object({ id: z.string(), at: isoDateTime, author: z.enum(['citizen', 'operator']), text: z.string() })
+  .meta({ id: 'Comment' });
+
+export const CancelledSchema = z.object({ status: z.literal('cancelled') }).meta({ id: 'Cancelled' });
+
+export const AnsweredSchema = z
+  .object({ id: z.string(), number: z.string(), status: z.literal('answered'), answer: z.object({ text: z.string(), at: isoDateTime }) })
+  .meta({ id: 'Answered' });
 
 export const ContactsSchema = z
   .object({

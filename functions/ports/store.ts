@@ -1,5 +1,6 @@
 import type {
   IdentityProblem,
+  RequestComment,
   RequestDetail,
   Status,
   SupportRequest,
@@ -35,6 +36,18 @@ export type CreateOutcome =
   | { kind: 'replay'; record: IdempotencyRecord }
   | { kind: 'number_taken' };
 
+export type CommentOutcome =
+  | { kind: 'created' }
+  | { kind: 'replay'; record: IdempotencyRecord }
+  | { kind: 'closed' }
+  | { kind: 'not_found' };
+
+/** A page of a citizen's requests, newest first; `next` continues after the last one. */
+export interface RequestPage {
+  items: SupportRequest[];
+  next?: { createdAt: string; id: string };
+}
+
 export interface RequestPatch {
   status?: Status;
   route?: SupportRequest['route'];
@@ -65,6 +78,22 @@ export interface Store {
   getIdempotencyRecord(scope: string, now: string): Promise<IdempotencyRecord | undefined>;
   getRequest(id: string): Promise<SupportRequest | undefined>;
   getRequestDetail(id: string): Promise<RequestDetail | undefined>;
+  /** A citizen's requests, newest first, `limit` at most, continuing after `after`. */
+  listRequestsByOwner(userId: string, limit: number, after?: { createdAt: string; id: string }): Promise<RequestPage>;
+  /**
+   * Adds a comment while the request is in one of `open` (touching its `updatedAt`), with the
+   * idempotency record when given, in one transaction.
+   */
+  appendComment(
+    requestId: string,
+    comment: RequestComment,
+    open: readonly Status[],
+    idempotency: IdempotencyRecord | undefined,
+    now: string,
+  ): Promise<CommentOutcome>;
+  /** Whether the SMS for this request event was already sent (so a rerun does not send it twice). */
+  noticeSent(requestId: string, notice: string): Promise<boolean>;
+  recordNotice(requestId: string, notice: string, at: string): Promise<void>;
   /**
    * Applies the patch only while the request is in one of `from`, and appends the timeline event,
    * atomically. Throws StaleTransitionError when the request is in another status.

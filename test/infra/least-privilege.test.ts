@@ -21,6 +21,7 @@ const GRANT_ACTIONS: Record<Grant, readonly string[]> = {
   'table:write': ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   'sms:publish': ['sns:Publish'],
   'workflow:start:intake': ['states:StartExecution'],
+  'workflow:start:notice': ['states:StartExecution'],
   'secret:identity': ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
 };
 
@@ -29,6 +30,7 @@ const BASELINE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:Put
 
 const ENV_FOR_GRANT: Partial<Record<Grant, string>> = {
   'workflow:start:intake': 'INTAKE_STATE_MACHINE_ARN',
+  'workflow:start:notice': 'NOTICE_STATE_MACHINE_ARN',
   'secret:identity': 'IDENTITY_KEY_SECRET_ARN',
   'sms:publish': 'SMS_SENDER_ID',
 };
@@ -103,7 +105,9 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     const tableId = logicalIdOf(stack, stack.data.table);
     const secretId = logicalIdOf(stack, stack.data.identityKey);
     const logsId = logicalIdOf(stack, stack.functions[id].logGroup);
-    const stateMachineIds = Object.values(stack.workflows).map((w) => logicalIdOf(stack, w.stateMachine));
+    // Only the state machines this function's grants name, never another one.
+    const startable = FUNCTIONS[id].grants.filter((g) => g.startsWith('workflow:start:')).map((g) => g.slice('workflow:start:'.length));
+    const stateMachineIds = startable.map((name) => logicalIdOf(stack, stack.workflows[name as keyof typeof stack.workflows].stateMachine));
     for (const s of statementsOf(id)) {
       const actions = asList(s.Action);
       const resources = JSON.stringify(s.Resource ?? null);
@@ -157,6 +161,7 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     expect(env.POWERTOOLS_SERVICE_NAME).toBe('support-center');
     if ('IDENTITY_KEY_SECRET_ARN' in env) expect(env.IDENTITY_KEY_SECRET_ARN).toEqual({ Ref: logicalIdOf(built.stack, built.stack.data.identityKey) });
     if ('INTAKE_STATE_MACHINE_ARN' in env) expect(env.INTAKE_STATE_MACHINE_ARN).toEqual({ Ref: logicalIdOf(built.stack, built.stack.workflows.intake.stateMachine) });
+    if ('NOTICE_STATE_MACHINE_ARN' in env) expect(env.NOTICE_STATE_MACHINE_ARN).toEqual({ Ref: logicalIdOf(built.stack, built.stack.workflows.notice.stateMachine) });
   });
 
   it.each(ids)('%s: arm64, latest Node.js runtime, 256 MB, active tracing, its own log group', (id) => {

@@ -112,4 +112,54 @@ describe('DynamoDB store against DynamoDB Local', () => {
     expect(await store.putProfile({ ...profile, phone: '+79990000000' })).toEqual({ created: false });
     expect((await store.getProfile('u1'))?.phone).toBe('+79990000000');
   });
+
+  it('lists a citizen\'s requests newest first through GSI1, in pages that join up, never another\'s', async () => {
+    const { store } = await freshTable();
+    const base = Date.parse('2026-11-26T10:00:00.000Z');
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i += 1) {
+      const at = new Date(base + i * 1000).toISOString();
+      const id = `01M8C2${String(i).padStart(20, '0')}`;
+      ids.push(id);
+      await store.createRequest(request(id, `N-${i}`, at), { at, event: 'received' }, undefined, at);
+    }
+    const other = { ...request('01OTHER00000000000000000000'.slice(0, 26), 'N-X'), userId: 'user-2' };
+    await store.createRequest(other, { at: other.createdAt, event: 'received' }, undefined, other.createdAt);
+    const seen: string[] = [];
+    let after: { createdAt: string; id: string } | undefined;
+    do {
+      const page = await store.listRequestsByOwner('user-1', 3, after);
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((r) => r.id));
+      after = page.next;
+    } while (after);
+    expect(seen).toEqual([...ids].reverse());
+    expect((await store.listRequestsByOwner('user-2', 10)).items.map((r) => r.userId)).toEqual(['user-2']);
+  });
+
+  it('adds exactly one comment for 20 concurrent duplicates of one key, and refuses closed requests', async () => {
+    const { store } = await freshTable();
+    const now = new Date().toISOString();
+    await store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now);
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.appendComment('r1', { id: `c${i}`, at: now, author: 'citizen', text: 'x' }, ['received'], record('u:comment', 'h', `c${i}`), now),
+      ),
+    );
+    expect(outcomes.filter((o) => o.kind === 'created')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.kind === 'replay')).toHaveLength(19);
+    expect((await store.getRequestDetail('r1'))?.comments).toHaveLength(1);
+    await store.transition('r1', ['received'], { status: 'cancelled' }, { at: now, event: 'cancelled' }, now);
+    expect(await store.appendComment('r1', { id: 'late', at: now, author: 'citizen', text: 'x' }, ['received'], undefined, now)).toEqual({ kind: 'closed' });
+    expect(await store.appendComment('nope', { id: 'x', at: now, author: 'citizen', text: 'x' }, ['received'], undefined, now)).toEqual({ kind: 'not_found' });
+    expect((await store.getRequestDetail('r1'))?.comments).toHaveLength(1);
+  });
+
+  it('remembers which notices went out', async () => {
+    const { store } = await freshTable();
+    expect(await store.noticeSent('r1', 'registered')).toBe(false);
+    await store.recordNotice('r1', 'registered', new Date().toISOString());
+    expect(await store.noticeSent('r1', 'registered')).toBe(true);
+    expect(await store.noticeSent('r1', 'answered')).toBe(false);
+  });
 });

@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { StaleTransitionError } from '#core/errors';
 import type { RequestComment, RequestDetail, SupportRequest, TimelineEvent } from '#core/requests/model';
-import type { CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
+import { TABLE } from './table-definition.ts';
+import type { CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
 import { SK_PREFIX, keys, ttlOf } from './keys.ts';
 
 type Item = Record<string, unknown>;
@@ -31,8 +32,37 @@ function timelineItem(requestId: string, event: TimelineEvent): Item {
   return { ...keys.timelineEvent(requestId, event.at, eventSeq()), kind: 'event', ...event };
 }
 
+/** The Put of an idempotency record: only when none is live (an expired one may be replaced). */
+function idempotencyPut(tableName: string, record: IdempotencyRecord, now: string) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: { ...keys.idempotency(record.scope), kind: 'idempotency', ...record, ttl: ttlOf(record.expiresAt) },
+      ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
+      ExpressionAttributeValues: { ':now': now },
+    },
+  };
+}
+
+function failedCondition(error: unknown, index: number): boolean {
+  return error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+}
+
 export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+  /** The record that won a race for an idempotency scope. */
+  async function storedRecord(scope: string, cause: unknown): Promise<IdempotencyRecord> {
+    const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.idempotency(scope), ConsistentRead: true }));
+    // Expired and deleted in between: surface the original failure; a client retry creates afresh.
+    if (!out.Item) throw cause;
+    return strip<IdempotencyRecord & Item>(out.Item);
+  }
+
+  async function getRequest(id: string): Promise<SupportRequest | undefined> {
+    const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.request(id), ConsistentRead: true }));
+    return out.Item ? strip<SupportRequest & Item>(out.Item) : undefined;
+  }
 
   return {
     async getProfile(userId) {
@@ -49,16 +79,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
 
     async createRequest(request, event, idempotency, now): Promise<CreateOutcome> {
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
-      if (idempotency) {
-        items.push({
-          Put: {
-            TableName: tableName,
-            Item: { ...keys.idempotency(idempotency.scope), kind: 'idempotency', ...idempotency, ttl: ttlOf(idempotency.expiresAt) },
-            ConditionExpression: 'attribute_not_exists(PK) OR expiresAt <= :now',
-            ExpressionAttributeValues: { ':now': now },
-          },
-        });
-      }
+      if (idempotency) items.push(idempotencyPut(tableName, idempotency, now));
       items.push(
         {
           Put: {
@@ -80,16 +101,8 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
         return { kind: 'created' };
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        if (idempotency && reasons[0]?.Code === 'ConditionalCheckFailed') {
-          const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.idempotency(idempotency.scope), ConsistentRead: true }));
-          if (out.Item) return { kind: 'replay', record: strip<IdempotencyRecord & Item>(out.Item) };
-          // Expired and deleted in between: the caller's retry creates afresh.
-          throw error;
-        }
-        const numberIndex = idempotency ? 1 : 0;
-        if (reasons[numberIndex]?.Code === 'ConditionalCheckFailed') return { kind: 'number_taken' };
+        if (idempotency && failedCondition(error, 0)) return { kind: 'replay', record: await storedRecord(idempotency.scope, error) };
+        if (failedCondition(error, idempotency ? 1 : 0)) return { kind: 'number_taken' };
         throw error;
       }
     },
@@ -101,9 +114,66 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
       return record && record.expiresAt > now ? record : undefined;
     },
 
-    async getRequest(id) {
-      const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.request(id), ConsistentRead: true }));
-      return out.Item ? strip<SupportRequest & Item>(out.Item) : undefined;
+    getRequest,
+
+    async listRequestsByOwner(userId, limit, after) {
+      const index = TABLE.indexes[0];
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':pk': keys.ownerRequestsPartition(userId) },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: after
+            ? { ...keys.request(after.id), ...keys.requestByOwner(userId, after.createdAt, after.id) }
+            : undefined,
+        }),
+      );
+      const items = (out.Items ?? []).map((i) => strip<SupportRequest & Item>(i));
+      const last = items.at(-1);
+      return out.LastEvaluatedKey && last ? { items, next: { createdAt: last.createdAt, id: last.id } } : { items };
+    },
+
+    async appendComment(requestId, comment, open, idempotency, now): Promise<CommentOutcome> {
+      const values: Record<string, unknown> = { ':now': now };
+      open.forEach((status, i) => {
+        values[`:open${i}`] = status;
+      });
+      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
+      if (idempotency) items.push(idempotencyPut(tableName, idempotency, now));
+      items.push(
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.request(requestId),
+            UpdateExpression: 'SET updatedAt = :now',
+            ConditionExpression: `attribute_exists(PK) AND #status IN (${open.map((_, i) => `:open${i}`).join(', ')})`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: values,
+          },
+        },
+        { Put: { TableName: tableName, Item: { ...keys.comment(requestId, comment.at, comment.id), kind: 'comment', ...comment } } },
+      );
+      try {
+        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return { kind: 'created' };
+      } catch (error) {
+        if (idempotency && failedCondition(error, 0)) return { kind: 'replay', record: await storedRecord(idempotency.scope, error) };
+        if (failedCondition(error, idempotency ? 1 : 0)) return (await getRequest(requestId)) ? { kind: 'closed' } : { kind: 'not_found' };
+        throw error;
+      }
+    },
+
+    async noticeSent(requestId, notice) {
+      const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.notice(requestId, notice), ConsistentRead: true }));
+      return out.Item !== undefined;
+    },
+
+    async recordNotice(requestId, notice, at) {
+      await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.notice(requestId, notice), kind: 'notice', notice, at } }));
     },
 
     async getRequestDetail(id): Promise<RequestDetail | undefined> {
@@ -166,13 +236,11 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
           }),
         );
       } catch (error) {
-        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-          throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
-        }
+        if (failedCondition(error, 0)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
         if (error instanceof ConditionalCheckFailedException) throw new StaleTransitionError('request moved on');
         throw error;
       }
-      const updated = await this.getRequest(id);
+      const updated = await getRequest(id);
       if (!updated) throw new StaleTransitionError('request vanished');
       return updated;
     },

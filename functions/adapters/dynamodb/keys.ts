@@ -11,6 +11,8 @@ export const keys = {
   ownerRequestsPartition: (userId: string) => `USER#${userId}#REQ`,
   timelineEvent: (requestId: string, at: string, seq: string) => ({ PK: `REQ#${requestId}`, SK: `EVT#${at}#${seq}` }),
   comment: (requestId: string, at: string, id: string) => ({ PK: `REQ#${requestId}`, SK: `CMT#${at}#${id}` }),
+  /** Marks that the SMS of one request event went out, so a rerun of a workflow does not resend it. */
+  notice: (requestId: string, notice: string) => ({ PK: `REQ#${requestId}`, SK: `NTC#${notice}` }),
   requestNumber: (number: string) => ({ PK: `NUM#${number}`, SK: 'NUM' }),
   idempotency: (scope: string) => ({ PK: `IDEM#${scope}`, SK: 'IDEM' }),
 } as const;

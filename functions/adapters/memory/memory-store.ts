@@ -1,6 +1,6 @@
 import { StaleTransitionError } from '#core/errors';
 import type { RequestComment, RequestDetail, Status, SupportRequest, TimelineEvent } from '#core/requests/model';
-import type { CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
+import type { CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
 
 /**
  * An in-memory Store with the semantics of the DynamoDB adapter (dynamo-store.ts), for unit tests:
@@ -46,6 +46,7 @@ export function memoryStore(): MemoryStore {
   const comments = new Map<string, RequestComment[]>();
   const numbers = new Map<string, string>();
   const idempotency = new Map<string, IdempotencyRecord>();
+  const notices = new Set<string>();
   let seq = 0;
 
   function appendEvent(requestId: string, event: TimelineEvent): void {
@@ -101,6 +102,40 @@ export function memoryStore(): MemoryStore {
     async getRequest(id) {
       const request = requests.get(id);
       return request ? copy(request) : undefined;
+    },
+
+    async listRequestsByOwner(userId, limit, after) {
+      // GSI1 order: creation time then id, newest first.
+      const position = (r: SupportRequest) => `${r.createdAt}#${r.id}`;
+      const all = [...requests.values()].filter((r) => r.userId === userId).sort((a, b) => (position(a) < position(b) ? 1 : -1));
+      const from = after ? all.filter((r) => position(r) < `${after.createdAt}#${after.id}`) : all;
+      const items = from.slice(0, limit).map(copy);
+      const last = items.at(-1);
+      return from.length > limit && last ? { items, next: { createdAt: last.createdAt, id: last.id } } : { items };
+    },
+
+    async appendComment(requestId, comment, open, record, now): Promise<CommentOutcome> {
+      if (record) {
+        const existing = idempotency.get(record.scope);
+        if (existing && !(existing.expiresAt <= now)) return { kind: 'replay', record: copy(existing) };
+      }
+      const request = requests.get(requestId);
+      if (!request) return { kind: 'not_found' };
+      if (!open.includes(request.status)) return { kind: 'closed' };
+      if (record) idempotency.set(record.scope, copy(record));
+      requests.set(requestId, { ...request, updatedAt: now });
+      const list = comments.get(requestId) ?? [];
+      list.push(copy(comment));
+      comments.set(requestId, list);
+      return { kind: 'created' };
+    },
+
+    async noticeSent(requestId, notice) {
+      return notices.has(`${requestId}#${notice}`);
+    },
+
+    async recordNotice(requestId, notice) {
+      notices.add(`${requestId}#${notice}`);
     },
 
     async getRequestDetail(id): Promise<RequestDetail | undefined> {

@@ -2,7 +2,7 @@ import { ExecutionAlreadyExists, SFNClient, SendTaskFailureCommand, SendTaskSucc
 import type { WorkflowName, Workflows } from '#ports/workflows';
 
 /** Step Functions: executions named after the subject, so a repeated start is a no-op. */
-export function sfnWorkflows(client: SFNClient, arns: Partial<Record<WorkflowName, string>>): Workflows {
+export function sfnWorkflows(client: SFNClient, arns: Partial<Record<WorkflowName, string | undefined>>): Workflows {
   return {
     async start(workflow, executionName, input) {
       const stateMachineArn = arns[workflow];

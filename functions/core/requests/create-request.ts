@@ -1,7 +1,8 @@
 import type { Deps } from '#ports/deps';
 import type { IdempotencyRecord } from '#ports/store';
 import { canonicalJson } from '../canonical-json.ts';
-import { type FieldProblem, IdempotencyMismatchError, ValidationError } from '../errors.ts';
+import { type FieldProblem, ValidationError } from '../errors.ts';
+import { type HttpOutcome, idempotencyRecord, idempotencyScope, replayOf } from '../idempotency.ts';
 import { type IdentityInput, checkIdentity, checkPhone, storedIdentity } from '../identity/identity.ts';
 import { isValidInn } from '../identity/inn.ts';
 import { parsePhone } from '../phone/phone.ts';
@@ -30,13 +31,8 @@ export interface CreateRequestInput {
   };
 }
 
-export interface Created {
-  statusCode: number;
-  body: unknown;
-  headers: Record<string, string>;
-}
+export type Created = HttpOutcome;
 
-const IDEMPOTENCY_TTL_DAYS = 1;
 const MAX_WINDOW_DAYS = 7;
 const NUMBER_ATTEMPTS = 3;
 
@@ -123,11 +119,11 @@ async function buildRequest(deps: Pick<Deps, 'ids' | 'hasher'>, userId: string, 
 }
 
 async function replay(deps: Pick<Deps, 'workflows'>, record: IdempotencyRecord, bodyHash: string): Promise<Created> {
-  if (record.bodyHash !== bodyHash) throw new IdempotencyMismatchError();
+  const outcome = replayOf(record, bodyHash);
   const replayedId = (record.body as { id: string }).id;
   // The first attempt may have stored the request and then failed to start its workflow.
   await deps.workflows.start('intake', replayedId, { requestId: replayedId });
-  return { statusCode: record.statusCode, body: record.body, headers: record.headers ?? {} };
+  return outcome;
 }
 
 /**
@@ -142,7 +138,7 @@ export async function createRequest(
 ): Promise<Created> {
   const now = deps.clock.now();
   const bodyHash = deps.hasher.digest(canonicalJson(input));
-  const scope = idempotencyKey ? `${userId}:create-request:${idempotencyKey}` : undefined;
+  const scope = idempotencyScope(userId, 'create-request', idempotencyKey);
   // A retry replays the first answer even when a time-dependent rule (the window) has passed since.
   const earlier = scope ? await deps.store.getIdempotencyRecord(scope, now.toISOString()) : undefined;
   if (earlier) return replay(deps, earlier, bodyHash);
@@ -164,16 +160,7 @@ export async function createRequest(
         createdAt: request.createdAt,
       },
     };
-    const record: IdempotencyRecord | undefined = scope
-      ? {
-          scope,
-          bodyHash,
-          statusCode: created.statusCode,
-          body: created.body,
-          headers: created.headers,
-          expiresAt: addDays(now, IDEMPOTENCY_TTL_DAYS).toISOString(),
-        }
-      : undefined;
+    const record = scope ? idempotencyRecord(scope, bodyHash, created, now) : undefined;
     const outcome = await deps.store.createRequest(request, { at: request.createdAt, event: 'received' }, record, now.toISOString());
     if (outcome.kind === 'number_taken' && attempt < NUMBER_ATTEMPTS) continue;
     if (outcome.kind === 'number_taken') throw new Error('could not issue a unique request number');

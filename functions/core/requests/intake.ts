@@ -54,11 +54,16 @@ export async function routeRequest(deps: Pick<Deps, 'store' | 'clock'>, requestI
   return { channel: request.channel, notice: null };
 }
 
-/** Sends the SMS for a status to the profile phone. Throws on failure so the state machine retries. */
-export async function sendNotice(deps: Pick<Deps, 'store' | 'sms'>, requestId: string, kind: NoticeKind, when?: string) {
+/**
+ * Sends the SMS for a status to the profile phone, once per request event: a rerun of the workflow
+ * finds the mark and sends nothing. Throws on failure so the state machine retries.
+ */
+export async function sendNotice(deps: Pick<Deps, 'store' | 'sms' | 'clock'>, requestId: string, kind: NoticeKind, when?: string) {
   const request = await load(deps, requestId);
+  if (await deps.store.noticeSent(requestId, kind)) return { sent: false };
   const profile = await deps.store.getProfile(request.userId);
   if (!profile) throw new ProfileMissingError('The profile to notify is gone.');
   await deps.sms.send(profile.phone, noticeText(kind, when ? { number: request.number, when } : { number: request.number }));
+  await deps.store.recordNotice(requestId, kind, deps.clock.now().toISOString());
   return { sent: true };
 }

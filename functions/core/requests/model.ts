@@ -18,6 +18,9 @@ export const STATUSES = [
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** Statuses nothing moves a request out of: no comments, no cancel. */
+export const CLOSED_STATUSES: readonly Status[] = ['answered', 'completed', 'missed', 'cancelled'];
+
 export const RELATED_KINDS = ['application', 'inn', 'payment', 'other'] as const;
 export type RelatedKind = (typeof RELATED_KINDS)[number];
 

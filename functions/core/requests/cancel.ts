@@ -1,0 +1,20 @@
+import type { Deps } from '#ports/deps';
+import { NotFoundError, StaleTransitionError, StateConflictError } from '../errors.ts';
+import { CLOSED_STATUSES, STATUSES } from './model.ts';
+
+/** A citizen withdraws their request while nobody has finished it. */
+const CANCELLABLE = STATUSES.filter((s) => !CLOSED_STATUSES.includes(s));
+
+export async function cancelOwnRequest(deps: Pick<Deps, 'store' | 'clock'>, userId: string, requestId: string) {
+  const request = await deps.store.getRequest(requestId);
+  if (!request || request.userId !== userId) throw new NotFoundError('request');
+  const at = deps.clock.now().toISOString();
+  try {
+    // Conditional on the status: a cancel racing an answer or another cancel loses cleanly.
+    await deps.store.transition(requestId, CANCELLABLE, { status: 'cancelled' }, { at, event: 'cancelled', detail: 'by the citizen' }, at);
+  } catch (error) {
+    if (error instanceof StaleTransitionError) throw new StateConflictError('not_cancellable', 'The request is already answered, completed, missed or cancelled.');
+    throw error;
+  }
+  return { status: 'cancelled' as const };
+}

@@ -1,0 +1,39 @@
+import type { Deps } from '#ports/deps';
+import { canonicalJson } from '../canonical-json.ts';
+import { NotFoundError, StateConflictError } from '../errors.ts';
+import { type HttpOutcome, idempotencyRecord, idempotencyScope, replayOf } from '../idempotency.ts';
+import { CLOSED_STATUSES, type RequestComment, STATUSES } from './model.ts';
+
+/** Comments a citizen adds to their own request while it is still open. */
+const OPEN = STATUSES.filter((s) => !CLOSED_STATUSES.includes(s));
+
+export async function addCitizenComment(
+  deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'hasher'>,
+  userId: string,
+  requestId: string,
+  input: { text: string },
+  idempotencyKey?: string,
+): Promise<HttpOutcome> {
+  const request = await deps.store.getRequest(requestId);
+  if (!request || request.userId !== userId) throw new NotFoundError('request');
+  const now = deps.clock.now();
+  const bodyHash = deps.hasher.digest(canonicalJson({ requestId, ...input }));
+  const scope = idempotencyScope(userId, 'add-comment', idempotencyKey);
+  const earlier = scope ? await deps.store.getIdempotencyRecord(scope, now.toISOString()) : undefined;
+  if (earlier) return replayOf(earlier, bodyHash);
+
+  const comment: RequestComment = { id: deps.ids.newId(), at: now.toISOString(), author: 'citizen', text: input.text };
+  const created: HttpOutcome = { statusCode: 201, body: comment, headers: {} };
+  const record = scope ? idempotencyRecord(scope, bodyHash, created, now) : undefined;
+  const outcome = await deps.store.appendComment(requestId, comment, OPEN, record, now.toISOString());
+  switch (outcome.kind) {
+    case 'created':
+      return created;
+    case 'replay':
+      return replayOf(outcome.record, bodyHash);
+    case 'not_found':
+      throw new NotFoundError('request');
+    case 'closed':
+      throw new StateConflictError('request_closed', 'The request is closed: comments are no longer accepted.');
+  }
+}

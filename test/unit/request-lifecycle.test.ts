@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { type MemoryDeps, memoryDeps } from '#adapters/memory/memory-deps';
+import { IdempotencyMismatchError, NotFoundError, StateConflictError, ValidationError } from '#core/errors';
+import { putProfile } from '#core/profiles/put-profile';
+import { answerRequest } from '#core/requests/answer';
+import { cancelOwnRequest } from '#core/requests/cancel';
+import { addCitizenComment } from '#core/requests/comments';
+import { createRequest } from '#core/requests/create-request';
+import { routeRequest, sendNotice } from '#core/requests/intake';
+import { listOwnRequests } from '#core/requests/list-requests';
+import { identity, writtenInput, PROFILE_PHONE_E164 } from './fixtures.ts';
+
+/** Comments, cancel, answer and listing: the request's life after intake, on in-memory adapters. */
+async function registered(deps: MemoryDeps, userId = 'user-1') {
+  await putProfile(deps, userId, identity());
+  const id = ((await createRequest(deps, userId, writtenInput())).body as { id: string }).id;
+  await routeRequest(deps, id);
+  return id;
+}
+
+describe('comments', () => {
+  it('adds a citizen comment to an open request and shows it in the detail', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    deps.clock.advanceMinutes(5);
+    const out = await addCitizenComment(deps, 'user-1', id, { text: 'Дополнение: ошибка 502' });
+    expect(out.statusCode).toBe(201);
+    expect(out.body).toMatchObject({ author: 'citizen', text: 'Дополнение: ошибка 502', at: deps.clock.now().toISOString() });
+    const detail = await deps.store.getRequestDetail(id);
+    expect(detail?.comments).toHaveLength(1);
+    expect(detail?.request.updatedAt).toBe(deps.clock.now().toISOString());
+  });
+
+  it('refuses comments on a closed request with 409 request_closed', async () => {
+    for (const close of ['cancel', 'answer'] as const) {
+      const deps = memoryDeps();
+      const id = await registered(deps);
+      if (close === 'cancel') await cancelOwnRequest(deps, 'user-1', id);
+      else await answerRequest(deps, 'op-1', id, { text: 'Ответ' });
+      await expect(addCitizenComment(deps, 'user-1', id, { text: 'ещё' })).rejects.toMatchObject({ code: 'request_closed' });
+    }
+  });
+
+  it('answers 404 for another citizen\'s request and for a missing one, writing nothing', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    await expect(addCitizenComment(deps, 'intruder', id, { text: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(addCitizenComment(deps, 'user-1', 'missing', { text: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    expect((await deps.store.getRequestDetail(id))?.comments).toEqual([]);
+  });
+
+  it('replays the same Idempotency-Key and body, and refuses another body with the same key', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    const first = await addCitizenComment(deps, 'user-1', id, { text: 'один' }, 'k1');
+    deps.clock.advanceMinutes(1);
+    expect(await addCitizenComment(deps, 'user-1', id, { text: 'один' }, 'k1')).toEqual(first);
+    await expect(addCitizenComment(deps, 'user-1', id, { text: 'два' }, 'k1')).rejects.toBeInstanceOf(IdempotencyMismatchError);
+    expect((await deps.store.getRequestDetail(id))?.comments).toHaveLength(1);
+    // The key is the caller's own: the same key on another request of the same caller is another body.
+    const other = await registered(deps);
+    await expect(addCitizenComment(deps, 'user-1', other, { text: 'один' }, 'k1')).rejects.toBeInstanceOf(IdempotencyMismatchError);
+  });
+});
+
+describe('cancel', () => {
+  it('cancels an open request once; a second cancel is 409 not_cancellable', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    expect(await cancelOwnRequest(deps, 'user-1', id)).toEqual({ status: 'cancelled' });
+    await expect(cancelOwnRequest(deps, 'user-1', id)).rejects.toMatchObject({ code: 'not_cancellable' });
+    const detail = await deps.store.getRequestDetail(id);
+    expect(detail?.timeline.map((e) => e.event)).toEqual(['received', 'registered', 'cancelled']);
+  });
+
+  it('cannot cancel an answered request, nor another citizen\'s', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    await expect(cancelOwnRequest(deps, 'intruder', id)).rejects.toBeInstanceOf(NotFoundError);
+    await answerRequest(deps, 'op-1', id, { text: 'Ответ' });
+    await expect(cancelOwnRequest(deps, 'user-1', id)).rejects.toBeInstanceOf(StateConflictError);
+    expect((await deps.store.getRequest(id))?.status).toBe('answered');
+  });
+});
+
+describe('answer', () => {
+  it('answers a registered written request and starts the answered notice', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    const out = await answerRequest(deps, 'op-7', id, { text: 'Код отправлен повторно.' });
+    expect(out).toMatchObject({ id, status: 'answered', answer: { text: 'Код отправлен повторно.' } });
+    expect((await deps.store.getRequest(id))?.answer).toMatchObject({ operatorId: 'op-7' });
+    expect(deps.workflows.started).toContainEqual({ workflow: 'notice', name: `${id}-answered`, input: { requestId: id, kind: 'answered' } });
+    await expect(answerRequest(deps, 'op-7', id, { text: 'again' })).rejects.toMatchObject({ code: 'not_answerable' });
+  });
+
+  it('refuses a request still being verified, and one that is not written', async () => {
+    const deps = memoryDeps();
+    await putProfile(deps, 'user-1', identity());
+    const id = ((await createRequest(deps, 'user-1', writtenInput())).body as { id: string }).id;
+    await expect(answerRequest(deps, 'op-1', id, { text: 'x' })).rejects.toMatchObject({ code: 'not_answerable' });
+    await expect(answerRequest(deps, 'op-1', 'missing', { text: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('notices', () => {
+  it('sends each request event\'s SMS once, however often the step runs', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    expect(await sendNotice(deps, id, 'registered')).toEqual({ sent: true });
+    expect(await sendNotice(deps, id, 'registered')).toEqual({ sent: false });
+    expect(await sendNotice(deps, id, 'answered')).toEqual({ sent: true });
+    expect(deps.sms.sent.map((m) => m.to)).toEqual([PROFILE_PHONE_E164, PROFILE_PHONE_E164]);
+  });
+
+  it('does not mark a notice sent when sending fails, so the retry sends it', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    deps.sms.failNext(1);
+    await expect(sendNotice(deps, id, 'registered')).rejects.toThrow();
+    expect(await sendNotice(deps, id, 'registered')).toEqual({ sent: true });
+    expect(deps.sms.sent).toHaveLength(1);
+  });
+});
+
+describe('listing', () => {
+  it('lists only the caller\'s requests, newest first, in pages that join up', async () => {
+    const deps = memoryDeps();
+    await putProfile(deps, 'user-1', identity());
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      ids.push(((await createRequest(deps, 'user-1', writtenInput())).body as { id: string }).id);
+      deps.clock.advanceSeconds(1);
+    }
+    await createRequest(deps, 'someone-else', writtenInput());
+    const first = await listOwnRequests(deps, 'user-1', 2);
+    expect(first.items.map((r) => r.id)).toEqual([ids[4], ids[3]]);
+    expect(first.nextCursor).toBeDefined();
+    const second = await listOwnRequests(deps, 'user-1', 2, first.nextCursor);
+    const third = await listOwnRequests(deps, 'user-1', 2, second.nextCursor);
+    expect([...second.items, ...third.items].map((r) => r.id)).toEqual([ids[2], ids[1], ids[0]]);
+    expect(third.nextCursor).toBeUndefined();
+    expect(JSON.stringify(first)).not.toMatch(/snils|passport|identity/i);
+  });
+
+  it('refuses a cursor it did not issue', async () => {
+    const deps = memoryDeps();
+    for (const bad of ['garbage', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('["x","y"]').toString('base64url')]) {
+      await expect(listOwnRequests(deps, 'user-1', 10, bad)).rejects.toBeInstanceOf(ValidationError);
+    }
+  });
+});
