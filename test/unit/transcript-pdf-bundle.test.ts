@@ -1,0 +1,98 @@
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRANSCRIPT_FONT, type TranscriptInput, loadTranscriptFont, renderTranscriptPdf } from '#adapters/pdf/transcript-pdf';
+import { ESBUILD_OPTIONS } from '#infra/bundling';
+
+/**
+ * The renderer as a Lambda bundle would run it: built with the project's one set of esbuild
+ * options, run by plain `node` from a folder with no node_modules, the font copied next to the
+ * bundle (what the CDK build must do). The bytes must equal those of the source run.
+ */
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const ENTRY = join(ROOT, 'functions/adapters/pdf/transcript-pdf.ts');
+/** The alias that leaves fontkit's WOFF2 decoder (brotli, ~490 KB) out of the bundle. */
+const NO_BROTLI = { 'brotli/decompress.js': join(ROOT, 'functions/adapters/pdf/no-brotli.ts') };
+
+/** Where the build copies the font from: the file inside the npm package. */
+const FONT_SOURCE = createRequire(import.meta.url).resolve(`${TRANSCRIPT_FONT.packageName}/${TRANSCRIPT_FONT.packageFile}`);
+
+const out = mkdtempSync(join(tmpdir(), 'transcript-bundle-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const INPUT: TranscriptInput = {
+  requestNumber: 'СЦ-2026-0000777',
+  callId: 'call-bundle-1',
+  startedAt: '2026-03-02T09:00:00.000Z',
+  operatorId: 'op-7',
+  waitSeconds: 65,
+  durationSeconds: 300,
+  lines: [
+    { at: '2026-03-02T09:00:03.000Z', speaker: 'operator', text: 'Здравствуйте, чем могу помочь?' },
+    { at: '2026-03-02T09:00:09.000Z', speaker: 'citizen', text: 'Не приходит код подтверждения.' },
+  ],
+};
+
+const RUNNER = `
+import { writeFileSync } from 'node:fs';
+const [bundle, input, output] = process.argv.slice(2);
+const { renderTranscriptPdf } = await import(bundle);
+const pdf = await renderTranscriptPdf(JSON.parse(input));
+writeFileSync(output, pdf);
+`;
+
+async function bundleInto(name: string, alias: Record<string, string>): Promise<{ dir: string; file: string; size: number }> {
+  const dir = join(out, name);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'index.mjs');
+  await build({ ...ESBUILD_OPTIONS, alias: { ...ESBUILD_OPTIONS.alias, ...alias }, entryPoints: [ENTRY], outfile: file, logLevel: 'silent' });
+  writeFileSync(join(dir, 'runner.mjs'), RUNNER);
+  return { dir, file, size: statSync(file).size };
+}
+
+function runBundle(dir: string): Uint8Array {
+  const output = join(dir, 'out.pdf');
+  execFileSync(process.execPath, [join(dir, 'runner.mjs'), join(dir, 'index.mjs'), JSON.stringify(INPUT), output], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return readFileSync(output);
+}
+
+let fromSource: Uint8Array;
+beforeAll(async () => {
+  fromSource = await renderTranscriptPdf(INPUT, loadTranscriptFont());
+});
+
+describe('transcript renderer in a Lambda bundle', () => {
+  it('runs from the bundle with the font next to it and gives the same bytes as the source', async () => {
+    const plain = await bundleInto('plain', {});
+    const slim = await bundleInto('slim', NO_BROTLI);
+    for (const b of [plain, slim]) {
+      copyFileSync(FONT_SOURCE, join(b.dir, TRANSCRIPT_FONT.fileName));
+      const pdf = runBundle(b.dir);
+      expect(Buffer.from(pdf).equals(Buffer.from(fromSource))).toBe(true);
+      const text = execFileSync('pdftotext', ['-enc', 'UTF-8', join(b.dir, 'out.pdf'), '-'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
+      expect(text).toContain('12:00:09 Гражданин: Не приходит код подтверждения.');
+    }
+    // Leaving brotli out saves most of half a megabyte.
+    expect(plain.size - slim.size).toBeGreaterThan(400_000);
+    expect(slim.size).toBeLessThan(800_000);
+  });
+
+  it('without the font file next to it, the bundle fails and names the file to ship', async () => {
+    const bare = await bundleInto('bare', NO_BROTLI);
+    let message = '';
+    try {
+      runBundle(bare.dir);
+    } catch (error) {
+      message = String((error as { stderr?: Buffer }).stderr ?? error);
+    }
+    expect(message).toContain(`Transcript font not found: put ${TRANSCRIPT_FONT.fileName} next to the bundle`);
+  });
+});
