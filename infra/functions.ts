@@ -5,8 +5,15 @@ import type { HttpFunction } from '../functions/http/routes.ts';
  * and grants from this list, `npm run bench` bundles from it, and an infra test holds the
  * template's policies to it.
  */
-export type Grant = 'table:read' | 'table:write' | 'sms:publish' | 'workflow:start:intake' | 'workflow:start:notice' | 'secret:identity';
-export type TaskFunction = 'intakeTasks';
+export type Grant =
+  | 'table:read'
+  | 'table:write'
+  | 'sms:publish'
+  | 'workflow:start:intake'
+  | 'workflow:start:notice'
+  | 'workflow:respond:callback'
+  | 'secret:identity';
+export type TaskFunction = 'requestTasks';
 export type FunctionId = HttpFunction | TaskFunction;
 
 export interface FunctionDef {
@@ -16,13 +23,18 @@ export interface FunctionDef {
 }
 
 export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
-  httpPublic: { entry: 'functions/http/public.ts', description: 'Public routes: contacts, OpenAPI', grants: [] },
+  httpPublic: { entry: 'functions/http/public.ts', description: 'Public routes: contacts, callback slots, OpenAPI', grants: ['table:read'] },
   httpRequests: {
     entry: 'functions/http/requests.ts',
     description: 'Citizen request routes',
     grants: ['table:read', 'table:write', 'workflow:start:intake', 'secret:identity'],
   },
+  httpCalls: { entry: 'functions/http/calls.ts', description: 'Citizen call records', grants: ['table:read'] },
   httpAdmin: { entry: 'functions/http/admin.ts', description: 'Admin routes: reference profiles', grants: ['table:read', 'table:write', 'secret:identity'] },
-  httpOps: { entry: 'functions/http/ops.ts', description: 'Operator routes', grants: ['table:read', 'table:write', 'workflow:start:notice'] },
-  intakeTasks: { entry: 'functions/tasks/intake.ts', description: 'Intake workflow tasks', grants: ['table:read', 'table:write', 'sms:publish'] },
+  httpOps: {
+    entry: 'functions/http/ops.ts',
+    description: 'Operator routes',
+    grants: ['table:read', 'table:write', 'workflow:start:notice', 'workflow:respond:callback'],
+  },
+  requestTasks: { entry: 'functions/tasks/request-tasks.ts', description: 'Tasks of the intake, notice and callback workflows', grants: ['table:read', 'table:write', 'sms:publish'] },
 };

@@ -14,6 +14,8 @@ export interface WorkflowDef {
   functions: Record<string, TaskFunction>;
   /** Placeholder that receives the table name, when the ASL talks to DynamoDB directly. */
   tablePlaceholder?: string;
+  /** Placeholder → another workflow this one starts (`arn:aws:states:::states:startExecution`). */
+  workflows?: Record<string, WorkflowName>;
 }
 
 export const WORKFLOWS: Record<WorkflowName, WorkflowDef> = {
@@ -21,13 +23,20 @@ export const WORKFLOWS: Record<WorkflowName, WorkflowDef> = {
     file: 'statemachines/intake.asl.json',
     // Short and never waits: Express is billed per run, not per transition.
     type: 'EXPRESS',
-    functions: { IntakeTasksFunctionArn: 'intakeTasks' },
+    functions: { RequestTasksFunctionArn: 'requestTasks' },
+    workflows: { CallbackStateMachineArn: 'callback' },
+  },
+  callback: {
+    file: 'statemachines/callback.asl.json',
+    // Waits for the booked time and for an operator's outcome: only Standard can wait that long.
+    type: 'STANDARD',
+    functions: { RequestTasksFunctionArn: 'requestTasks' },
   },
   notice: {
     file: 'statemachines/notice.asl.json',
     // One SMS with retries, started after an operator's action; Express for the same reason.
     type: 'EXPRESS',
-    functions: { IntakeTasksFunctionArn: 'intakeTasks' },
+    functions: { RequestTasksFunctionArn: 'requestTasks' },
   },
 };
 

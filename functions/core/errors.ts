@@ -95,6 +95,11 @@ export class StaleTransitionError extends DomainError {
   readonly code = 'stale_transition';
 }
 
+/** No callback slot has a free place within the horizon (workflow Retry/Catch target). */
+export class NoFreeSlotError extends DomainError {
+  readonly code = 'no_free_slot';
+}
+
 /** The reference profile needed by a task is gone (workflow Catch target). */
 export class ProfileMissingError extends DomainError {
   readonly code = 'profile_missing';

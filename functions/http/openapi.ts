@@ -2,6 +2,12 @@ import * as z from 'zod';
 import { ROUTES, type RouteDef } from './routes.ts';
 import {
   AcceptedRequestSchema,
+  CallListSchema,
+  QueueListSchema,
+  RecordCallSchema,
+  RecordedCallSchema,
+  SlotListSchema,
+  TakenSchema,
   AnswerSchema,
   AnsweredSchema,
   CancelledSchema,
@@ -31,6 +37,11 @@ interface OperationDoc {
 export const OPERATION_DOCS: Record<string, OperationDoc> = {
   getContacts: { responses: { 200: { description: 'Channels, lines and live queues', schema: ContactsSchema } } },
   getOpenApi: { responses: { 200: { description: 'This document' } } },
+  getCallbackSlots: { query: ['type', 'from', 'to'], responses: { 200: { description: 'Bookable slots with free places', schema: SlotListSchema } } },
+  listCalls: { responses: { 200: { description: 'Your call records, newest first', schema: CallListSchema } } },
+  listQueue: { query: ['limit'], responses: { 200: { description: 'Due callbacks in queue order', schema: QueueListSchema } } },
+  takeRequest: { responses: { 200: { description: 'Taken by you', schema: TakenSchema } } },
+  recordCall: { body: RecordCallSchema, responses: { 201: { description: 'Recorded', schema: RecordedCallSchema } } },
   createRequest: {
     body: CreateRequestSchema,
     idempotent: true,

@@ -3,7 +3,7 @@
  * routes from it, the shared middy stack checks roles from it, and the OpenAPI document lists it.
  */
 export type Role = 'citizen' | 'operator' | 'admin';
-export type HttpFunction = 'httpPublic' | 'httpRequests' | 'httpAdmin' | 'httpOps';
+export type HttpFunction = 'httpPublic' | 'httpRequests' | 'httpCalls' | 'httpAdmin' | 'httpOps';
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface RouteDef {
@@ -18,12 +18,17 @@ export interface RouteDef {
 
 export const ROUTES = [
   { method: 'GET', path: '/v1/contacts', fn: 'httpPublic', operation: 'getContacts', summary: 'Ways to reach support, lines and live queues', access: 'public' },
+  { method: 'GET', path: '/v1/callback-slots', fn: 'httpPublic', operation: 'getCallbackSlots', summary: 'Bookable callback slots of the queue serving a type', access: 'public' },
   { method: 'GET', path: '/v1/openapi.json', fn: 'httpPublic', operation: 'getOpenApi', summary: 'This API as OpenAPI 3.1', access: 'public' },
   { method: 'POST', path: '/v1/requests', fn: 'httpRequests', operation: 'createRequest', summary: 'File a written or callback request', access: 'any' },
   { method: 'GET', path: '/v1/requests', fn: 'httpRequests', operation: 'listRequests', summary: 'Your requests, newest first', access: 'any' },
   { method: 'GET', path: '/v1/requests/{id}', fn: 'httpRequests', operation: 'getRequest', summary: 'One of your requests with its history', access: 'any' },
   { method: 'POST', path: '/v1/requests/{id}/comments', fn: 'httpRequests', operation: 'addComment', summary: 'Add a comment to your open request', access: 'any' },
   { method: 'POST', path: '/v1/requests/{id}/cancel', fn: 'httpRequests', operation: 'cancelRequest', summary: 'Withdraw your request', access: 'any' },
+  { method: 'GET', path: '/v1/calls', fn: 'httpCalls', operation: 'listCalls', summary: 'Your call records, newest first', access: 'any' },
+  { method: 'GET', path: '/v1/ops/queues/{queue}', fn: 'httpOps', operation: 'listQueue', summary: 'Callbacks due in a queue, in queue order', access: ['operator'] },
+  { method: 'POST', path: '/v1/ops/requests/{id}/take', fn: 'httpOps', operation: 'takeRequest', summary: 'Take a request', access: ['operator'] },
+  { method: 'POST', path: '/v1/ops/calls', fn: 'httpOps', operation: 'recordCall', summary: 'Record a call and its outcome', access: ['operator'] },
   { method: 'POST', path: '/v1/ops/requests/{id}/answer', fn: 'httpOps', operation: 'answerRequest', summary: 'Answer a written request', access: ['operator'] },
   { method: 'PUT', path: '/v1/admin/profiles/{userId}', fn: 'httpAdmin', operation: 'putProfile', summary: 'Create or replace a reference profile', access: ['admin'] },
 ] as const satisfies readonly RouteDef[];

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { CreateRequestInput } from '#core/requests/create-request';
 import type { IdentityInput } from '#core/identity/identity';
+import { CALL_OUTCOMES } from '#core/callbacks/model';
 import { CHANNELS, RELATED_KINDS, REQUEST_TYPES, STATUSES } from '#core/requests/model';
 
 /**
@@ -60,6 +61,26 @@ export const ProfileSchema = IdentitySchema.meta({ id: 'Profile' });
 export const CommentSchema = z.strictObject({ text: z.string().trim().min(1).max(5000) }).meta({ id: 'NewComment' });
 export const AnswerSchema = z.strictObject({ text: z.string().trim().min(1).max(10000) }).meta({ id: 'Answer' });
 
+export const SlotQuerySchema = z.strictObject({ type: z.string().max(64).optional(), from: z.string().max(64).optional(), to: z.string().max(64).optional() });
+export const QueueParamSchema = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/);
+export const QueueQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).optional() });
+
+export const RecordCallSchema = z
+  .strictObject({
+    requestId: z.string().min(1).max(64).optional(),
+    direction: z.enum(['outbound', 'inbound']),
+    phone: z.string().min(1).max(64),
+    queuedAt: isoDateTime,
+    answeredAt: isoDateTime.optional(),
+    endedAt: isoDateTime,
+    outcome: z.enum(CALL_OUTCOMES),
+    transcript: z
+      .array(z.strictObject({ at: isoDateTime, speaker: z.enum(['operator', 'citizen']), text: z.string().min(1).max(4000) }))
+      .max(2000)
+      .optional(),
+  })
+  .meta({ id: 'NewCall' });
+
 export const ListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   cursor: z.string().min(1).max(512).optional(),
@@ -68,6 +89,19 @@ export const ListQuerySchema = z.strictObject({
 export const IdempotencyKeySchema = z.string().min(1).max(255);
 export const RequestIdSchema = z.string().min(1).max(64);
 export const UserIdSchema = z.string().min(1).max(128);
+
+const CallViewShape = {
+  id: z.string(),
+  at: isoDateTime,
+  direction: z.enum(['outbound', 'inbound']),
+  operatorId: z.string(),
+  waitSeconds: z.number().int(),
+  durationSeconds: z.number().int(),
+  outcome: z.enum(CALL_OUTCOMES),
+  confirmed: z.boolean(),
+  claimEligible: z.boolean(),
+  requestId: z.string().optional(),
+};
 
 export const AcceptedRequestSchema = z
   .object({
@@ -97,7 +131,7 @@ export const RequestDetailSchema = z
     answer: z.object({ text: z.string(), at: isoDateTime }).optional(),
     timeline: z.array(z.object({ at: isoDateTime, event: z.string(), detail: z.string().optional() })),
     comments: z.array(z.object({ id: z.string(), at: isoDateTime, author: z.enum(['citizen', 'operator']), text: z.string() })),
-    calls: z.array(z.object({ id: z.string() }).loose()),
+    calls: z.array(z.object(CallViewShape)),
     attachments: z.array(z.object({ id: z.string() }).loose()),
   })
   .loose()
@@ -127,6 +161,33 @@ export const CancelledSchema = z.object({ status: z.literal('cancelled') }).meta
 export const AnsweredSchema = z
   .object({ id: z.string(), number: z.string(), status: z.literal('answered'), answer: z.object({ text: z.string(), at: isoDateTime }) })
   .meta({ id: 'Answered' });
+
+export const CallListSchema = z.object({ items: z.array(z.object(CallViewShape)) }).meta({ id: 'CallList' });
+export const RecordedCallSchema = z.object({ id: z.string(), waitSeconds: z.number().int(), durationSeconds: z.number().int() }).meta({ id: 'RecordedCall' });
+export const SlotListSchema = z
+  .object({ slotMinutes: z.number().int(), items: z.array(z.object({ start: isoDateTime, end: isoDateTime, remaining: z.number().int() })) })
+  .meta({ id: 'CallbackSlots' });
+export const QueueListSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        requestId: z.string(),
+        number: z.string(),
+        queue: z.string(),
+        type: z.enum(REQUEST_TYPES),
+        dueAt: isoDateTime,
+        createdAt: isoDateTime,
+        attempt: z.number().int(),
+        phone: z.string(),
+        extension: z.string().optional(),
+        description: z.string(),
+        note: z.string().optional(),
+        questions: z.array(z.string()),
+      }),
+    ),
+  })
+  .meta({ id: 'OperatorQueue' });
+export const TakenSchema = z.object({ id: z.string(), status: z.literal('in_progress'), assignedTo: z.string() }).meta({ id: 'Taken' });
 
 export const ContactsSchema = z
   .object({

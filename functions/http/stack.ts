@@ -76,10 +76,12 @@ function lowerHeaders(headers: HttpEvent['headers'] | undefined): Record<string,
   return out;
 }
 
-function parseBody(event: HttpEvent, headers: Record<string, string>): unknown {
+/** Any body over the limit is refused; below it, a GET's stray body is ignored, as HTTP says. */
+function parseBody(event: HttpEvent, headers: Record<string, string>, method: string): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (bytes.byteLength > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
+  if (method === 'GET' || method === 'DELETE') return undefined;
   const type = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) throw new UnsupportedMediaTypeError();
   let text: string;
@@ -123,7 +125,7 @@ export function httpFunction(fn: HttpFunction, operations: Record<string, Operat
       if (!route || !operation) throw new Error(`route ${event.routeKey} is not served by ${fn}`);
       const caller = callerOf(event);
       authorize(route, caller);
-      const body = parseBody(event, headers);
+      const body = parseBody(event, headers, route.method);
       const out = await operation({
         caller,
         body,

@@ -1,3 +1,4 @@
+import type { CallRecord, QueueEntry, SlotRef } from '#core/callbacks/model';
 import type {
   IdentityProblem,
   RequestComment,
@@ -50,6 +51,11 @@ export interface RequestPage {
 
 export interface RequestPatch {
   status?: Status;
+  slot?: SupportRequest['slot'];
+  attempts?: number;
+  /** `null` removes the attribute. */
+  assignedTo?: string | null;
+  taskToken?: string | null;
   route?: SupportRequest['route'];
   questions?: string[];
   problems?: IdentityProblem[];
@@ -94,9 +100,48 @@ export interface Store {
   /** Whether the SMS for this request event was already sent (so a rerun does not send it twice). */
   noticeSent(requestId: string, notice: string): Promise<boolean>;
   recordNotice(requestId: string, notice: string, at: string): Promise<void>;
+  /** Booked counts of a queue's slots on the given Moscow dates, keyed by slot start. */
+  slotCounts(queue: string, days: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Books one place in the slot (only while its count is below `capacity`) and applies the patch
+   * and event to the request (only while it is in `from`), in one transaction. `full`: the slot
+   * had no place left and nothing was written. Throws StaleTransitionError when the request moved.
+   */
+  bookSlot(
+    requestId: string,
+    from: readonly Status[],
+    slot: SlotRef & { day: string; capacity: number },
+    patch: RequestPatch,
+    event: TimelineEvent,
+    at: string,
+  ): Promise<'booked' | 'full'>;
+  /** Puts the request in its operator queue (visible from now) and keeps the workflow's token. */
+  enqueue(entry: QueueEntry, taskToken: string): Promise<void>;
+  listQueue(queue: string, limit: number): Promise<QueueEntry[]>;
+  countQueue(queue: string): Promise<number>;
+  /**
+   * Stores a call record (linked to its request and citizen) and, for a request's call, takes the
+   * request out of its queue and applies the patch, in one transaction. Throws
+   * StaleTransitionError when the request is not in `from`.
+   */
+  putCall(call: CallRecord, request?: { from: readonly Status[]; patch: RequestPatch; event: TimelineEvent; at: string }): Promise<void>;
+  getCall(id: string): Promise<CallRecord | undefined>;
+  listCallsByOwner(userId: string, limit: number): Promise<CallRecord[]>;
+  listCallsOfRequest(requestId: string): Promise<CallRecord[]>;
+  /** Wait times (seconds) of the queue's calls queued since `since`. */
+  recentWaits(queue: string, since: string): Promise<number[]>;
+  /** The user whose profile phone this is (profiles keep a phone index). */
+  userByPhone(e164: string): Promise<string | undefined>;
   /**
    * Applies the patch only while the request is in one of `from`, and appends the timeline event,
    * atomically. Throws StaleTransitionError when the request is in another status.
    */
-  transition(id: string, from: readonly Status[], patch: RequestPatch, event: TimelineEvent, at: string): Promise<SupportRequest>;
+  transition(
+    id: string,
+    from: readonly Status[],
+    patch: RequestPatch,
+    event: TimelineEvent,
+    at: string,
+    effects?: { releaseSlot?: SlotRef & { day: string } },
+  ): Promise<SupportRequest>;
 }

@@ -1,5 +1,5 @@
 /** The state machines, by name, as the core knows them. */
-export type WorkflowName = 'intake' | 'notice';
+export type WorkflowName = 'intake' | 'notice' | 'callback';
 
 export interface Workflows {
   /**

@@ -7,6 +7,8 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { WorkflowName } from '../../functions/ports/workflows.ts';
 import type { TaskFunction } from '../functions.ts';
 import { type WorkflowDef, placeholdersIn } from '../workflows.ts';
 import { REPO_ROOT } from './paths.ts';
@@ -16,9 +18,18 @@ import { REPO_ROOT } from './paths.ts';
  * function's ARN, `def.tablePlaceholder` → the table name. The local runner builds its own
  * values from the same WorkflowDef; a test holds both to the placeholders the ASL file uses.
  */
-export function workflowSubstitutions(def: WorkflowDef, functionArn: (fn: TaskFunction) => string, tableName?: string): Record<string, string> {
+export function workflowSubstitutions(
+  def: WorkflowDef,
+  functionArn: (fn: TaskFunction) => string,
+  tableName?: string,
+  stateMachineArn?: (workflow: WorkflowName) => string,
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (const [placeholder, fn] of Object.entries(def.functions)) values[placeholder] = functionArn(fn);
+  for (const [placeholder, workflow] of Object.entries(def.workflows ?? {})) {
+    if (!stateMachineArn) throw new Error(`${def.file}: ${placeholder} needs the ARN of workflow ${workflow}`);
+    values[placeholder] = stateMachineArn(workflow);
+  }
   if (def.tablePlaceholder !== undefined) {
     if (tableName === undefined) throw new Error(`${def.file}: ${def.tablePlaceholder} needs the table name`);
     values[def.tablePlaceholder] = tableName;
@@ -35,6 +46,8 @@ export interface WorkflowProps {
   def: WorkflowDef;
   functions: Record<TaskFunction, IFunction>;
   table: ITable;
+  /** The state machines this one starts (built before it). */
+  stateMachines?: Partial<Record<WorkflowName, IStateMachine>>;
   logRetention?: RetentionDays;
 }
 
@@ -49,7 +62,12 @@ export class Workflow extends Construct {
     const { def } = props;
     this.def = def;
     const asl = aslText(def);
-    const substitutions = workflowSubstitutions(def, (fn) => props.functions[fn].functionArn, props.table.tableName);
+    const started = (workflow: WorkflowName): IStateMachine => {
+      const machine = props.stateMachines?.[workflow];
+      if (!machine) throw new Error(`${def.file} starts workflow ${workflow}, which is not built yet`);
+      return machine;
+    };
+    const substitutions = workflowSubstitutions(def, (fn) => props.functions[fn].functionArn, props.table.tableName, (w) => started(w).stateMachineArn);
 
     // Fail the synth, not the deployment, when the file and the WorkflowDef disagree.
     const used = placeholdersIn(asl).join(', ');
@@ -72,6 +90,8 @@ export class Workflow extends Construct {
     // Exactly the unqualified function ARNs the ASL names (no `:*` for versions and aliases).
     const arns = [...new Set(Object.values(def.functions))].map((fn) => props.functions[fn].functionArn);
     if (arns.length > 0) this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: arns }));
+    // A workflow that starts another (states:startExecution) may start exactly that one.
+    for (const workflow of new Set(Object.values(def.workflows ?? {}))) started(workflow).grantStartExecution(this.stateMachine);
     // A workflow that talks to DynamoDB directly: WorkflowDef does not say which calls, so read and write.
     if (def.tablePlaceholder !== undefined) props.table.grantReadWriteData(this.stateMachine);
 

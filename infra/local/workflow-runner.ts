@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as Dynamo from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -11,13 +12,30 @@ import './polyfills.ts';
 /**
  * Runs the very ASL files of statemachines/ with aws-local-stepfunctions. Placeholders get local
  * values, and every Task state is bound by its Resource: Lambda tasks call the task handler of
- * the same function in-process; DynamoDB integrations go to DynamoDB Local through the SDK; SNS
- * publish to a phone number goes to the SMS port (the outbox). `WAIT_SCALE` scales every Wait
- * and Retry pause (0 skips them).
+ * the same function in-process; `.waitForTaskToken` tasks get a real unique token and resume when
+ * this adapter's sendTaskSuccess/Failure is told the outcome; `states:startExecution` starts the
+ * named local workflow; DynamoDB integrations go to DynamoDB Local through the SDK; SNS publish to
+ * a phone number goes to the SMS port (the outbox). `WAIT_SCALE` scales every Wait and Retry
+ * pause (0 skips them); a Wait on a timestamp is served by the runner's own timer, scaled.
  */
 export type TaskHandler = (event: unknown) => Promise<unknown>;
 type Json = Parameters<StateMachine['run']>[0];
-type StateDef = { Type: string; Resource?: string; Seconds?: number; Retry?: { IntervalSeconds?: number }[]; Branches?: { States: Record<string, StateDef> }[]; Iterator?: { States: Record<string, StateDef> }; ItemProcessor?: { States: Record<string, StateDef> } };
+type StateDef = {
+  Type: string;
+  Resource?: string;
+  Seconds?: number;
+  Timestamp?: string;
+  TimestampPath?: string;
+  SecondsPath?: string;
+  Next?: string;
+  End?: boolean;
+  Comment?: string;
+  ResultPath?: string | null;
+  Retry?: { IntervalSeconds?: number }[];
+  Branches?: { States: Record<string, StateDef> }[];
+  Iterator?: { States: Record<string, StateDef> };
+  ItemProcessor?: { States: Record<string, StateDef> };
+};
 
 export interface ExecutionRecord {
   workflow: WorkflowName;
@@ -38,6 +56,25 @@ export interface LocalWorkflowsOptions {
 }
 
 const LAMBDA_PREFIX = 'arn:aws:lambda:eu-central-1:000000000000:function:';
+const STATE_MACHINE_PREFIX = 'arn:aws:states:eu-central-1:000000000000:stateMachine:';
+/** What `$$.Task.Token` reads in a local run; each waiting task replaces it with a fresh token. */
+const TOKEN_PLACEHOLDER = 'local-task-token';
+const LOCAL_WAIT = 'local:wait';
+
+function replaceDeep(value: unknown, from: string, to: string): unknown {
+  if (value === from) return to;
+  if (Array.isArray(value)) return value.map((v) => replaceDeep(v, from, to));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceDeep(v, from, to)]));
+  }
+  return value;
+}
+
+function readPath(input: unknown, path: string): unknown {
+  let node = input;
+  for (const part of path.replace(/^\$\.?/, '').split('.').filter(Boolean)) node = (node as Record<string, unknown> | undefined)?.[part];
+  return node;
+}
 
 /** The DynamoDB service integrations Step Functions offers, by their ARN suffix. */
 const DYNAMO_ACTIONS: Record<string, (client: Dynamo.DynamoDBClient, input: never) => Promise<{ $metadata: unknown }>> = {
@@ -58,6 +95,7 @@ function eachState(states: Record<string, StateDef>, visit: (name: string, state
 
 export class LocalWorkflows implements Workflows {
   private readonly started = new Map<string, ExecutionRecord>();
+  private readonly waiting = new Map<string, { resolve: (output: Json) => void; reject: (error: Error) => void }>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
 
   constructor(private readonly options: LocalWorkflowsOptions) {}
@@ -67,6 +105,7 @@ export class LocalWorkflows implements Workflows {
     const def = WORKFLOWS[workflow];
     const values: Record<string, string> = {};
     for (const [placeholder, fn] of Object.entries(def.functions)) values[placeholder] = `${LAMBDA_PREFIX}${fn}`;
+    for (const [placeholder, workflow] of Object.entries(def.workflows ?? {})) values[placeholder] = `${STATE_MACHINE_PREFIX}${workflow}`;
     if (def.tablePlaceholder) values[def.tablePlaceholder] = this.options.tableName;
     const text = substitute(readFileSync(resolveFromRepo(def.file), 'utf8'), values);
     const left = /\$\{[A-Za-z0-9_]+\}/.exec(text);
@@ -78,10 +117,24 @@ export class LocalWorkflows implements Workflows {
     const retryIntervalOverrides: Record<string, number[]> = {};
     const scale = this.options.waitScale;
     eachState(definition.States, (name, state) => {
+      if (state.Type === 'Wait' && scale !== 1 && scale !== 0 && typeof state.Seconds !== 'number') {
+        // A Wait on a timestamp (or a seconds path) cannot be scaled by a fixed override: the runner
+        // serves it as a pass-through task that sleeps the scaled remaining time. Same state, same name.
+        const { Timestamp, TimestampPath, SecondsPath, ...rest } = state;
+        Object.assign(state, { ...rest, Type: 'Task', Resource: LOCAL_WAIT, ResultPath: null });
+        for (const key of ['Timestamp', 'TimestampPath', 'SecondsPath', 'Seconds'] as const) delete state[key];
+        taskResourceLocalHandlers[name] = async (input) => {
+          const due = Timestamp ?? (TimestampPath ? readPath(input, TimestampPath) : undefined);
+          const seconds = SecondsPath ? Number(readPath(input, SecondsPath)) : (Date.parse(String(due)) - Date.now()) / 1000;
+          await new Promise((r) => setTimeout(r, Math.max(0, seconds * 1000 * scale)));
+          return input;
+        };
+        return;
+      }
       if (state.Type === 'Task') taskResourceLocalHandlers[name] = this.bindTask(def.file, name, state.Resource ?? '');
       if (state.Type === 'Wait' && scale !== 1) {
         if (typeof state.Seconds === 'number') waitTimeOverrides[name] = state.Seconds * 1000 * scale;
-        else if (scale === 0) waitTimeOverrides[name] = 0;
+        else waitTimeOverrides[name] = 0;
       }
       if (state.Retry && scale !== 1) retryIntervalOverrides[name] = state.Retry.map((r) => (r.IntervalSeconds ?? 1) * 1000 * scale);
     });
@@ -95,6 +148,33 @@ export class LocalWorkflows implements Workflows {
       if (!handler) throw new Error(`${file} ${stateName}: no local task handler for ${arn}`);
       return handler;
     };
+    if (resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken') {
+      return async (input) => {
+        const token = `${stateName}:${randomUUID()}`;
+        const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
+        const resumed = new Promise<Json>((resolve, reject) => this.waiting.set(token, { resolve, reject }));
+        try {
+          await handlerFor(FunctionName)(replaceDeep(Payload, TOKEN_PLACEHOLDER, token));
+        } catch (error) {
+          this.waiting.delete(token);
+          throw error;
+        }
+        return resumed;
+      };
+    }
+    if (resource === 'arn:aws:states:::states:startExecution') {
+      return async (input) => {
+        const { StateMachineArn, Name, Input } = input as { StateMachineArn: string; Name?: string; Input?: Record<string, unknown> };
+        const workflow = StateMachineArn.startsWith(STATE_MACHINE_PREFIX) ? (StateMachineArn.slice(STATE_MACHINE_PREFIX.length) as WorkflowName) : undefined;
+        if (!workflow || !(workflow in WORKFLOWS)) throw new Error(`${stateName}: no local workflow for ${StateMachineArn}`);
+        const name = Name ?? randomUUID();
+        if (this.started.has(`${workflow}:${name}`)) {
+          throw Object.assign(new Error(`execution ${name} already exists`), { name: 'StepFunctions.ExecutionAlreadyExistsException' });
+        }
+        await this.start(workflow, name, Input ?? {});
+        return { ExecutionArn: `${StateMachineArn}:${name}`, StartDate: new Date().toISOString() } as Json;
+      };
+    }
     if (resource === 'arn:aws:states:::lambda:invoke') {
       return async (input) => {
         const { FunctionName, Payload } = input as { FunctionName: string; Payload: unknown };
@@ -133,7 +213,10 @@ export class LocalWorkflows implements Workflows {
     this.started.set(key, record);
     const execution = machine.run(input as Json, {
       overrides,
-      context: { Execution: { Id: `local:${key}`, Name: executionName, Input: input as never, StartTime: new Date().toISOString(), RoleArn: 'local' } } as never,
+      context: {
+        Execution: { Id: `local:${key}`, Name: executionName, Input: input as never, StartTime: new Date().toISOString(), RoleArn: 'local' },
+        Task: { Token: TOKEN_PLACEHOLDER },
+      } as never,
     });
     const events = (async () => {
       for await (const event of execution.eventLogs) {
@@ -158,12 +241,20 @@ export class LocalWorkflows implements Workflows {
     });
   }
 
-  async sendTaskSuccess(): Promise<void> {
-    throw new Error('task tokens are not used by any workflow yet');
+  async sendTaskSuccess(taskToken: string, output: Record<string, unknown>): Promise<void> {
+    this.takeWaiting(taskToken).resolve(output as Json);
   }
 
-  async sendTaskFailure(): Promise<void> {
-    throw new Error('task tokens are not used by any workflow yet');
+  async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void> {
+    this.takeWaiting(taskToken).reject(Object.assign(new Error(cause), { name: error }));
+  }
+
+  /** As Step Functions does, an unknown or already used token is an error (TaskDoesNotExist). */
+  private takeWaiting(taskToken: string) {
+    const waiting = this.waiting.get(taskToken);
+    if (!waiting) throw Object.assign(new Error('Task does not exist anymore'), { name: 'TaskDoesNotExist' });
+    this.waiting.delete(taskToken);
+    return waiting;
   }
 
   execution(workflow: WorkflowName, name: string): ExecutionRecord | undefined {

@@ -18,18 +18,25 @@ export interface SupportCenterStackProps extends StackProps {
   settings: Settings;
 }
 
-type WorkflowGrant = Extract<Grant, `workflow:start:${string}`>;
+type WorkflowGrant = Extract<Grant, `workflow:${string}`>;
 
 /** The variable (functions/config.ts) that carries each state machine's ARN. */
-const STATE_MACHINE_ARN_ENV: Record<WorkflowName, ConfigName> = { intake: 'INTAKE_STATE_MACHINE_ARN', notice: 'NOTICE_STATE_MACHINE_ARN' };
+const STATE_MACHINE_ARN_ENV: Partial<Record<WorkflowName, ConfigName>> = { intake: 'INTAKE_STATE_MACHINE_ARN', notice: 'NOTICE_STATE_MACHINE_ARN' };
 
 const TIMEOUTS = { http: Duration.seconds(10), task: Duration.seconds(30) } as const;
 
-function workflowOf(grant: Grant): WorkflowName | undefined {
-  if (!grant.startsWith('workflow:start:')) return undefined;
-  const name = grant.slice('workflow:start:'.length);
+/** `workflow:start:<name>` (start executions) or `workflow:respond:<name>` (send task results). */
+function workflowGrantOf(grant: Grant): { action: 'start' | 'respond'; workflow: WorkflowName } | undefined {
+  const m = /^workflow:(start|respond):(.+)$/.exec(grant);
+  if (!m) return undefined;
+  const name = m[2] as string;
   if (!(name in WORKFLOWS)) throw new Error(`grant ${grant}: no workflow ${name} in infra/workflows.ts`);
-  return name as WorkflowName;
+  return { action: m[1] as 'start' | 'respond', workflow: name as WorkflowName };
+}
+
+function workflowOf(grant: Grant): WorkflowName | undefined {
+  const parsed = workflowGrantOf(grant);
+  return parsed?.action === 'start' ? parsed.workflow : undefined;
 }
 
 function pascal(name: string): string {
@@ -76,7 +83,9 @@ export class SupportCenterStack extends Stack {
         if (workflow !== undefined) {
           const stateMachine = stateMachines[workflow];
           if (!stateMachine) throw new Error(`function ${id} starts workflow ${workflow}, which is not built yet`);
-          environment[STATE_MACHINE_ARN_ENV[workflow]] = stateMachine.stateMachineArn;
+          const variable = STATE_MACHINE_ARN_ENV[workflow];
+          if (!variable) throw new Error(`function ${id} starts workflow ${workflow}, which has no ARN variable in functions/config.ts`);
+          environment[variable] = stateMachine.stateMachineArn;
         }
         if (grant === 'secret:identity') environment.IDENTITY_KEY_SECRET_ARN = identityKey.secretArn;
         if (grant === 'sms:publish') environment.SMS_SENDER_ID = settings.smsSenderId;
@@ -93,7 +102,7 @@ export class SupportCenterStack extends Stack {
     // Workflow tasks first, then the state machines (they need the tasks' ARNs), then the functions
     // that start workflows (they need the state machines' ARNs).
     const ids = Object.keys(FUNCTIONS) as FunctionId[];
-    const startsWorkflow = (id: FunctionId) => FUNCTIONS[id].grants.some((g) => workflowOf(g) !== undefined);
+    const startsWorkflow = (id: FunctionId) => FUNCTIONS[id].grants.some((g) => workflowGrantOf(g) !== undefined);
     for (const id of ids.filter((i) => !startsWorkflow(i))) createFunction(id);
 
     const taskFunctions = {} as Record<TaskFunction, IFunction>;
@@ -103,8 +112,13 @@ export class SupportCenterStack extends Stack {
       taskFunctions[fn as TaskFunction] = built.fn;
     }
     const workflows: Partial<Record<WorkflowName, Workflow>> = {};
-    for (const [name, def] of Object.entries(WORKFLOWS) as [WorkflowName, (typeof WORKFLOWS)[WorkflowName]][]) {
-      const workflow = new Workflow(this, `${pascal(name)}Workflow`, { def, functions: taskFunctions, table });
+    // A workflow that starts another is built after it (its ARN is substituted into the ASL).
+    const pending = Object.entries(WORKFLOWS) as [WorkflowName, (typeof WORKFLOWS)[WorkflowName]][];
+    while (pending.length > 0) {
+      const index = pending.findIndex(([, def]) => Object.values(def.workflows ?? {}).every((w) => stateMachines[w] !== undefined));
+      if (index < 0) throw new Error(`workflows start each other in a cycle: ${pending.map(([n]) => n).join(', ')}`);
+      const [[name, def]] = pending.splice(index, 1) as [[WorkflowName, (typeof WORKFLOWS)[WorkflowName]]];
+      const workflow = new Workflow(this, `${pascal(name)}Workflow`, { def, functions: taskFunctions, table, stateMachines });
       workflows[name] = workflow;
       stateMachines[name] = workflow.stateMachine;
       new CfnOutput(this, `${pascal(name)}StateMachineArn`, { value: workflow.stateMachine.stateMachineArn });
@@ -131,9 +145,11 @@ export class SupportCenterStack extends Stack {
   private grant(target: ServiceFunction, grant: Grant, stateMachines: Partial<Record<WorkflowName, StateMachine>>, tableIndexResource: string): void {
     const { table, identityKey } = this.data;
     const { fn, role } = target;
-    const workflow = workflowOf(grant);
-    if (workflow !== undefined) {
-      stateMachines[workflow]!.grantStartExecution(fn);
+    const workflowGrant = workflowGrantOf(grant);
+    if (workflowGrant !== undefined) {
+      const machine = stateMachines[workflowGrant.workflow]!;
+      if (workflowGrant.action === 'start') machine.grantStartExecution(fn);
+      else machine.grantTaskResponse(fn);
       return;
     }
     const other = grant as Exclude<Grant, WorkflowGrant>;

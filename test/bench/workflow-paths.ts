@@ -3,7 +3,7 @@ import { createRequest } from '#core/requests/create-request';
 import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
 import { hmacHasher, systemClock, systemIds } from '#adapters/system';
 import { provideDeps } from '#functions/deps';
-import { handler as intakeTasks } from '#functions/tasks/intake';
+import { handler as requestTasks } from '#functions/tasks/request-tasks';
 import { ensureTable, startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { Outbox } from '#infra/local/outbox';
 import { LocalWorkflows } from '#infra/local/workflow-runner';
@@ -17,7 +17,7 @@ export async function workflowPaths() {
     await ensureTable(dynamo.client, 'bench');
     const sms = new Outbox(systemClock);
     const workflows = new LocalWorkflows({
-      taskHandlers: { intakeTasks: (event) => intakeTasks(event as never, {} as never) },
+      taskHandlers: { requestTasks: (event) => requestTasks(event as never, {} as never) },
       dynamo: dynamo.client,
       sms,
       tableName: 'bench',

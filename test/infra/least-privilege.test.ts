@@ -22,6 +22,7 @@ const GRANT_ACTIONS: Record<Grant, readonly string[]> = {
   'sms:publish': ['sns:Publish'],
   'workflow:start:intake': ['states:StartExecution'],
   'workflow:start:notice': ['states:StartExecution'],
+  'workflow:respond:callback': ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
   'secret:identity': ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
 };
 
@@ -106,7 +107,7 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     const secretId = logicalIdOf(stack, stack.data.identityKey);
     const logsId = logicalIdOf(stack, stack.functions[id].logGroup);
     // Only the state machines this function's grants name, never another one.
-    const startable = FUNCTIONS[id].grants.filter((g) => g.startsWith('workflow:start:')).map((g) => g.slice('workflow:start:'.length));
+    const startable = FUNCTIONS[id].grants.filter((g) => g.startsWith('workflow:')).map((g) => g.split(':')[2] as string);
     const stateMachineIds = startable.map((name) => logicalIdOf(stack, stack.workflows[name as keyof typeof stack.workflows].stateMachine));
     for (const s of statementsOf(id)) {
       const actions = asList(s.Action);
@@ -194,7 +195,12 @@ describe('least privilege: each function gets exactly the grants of infra/functi
       expect(invokes.flatMap((s) => asList(s.Action))).toEqual(['lambda:InvokeFunction']);
       const expected = [...new Set(Object.values(workflow.def.functions))].map((fn) => ({ 'Fn::GetAtt': [logicalIdOf(stack, stack.functions[fn].fn), 'Arn'] }));
       expect(invokes.flatMap((s) => asList(s.Resource))).toEqual(expected);
-      const others = sorted(statements.filter((s) => !invokes.includes(s)).flatMap((s) => asList(s.Action)).map((a) => a.split(':')[0]!));
+      // A workflow that starts another may start exactly that one (intake → callback), nothing else.
+      const starts = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('states:')));
+      const startable = [...new Set(Object.values(workflow.def.workflows ?? {}))].map((w) => ({ Ref: logicalIdOf(stack, stack.workflows[w].stateMachine) }));
+      expect(starts.flatMap((s) => asList(s.Resource))).toEqual(startable);
+      expect(starts.flatMap((s) => asList(s.Action))).toEqual(startable.length > 0 ? ['states:StartExecution'] : []);
+      const others = sorted(statements.filter((s) => !invokes.includes(s) && !starts.includes(s)).flatMap((s) => asList(s.Action)).map((a) => a.split(':')[0]!));
       expect(others).toEqual(['logs', 'xray']);
     }
   });

@@ -5,7 +5,7 @@ import { createRequest } from '#core/requests/create-request';
 import { provideDeps, resetDeps } from '#functions/deps';
 import type { Deps } from '#ports/deps';
 import type { SmsSender } from '#ports/sms';
-import { handler as intakeTasks } from '#functions/tasks/intake';
+import { handler as requestTasks } from '#functions/tasks/request-tasks';
 import { LOCAL_TABLE_NAME } from '#infra/local/runtime';
 import { LocalWorkflows } from '#infra/local/workflow-runner';
 import { PROFILE_PHONE_E164, identity, writtenRequest } from '../support/fixtures.ts';
@@ -31,7 +31,7 @@ async function setup(smsFailures = 0) {
   const { client, tableName, store } = await freshTable();
   const sms = new FlakySms(smsFailures);
   const workflows = new LocalWorkflows({
-    taskHandlers: { intakeTasks: (event) => intakeTasks(event as never, {} as never) },
+    taskHandlers: { requestTasks: (event) => requestTasks(event as never, {} as never) },
     dynamo: client,
     sms,
     tableName: tableName ?? LOCAL_TABLE_NAME,

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -8,9 +9,12 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { StaleTransitionError } from '#core/errors';
+import type { CallRecord, QueueEntry } from '#core/callbacks/model';
 import type { RequestComment, RequestDetail, SupportRequest, TimelineEvent } from '#core/requests/model';
 import { TABLE } from './table-definition.ts';
 import type { CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 import { SK_PREFIX, keys, ttlOf } from './keys.ts';
 
 type Item = Record<string, unknown>;
@@ -44,6 +48,37 @@ function idempotencyPut(tableName: string, record: IdempotencyRecord, now: strin
   };
 }
 
+/** The conditional Update of a request: the patch (null removes), `updatedAt`, only from `from`. */
+function requestUpdate(tableName: string, id: string, from: readonly string[], patch: RequestPatch, at: string): TransactItem {
+  const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':updatedAt': at };
+  const sets = ['#updatedAt = :updatedAt'];
+  const removes: string[] = [];
+  Object.entries(patch).forEach(([field, value], i) => {
+    if (value === undefined) return;
+    names[`#f${i}`] = field;
+    if (value === null) {
+      removes.push(`#f${i}`);
+      return;
+    }
+    values[`:f${i}`] = value;
+    sets.push(`#f${i} = :f${i}`);
+  });
+  from.forEach((status, i) => {
+    values[`:from${i}`] = status;
+  });
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.request(id),
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: `attribute_exists(PK) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
 function failedCondition(error: unknown, index: number): boolean {
   return error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 }
@@ -71,10 +106,20 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     },
 
     async putProfile(profile) {
-      const out = await doc.send(
-        new PutCommand({ TableName: tableName, Item: { ...keys.profile(profile.userId), kind: 'profile', ...profile }, ReturnValues: 'ALL_OLD' }),
-      );
-      return { created: !out.Attributes };
+      const old = await doc.send(new GetCommand({ TableName: tableName, Key: keys.profile(profile.userId), ConsistentRead: true }));
+      const oldPhone = old.Item ? String(old.Item.phone) : undefined;
+      const items: TransactItem[] = [
+        { Put: { TableName: tableName, Item: { ...keys.profile(profile.userId), kind: 'profile', ...profile } } },
+        // The phone index lets an inbound call find its citizen.
+        { Put: { TableName: tableName, Item: { ...keys.phoneIndex(profile.phone), kind: 'phone', userId: profile.userId } } },
+      ];
+      if (oldPhone && oldPhone !== profile.phone) {
+        // The old number's index goes, unless another profile has claimed that number since.
+        const oldIndex = await doc.send(new GetCommand({ TableName: tableName, Key: keys.phoneIndex(oldPhone), ConsistentRead: true }));
+        if (oldIndex.Item?.userId === profile.userId) items.push({ Delete: { TableName: tableName, Key: keys.phoneIndex(oldPhone) } });
+      }
+      await doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return { created: !old.Item };
     },
 
     async createRequest(request, event, idempotency, now): Promise<CreateOutcome> {
@@ -115,6 +160,191 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     },
 
     getRequest,
+
+    async slotCounts(queue, days) {
+      const counts = new Map<string, number>();
+      await Promise.all(
+        days.map(async (day) => {
+          let start: Item | undefined;
+          do {
+            const out = await doc.send(
+              new QueryCommand({
+                TableName: tableName,
+                KeyConditionExpression: 'PK = :pk',
+                ExpressionAttributeValues: { ':pk': keys.slotDay(queue, day) },
+                ConsistentRead: true,
+                ExclusiveStartKey: start,
+              }),
+            );
+            for (const item of out.Items ?? []) counts.set(String(item.SK), Number(item.booked ?? 0));
+            start = out.LastEvaluatedKey;
+          } while (start);
+        }),
+      );
+      return counts;
+    },
+
+    async bookSlot(requestId, from, slot, patch, event, at) {
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.slotCounter(slot.queue, slot.day, slot.start),
+                  UpdateExpression: 'ADD booked :one SET kind = :kind',
+                  ConditionExpression: 'attribute_not_exists(booked) OR booked < :capacity',
+                  ExpressionAttributeValues: { ':one': 1, ':capacity': slot.capacity, ':kind': 'slot' },
+                },
+              },
+              requestUpdate(tableName, requestId, from, patch, at),
+              { Put: { TableName: tableName, Item: timelineItem(requestId, event) } },
+            ],
+          }),
+        );
+        return 'booked';
+      } catch (error) {
+        if (failedCondition(error, 0)) return 'full';
+        if (failedCondition(error, 1)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
+        throw error;
+      }
+    },
+
+    async enqueue(entry, taskToken) {
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...keys.queueEntry(entry.requestId), ...keys.queueIndex(entry.queue, entry.dueAt, entry.createdAt, entry.requestId), kind: 'queue', ...entry },
+                },
+              },
+              requestUpdate(tableName, entry.requestId, ['scheduled', 'in_progress'], { taskToken }, new Date().toISOString()),
+            ],
+          }),
+        );
+      } catch (error) {
+        if (failedCondition(error, 1)) throw new StaleTransitionError('callback no longer awaits a call');
+        throw error;
+      }
+    },
+
+    async listQueue(queue, limit) {
+      const index = TABLE.indexes[0];
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':pk': keys.queuePartition(queue) },
+          Limit: limit,
+        }),
+      );
+      return (out.Items ?? []).map((i) => strip<QueueEntry & Item>(i));
+    },
+
+    async countQueue(queue) {
+      const index = TABLE.indexes[0];
+      let count = 0;
+      let start: Item | undefined;
+      do {
+        const out = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: index.name,
+            KeyConditionExpression: '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': index.partitionKey },
+            ExpressionAttributeValues: { ':pk': keys.queuePartition(queue) },
+            Select: 'COUNT',
+            ExclusiveStartKey: start,
+          }),
+        );
+        count += out.Count ?? 0;
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return count;
+    },
+
+    async putCall(call, request) {
+      const items: TransactItem[] = [
+        { Put: { TableName: tableName, Item: { ...keys.call(call.id), ...(call.userId ? keys.callByOwner(call.userId, call.queuedAt, call.id) : {}), kind: 'call', ...call } } },
+      ];
+      if (call.queue) {
+        items.push({ Put: { TableName: tableName, Item: { ...keys.queueWait(call.queue, call.queuedAt, call.id), kind: 'wait', waitSeconds: call.waitSeconds, ttl: ttlOf(call.endedAt) + 86_400 } } });
+      }
+      if (call.requestId) items.push({ Put: { TableName: tableName, Item: { ...keys.requestCall(call.requestId, call.queuedAt, call.id), kind: 'request-call', callId: call.id } } });
+      if (call.requestId && request) {
+        items.push({ Delete: { TableName: tableName, Key: keys.queueEntry(call.requestId) } });
+        items.push(requestUpdate(tableName, call.requestId, request.from, request.patch, request.at));
+        items.push({ Put: { TableName: tableName, Item: timelineItem(call.requestId, request.event) } });
+      }
+      try {
+        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+      } catch (error) {
+        const updateIndex = items.findIndex((i) => i.Update);
+        if (updateIndex >= 0 && failedCondition(error, updateIndex)) throw new StaleTransitionError('request no longer awaits a call');
+        throw error;
+      }
+    },
+
+    async getCall(id) {
+      const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.call(id), ConsistentRead: true }));
+      return out.Item ? strip<CallRecord & Item>(out.Item) : undefined;
+    },
+
+    async listCallsByOwner(userId, limit) {
+      const index = TABLE.indexes[0];
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':pk': keys.ownerCallsPartition(userId) },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return (out.Items ?? []).map((i) => strip<CallRecord & Item>(i));
+    },
+
+    async listCallsOfRequest(requestId) {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :call)',
+          ExpressionAttributeValues: { ':pk': keys.requestPartition(requestId), ':call': SK_PREFIX.call },
+          ConsistentRead: true,
+        }),
+      );
+      const ids = (out.Items ?? []).map((i) => String(i.callId));
+      if (ids.length === 0) return [];
+      const got = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: ids.map((id) => keys.call(id)), ConsistentRead: true } } }));
+      const byId = new Map((got.Responses?.[tableName] ?? []).map((i) => [String(i.id), strip<CallRecord & Item>(i)]));
+      return ids.flatMap((id) => (byId.has(id) ? [byId.get(id) as CallRecord] : []));
+    },
+
+    async recentWaits(queue, since) {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'PK = :pk AND SK >= :since',
+          ExpressionAttributeValues: { ':pk': keys.queueWaitsPartition(queue), ':since': since },
+          ScanIndexForward: false,
+          Limit: 50,
+        }),
+      );
+      return (out.Items ?? []).map((i) => Number(i.waitSeconds));
+    },
+
+    async userByPhone(e164) {
+      const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.phoneIndex(e164) }));
+      return out.Item ? String(out.Item.userId) : undefined;
+    },
 
     async listRequestsByOwner(userId, limit, after) {
       const index = TABLE.indexes[0];
@@ -203,38 +433,24 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
       return { request: strip<SupportRequest & Item>(meta), timeline, comments };
     },
 
-    async transition(id, from, patch: RequestPatch, event, at) {
-      const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
-      const values: Record<string, unknown> = { ':updatedAt': at };
-      const sets = ['#updatedAt = :updatedAt'];
-      Object.entries(patch).forEach(([field, value], i) => {
-        if (value === undefined) return;
-        names[`#f${i}`] = field;
-        values[`:f${i}`] = value;
-        sets.push(`#f${i} = :f${i}`);
-      });
-      const allowed = from.map((_, i) => `:from${i}`);
-      from.forEach((status, i) => {
-        values[`:from${i}`] = status;
-      });
+    async transition(id, from, patch: RequestPatch, event, at, effects) {
+      const items: TransactItem[] = [requestUpdate(tableName, id, from, patch, at), { Put: { TableName: tableName, Item: timelineItem(id, event) } }];
+      const release = effects?.releaseSlot;
+      if (release) {
+        // Freed with the status change itself: two cancels at once free the place once.
+        items.push({
+          Update: {
+            TableName: tableName,
+            Key: keys.slotCounter(release.queue, release.day, release.start),
+            UpdateExpression: 'ADD booked :minus',
+            ConditionExpression: 'booked > :zero',
+            ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+          },
+        });
+        items.push({ Delete: { TableName: tableName, Key: keys.queueEntry(id) } });
+      }
       try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.request(id),
-                  UpdateExpression: `SET ${sets.join(', ')}`,
-                  ConditionExpression: `attribute_exists(PK) AND #status IN (${allowed.join(', ')})`,
-                  ExpressionAttributeNames: names,
-                  ExpressionAttributeValues: values,
-                },
-              },
-              { Put: { TableName: tableName, Item: timelineItem(id, event) } },
-            ],
-          }),
-        );
+        await doc.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (error) {
         if (failedCondition(error, 0)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
         if (error instanceof ConditionalCheckFailedException) throw new StaleTransitionError('request moved on');

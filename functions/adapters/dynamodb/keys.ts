@@ -13,11 +13,27 @@ export const keys = {
   comment: (requestId: string, at: string, id: string) => ({ PK: `REQ#${requestId}`, SK: `CMT#${at}#${id}` }),
   /** Marks that the SMS of one request event went out, so a rerun of a workflow does not resend it. */
   notice: (requestId: string, notice: string) => ({ PK: `REQ#${requestId}`, SK: `NTC#${notice}` }),
+  /** One slot's booked count; a queue's day is one partition, so a day's counts are one Query. */
+  slotCounter: (queue: string, day: string, start: string) => ({ PK: `SLOTS#${queue}#${day}`, SK: start }),
+  slotDay: (queue: string, day: string) => `SLOTS#${queue}#${day}`,
+  /** A due callback in its operator queue (GSI1: the queue, in due order). */
+  queueEntry: (requestId: string) => ({ PK: `REQ#${requestId}`, SK: 'QUEUE' }),
+  queueIndex: (queue: string, dueAt: string, createdAt: string, requestId: string) => ({ GSI1PK: `QUEUE#${queue}`, GSI1SK: `${dueAt}#${createdAt}#${requestId}` }),
+  queuePartition: (queue: string) => `QUEUE#${queue}`,
+  call: (id: string) => ({ PK: `CALL#${id}`, SK: 'META' }),
+  /** GSI1: a citizen's calls, newest first. */
+  callByOwner: (userId: string, queuedAt: string, id: string) => ({ GSI1PK: `USER#${userId}#CALL`, GSI1SK: `${queuedAt}#${id}` }),
+  ownerCallsPartition: (userId: string) => `USER#${userId}#CALL`,
+  requestCall: (requestId: string, queuedAt: string, callId: string) => ({ PK: `REQ#${requestId}`, SK: `CALL#${queuedAt}#${callId}` }),
+  /** Recent waits of a queue for the live estimate; expire after a day. */
+  queueWait: (queue: string, queuedAt: string, callId: string) => ({ PK: `QWAITS#${queue}`, SK: `${queuedAt}#${callId}` }),
+  queueWaitsPartition: (queue: string) => `QWAITS#${queue}`,
+  phoneIndex: (e164: string) => ({ PK: `PHONE#${e164}`, SK: 'PROFILE' }),
   requestNumber: (number: string) => ({ PK: `NUM#${number}`, SK: 'NUM' }),
   idempotency: (scope: string) => ({ PK: `IDEM#${scope}`, SK: 'IDEM' }),
 } as const;
 
-export const SK_PREFIX = { event: 'EVT#', comment: 'CMT#', meta: 'META' } as const;
+export const SK_PREFIX = { event: 'EVT#', comment: 'CMT#', call: 'CALL#', meta: 'META' } as const;
 
 /** DynamoDB TTL wants epoch seconds. */
 export function ttlOf(iso: string): number {

@@ -1,4 +1,5 @@
 import { StaleTransitionError } from '#core/errors';
+import type { CallRecord, QueueEntry } from '#core/callbacks/model';
 import type { RequestComment, RequestDetail, Status, SupportRequest, TimelineEvent } from '#core/requests/model';
 import type { CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
 
@@ -47,6 +48,10 @@ export function memoryStore(): MemoryStore {
   const numbers = new Map<string, string>();
   const idempotency = new Map<string, IdempotencyRecord>();
   const notices = new Set<string>();
+  const slots = new Map<string, number>();
+  const queueEntries = new Map<string, QueueEntry>();
+  const calls = new Map<string, CallRecord>();
+  const phones = new Map<string, string>();
   let seq = 0;
 
   function appendEvent(requestId: string, event: TimelineEvent): void {
@@ -62,6 +67,20 @@ export function memoryStore(): MemoryStore {
       .map((e) => copy(e.event));
   }
 
+  /** The conditional status change every write of a request shares; `null` in a patch removes. */
+  function applyPatch(id: string, from: readonly Status[], patch: RequestPatch, at: string): SupportRequest {
+    if (from.length === 0) throw new Error('transition needs at least one expected status');
+    const current = requests.get(id);
+    if (!current) throw new StaleTransitionError('request vanished');
+    if (!from.includes(current.status)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
+    const next: Record<string, unknown> = { ...copy(current), updatedAt: at };
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === null) delete next[field];
+      else if (value !== undefined) next[field] = copy(value);
+    }
+    return next as unknown as SupportRequest;
+  }
+
   function sortedComments(requestId: string): RequestComment[] {
     const key = (c: RequestComment) => `${c.at}#${c.id}`;
     return [...(comments.get(requestId) ?? [])].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).map(copy);
@@ -74,7 +93,10 @@ export function memoryStore(): MemoryStore {
     },
 
     async putProfile(profile) {
-      const created = !profiles.has(profile.userId);
+      const old = profiles.get(profile.userId);
+      const created = !old;
+      if (old && old.phone !== profile.phone && phones.get(old.phone) === profile.userId) phones.delete(old.phone);
+      phones.set(profile.phone, profile.userId);
       profiles.set(profile.userId, copy(profile));
       return { created };
     },
@@ -144,18 +166,79 @@ export function memoryStore(): MemoryStore {
       return { request: copy(request), timeline: sortedTimeline(id), comments: sortedComments(id) };
     },
 
-    async transition(id, from: readonly Status[], patch: RequestPatch, event, at) {
-      if (from.length === 0) throw new Error('transition needs at least one expected status');
-      const current = requests.get(id);
-      if (!current) throw new StaleTransitionError('request vanished');
-      if (!from.includes(current.status)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
-      const next: Record<string, unknown> = { ...copy(current), updatedAt: at };
-      for (const [field, value] of Object.entries(patch)) {
-        if (value !== undefined) next[field] = copy(value);
-      }
-      requests.set(id, next as unknown as SupportRequest);
+    async transition(id, from: readonly Status[], patch: RequestPatch, event, at, effects) {
+      const next = applyPatch(id, from, patch, at);
+      requests.set(id, next);
       appendEvent(id, event);
-      return copy(next as unknown as SupportRequest);
+      const release = effects?.releaseSlot;
+      if (release) {
+        const key = `${release.queue}#${release.start}`;
+        slots.set(key, Math.max(0, (slots.get(key) ?? 0) - 1));
+        queueEntries.delete(id);
+      }
+      return copy(next);
+    },
+
+    async slotCounts(queue) {
+      const counts = new Map<string, number>();
+      for (const [key, booked] of slots) if (key.startsWith(`${queue}#`)) counts.set(key.slice(queue.length + 1), booked);
+      return counts;
+    },
+
+    async bookSlot(requestId, from, slot, patch, event, at) {
+      const key = `${slot.queue}#${slot.start}`;
+      if ((slots.get(key) ?? 0) >= slot.capacity) return 'full';
+      const next = applyPatch(requestId, from, patch, at);
+      slots.set(key, (slots.get(key) ?? 0) + 1);
+      requests.set(requestId, next);
+      appendEvent(requestId, event);
+      return 'booked';
+    },
+
+    async enqueue(entry, taskToken) {
+      const next = applyPatch(entry.requestId, ['scheduled', 'in_progress'], { taskToken }, new Date().toISOString());
+      requests.set(entry.requestId, next);
+      queueEntries.set(entry.requestId, copy(entry));
+    },
+
+    async listQueue(queue, limit) {
+      const order = (e: QueueEntry) => `${e.dueAt}#${e.createdAt}#${e.requestId}`;
+      return [...queueEntries.values()].filter((e) => e.queue === queue).sort((a, b) => (order(a) < order(b) ? -1 : 1)).slice(0, limit).map(copy);
+    },
+
+    async countQueue(queue) {
+      return [...queueEntries.values()].filter((e) => e.queue === queue).length;
+    },
+
+    async putCall(call, request) {
+      if (call.requestId && request) {
+        const next = applyPatch(call.requestId, request.from, request.patch, request.at);
+        requests.set(call.requestId, next);
+        appendEvent(call.requestId, request.event);
+        queueEntries.delete(call.requestId);
+      }
+      calls.set(call.id, copy(call));
+    },
+
+    async getCall(id) {
+      const call = calls.get(id);
+      return call ? copy(call) : undefined;
+    },
+
+    async listCallsByOwner(userId, limit) {
+      return [...calls.values()].filter((c) => c.userId === userId).sort((a, b) => (a.queuedAt < b.queuedAt ? 1 : -1)).slice(0, limit).map(copy);
+    },
+
+    async listCallsOfRequest(requestId) {
+      return [...calls.values()].filter((c) => c.requestId === requestId).sort((a, b) => (a.queuedAt < b.queuedAt ? -1 : 1)).map(copy);
+    },
+
+    async recentWaits(queue, since) {
+      return [...calls.values()].filter((c) => c.queue === queue && c.queuedAt >= since).map((c) => c.waitSeconds);
+    },
+
+    async userByPhone(e164) {
+      return phones.get(e164);
     },
 
     snapshot() {

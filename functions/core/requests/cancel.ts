@@ -1,5 +1,6 @@
 import type { Deps } from '#ports/deps';
 import { NotFoundError, StaleTransitionError, StateConflictError } from '../errors.ts';
+import { moscowDate } from '../scheduling/moscow-time.ts';
 import { CLOSED_STATUSES, STATUSES } from './model.ts';
 
 /** A citizen withdraws their request while nobody has finished it. */
@@ -11,7 +12,16 @@ export async function cancelOwnRequest(deps: Pick<Deps, 'store' | 'clock'>, user
   const at = deps.clock.now().toISOString();
   try {
     // Conditional on the status: a cancel racing an answer or another cancel loses cleanly.
-    await deps.store.transition(requestId, CANCELLABLE, { status: 'cancelled' }, { at, event: 'cancelled', detail: 'by the citizen' }, at);
+    // A booked callback gives its place back in the same transaction, so it is freed exactly once.
+    const releaseSlot = request.slot ? { ...request.slot, day: moscowDate(request.slot.start) } : undefined;
+    await deps.store.transition(
+      requestId,
+      CANCELLABLE,
+      { status: 'cancelled', taskToken: null },
+      { at, event: 'cancelled', detail: 'by the citizen' },
+      at,
+      releaseSlot ? { releaseSlot } : undefined,
+    );
   } catch (error) {
     if (error instanceof StaleTransitionError) throw new StateConflictError('not_cancellable', 'The request is already answered, completed, missed or cancelled.');
     throw error;

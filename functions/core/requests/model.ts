@@ -81,6 +81,16 @@ export interface SupportRequest {
   dueBy?: string;
   answer?: { text: string; at: string; operatorId: string };
   scheduledAt?: string;
+  /** The booked callback slot (freed on cancel). */
+  slot?: { queue: string; start: string };
+  /** Callback attempts made so far. */
+  attempts?: number;
+  /** The operator who took the request. */
+  assignedTo?: string;
+  /** The callback workflow's token while it waits for an operator's outcome. */
+  taskToken?: string;
+  /** For a complaint filed from a call: that call. */
+  claimOf?: { callId: string; queuedAt: string; answeredAt?: string; waitSeconds: number };
 }
 
 export interface TimelineEvent {

@@ -51,9 +51,9 @@ export function requestView(detail: RequestDetail) {
     problems: r.problems ?? [],
     ...(r.dueBy ? { dueBy: r.dueBy } : {}),
     ...(r.answer ? { answer: { text: r.answer.text, at: r.answer.at } } : {}),
+    ...(r.claimOf ? { claimOf: r.claimOf } : {}),
     timeline: detail.timeline,
     comments: detail.comments,
-    calls: [],
     attachments: [],
   };
 }

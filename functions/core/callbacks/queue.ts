@@ -1,0 +1,48 @@
+import type { Deps } from '#ports/deps';
+import { NotFoundError, StaleTransitionError, StateConflictError } from '../errors.ts';
+import type { QueueEntry } from './model.ts';
+import { loadCallback } from './schedule.ts';
+
+/** The operator queue: due callbacks, in queue order, until an outcome is recorded. */
+export async function enqueueDue(deps: Pick<Deps, 'store'>, requestId: string, taskToken: string) {
+  const request = await loadCallback(deps, requestId);
+  if (request.status !== 'scheduled' && request.status !== 'in_progress') throw new StaleTransitionError(`callback is ${request.status}`);
+  const callback = request.callback;
+  if (!callback || !request.scheduledAt) throw new StaleTransitionError('callback has no booking');
+  const entry: QueueEntry = {
+    requestId,
+    number: request.number,
+    queue: request.route.queue,
+    type: request.type,
+    dueAt: request.scheduledAt,
+    createdAt: request.createdAt,
+    attempt: (request.attempts ?? 0) + 1,
+    phone: callback.phone.e164,
+    ...(callback.phone.extension ? { extension: callback.phone.extension } : {}),
+    description: callback.description,
+    ...(callback.note !== undefined ? { note: callback.note } : {}),
+    questions: request.questions ?? [],
+  };
+  await deps.store.enqueue(entry, taskToken);
+  return { queued: true };
+}
+
+export async function listQueue(deps: Pick<Deps, 'store'>, queue: string, limit: number) {
+  return { items: await deps.store.listQueue(queue, limit) };
+}
+
+/** An operator takes a request: one wins, another gets 409 `taken`; taking it again is a no-op. */
+export async function takeRequest(deps: Pick<Deps, 'store' | 'clock'>, operatorId: string, requestId: string) {
+  const at = deps.clock.now().toISOString();
+  try {
+    await deps.store.transition(requestId, ['scheduled', 'registered'], { status: 'in_progress', assignedTo: operatorId }, { at, event: 'in_progress', detail: `operator ${operatorId}` }, at);
+  } catch (error) {
+    if (!(error instanceof StaleTransitionError)) throw error;
+    const current = await deps.store.getRequest(requestId);
+    if (!current) throw new NotFoundError('request');
+    if (current.status === 'in_progress' && current.assignedTo === operatorId) return { id: requestId, status: 'in_progress' as const, assignedTo: operatorId };
+    if (current.status === 'in_progress') throw new StateConflictError('taken', 'Another operator holds this request.');
+    throw new StateConflictError('not_takeable', `The request is ${current.status}.`);
+  }
+  return { id: requestId, status: 'in_progress' as const, assignedTo: operatorId };
+}

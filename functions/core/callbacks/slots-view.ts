@@ -1,0 +1,46 @@
+import type { Deps } from '#ports/deps';
+import { ValidationError } from '../errors.ts';
+import { contacts } from '../contacts/centre.ts';
+import { ROUTING_TABLE } from '../routing/routing-table.ts';
+import { type CentreConfig, DEFAULT_CENTRE_CONFIG } from '../scheduling/centre-config.ts';
+import { queueLoad } from '../scheduling/load.ts';
+import { addLocalDays, moscowDate } from '../scheduling/moscow-time.ts';
+import { bookableSlots, type SlotQueryInput, validateSlotQuery } from '../scheduling/slots.ts';
+
+/** Public views of the callback capacity: bookable slots, and the live queues of the contacts page. */
+function daysBetween(from: Date, to: Date): string[] {
+  const days: string[] = [];
+  for (let d = moscowDate(from); d <= moscowDate(to); d = addLocalDays(d, 1)) days.push(d);
+  return days;
+}
+
+export async function callbackSlots(deps: Pick<Deps, 'store' | 'clock'>, input: SlotQueryInput, config: CentreConfig = DEFAULT_CENTRE_CONFIG) {
+  const now = deps.clock.now();
+  const checked = validateSlotQuery(input, now, config);
+  if (!checked.ok) throw new ValidationError(checked.problems);
+  const { queue, slotMinutes, from, to } = checked.query;
+  const counts = await deps.store.slotCounts(queue, daysBetween(from, to));
+  return { slotMinutes, items: bookableSlots(queue, now, { from, to }, counts, config) };
+}
+
+const RECENT_MINUTES = 60;
+const WINDOW_DAYS = 2;
+
+export async function contactsWithLoad(deps: Pick<Deps, 'store' | 'clock'>, config: CentreConfig = DEFAULT_CENTRE_CONFIG) {
+  const now = deps.clock.now();
+  const queues = [...new Set(Object.values(ROUTING_TABLE).map((r) => r.queue))];
+  const since = new Date(now.getTime() - RECENT_MINUTES * 60_000).toISOString();
+  const until = new Date(now.getTime() + WINDOW_DAYS * 86_400_000);
+  const loads = await Promise.all(
+    queues.map(async (queue) => {
+      const [waiting, recentWaitsSeconds, counts] = await Promise.all([
+        deps.store.countQueue(queue),
+        deps.store.recentWaits(queue, since),
+        deps.store.slotCounts(queue, daysBetween(now, until)),
+      ]);
+      const freeSlots = bookableSlots(queue, now, { from: now, to: until }, counts, config);
+      return queueLoad({ queue, waiting, recentWaitsSeconds, now, freeSlots }, config);
+    }),
+  );
+  return contacts(loads);
+}
