@@ -1,3 +1,4 @@
+import type { Hasher } from '#ports/hasher';
 import type { IdempotencyRecord } from '#ports/store';
 import { IdempotencyMismatchError } from './errors.ts';
 import { addDays } from './time.ts';
@@ -14,8 +15,9 @@ export interface HttpOutcome {
 
 const TTL_DAYS = 1;
 
-export function idempotencyScope(userId: string, operation: string, key: string | undefined): string | undefined {
-  return key === undefined ? undefined : `${userId}:${operation}:${key}`;
+/** The key is stored as its digest: a scope stays short whatever the key (DynamoDB keys are bounded). */
+export function idempotencyScope(hasher: Hasher, userId: string, operation: string, key: string | undefined): string | undefined {
+  return key === undefined ? undefined : `${userId}:${operation}:${hasher.digest(key)}`;
 }
 
 export function idempotencyRecord(scope: string, bodyHash: string, outcome: HttpOutcome, now: Date): IdempotencyRecord {

@@ -30,6 +30,7 @@ export interface HttpRequest {
 
 export interface Reply {
   statusCode: number;
+  /** JSON by default; a Uint8Array is sent as binary (base64 through API Gateway). */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -56,10 +57,13 @@ export function parseRoles(claim: unknown): Role[] {
   return roles.length > 0 ? roles : ['citizen'];
 }
 
+/** Portal user ids are short; a longer `sub` cannot be a real caller (and would not fit a key). */
+const MAX_SUB_BYTES = 256;
+
 function callerOf(event: HttpEvent): Caller | undefined {
   const claims = event.requestContext?.authorizer?.jwt?.claims;
   const sub = claims?.sub;
-  if (typeof sub !== 'string' || sub === '') return undefined;
+  if (typeof sub !== 'string' || sub === '' || Buffer.byteLength(sub) > MAX_SUB_BYTES) return undefined;
   return { sub, roles: parseRoles(claims?.roles) };
 }
 
@@ -68,6 +72,15 @@ function authorize(route: RouteDef, caller: Caller | undefined): void {
   if (!caller) throw new UnauthenticatedError();
   if (route.access === 'any') return;
   if (!route.access.some((role) => caller.roles.includes(role))) throw new ForbiddenError();
+}
+
+/**
+ * A client's X-Correlation-Id is kept only when it is a UUID with no long digit run: logs keep it
+ * unscrubbed, so it must never be a way to smuggle a phone or a SNILS into them.
+ */
+function trustedCorrelationId(value: string | undefined): string | undefined {
+  if (value === undefined || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) return undefined;
+  return /\d{6}/.test(value.replace(/-/g, '')) ? undefined : value;
 }
 
 function lowerHeaders(headers: HttpEvent['headers'] | undefined): Record<string, string> {
@@ -99,7 +112,11 @@ function parseBody(event: HttpEvent, headers: Record<string, string>, method: st
 
 function reply(statusCode: number, body: unknown, headers: Record<string, string>, contentType: string): HttpResult {
   const out: HttpResult = { statusCode, headers: { ...SECURITY_HEADERS, ...headers } };
-  if (body !== undefined) {
+  if (body instanceof Uint8Array) {
+    out.headers = { ...out.headers, 'content-type': contentType };
+    out.body = Buffer.from(body).toString('base64');
+    out.isBase64Encoded = true;
+  } else if (body !== undefined) {
     out.headers = { ...out.headers, 'content-type': contentType };
     out.body = typeof body === 'string' ? body : JSON.stringify(body);
   }
@@ -117,7 +134,7 @@ export function httpFunction(fn: HttpFunction, operations: Record<string, Operat
   const core = async (event: HttpEvent): Promise<HttpResult> => {
     const started = Date.now();
     const headers = lowerHeaders(event.headers);
-    const correlationId = headers['x-correlation-id'] ?? event.requestContext?.requestId ?? 'none';
+    const correlationId = trustedCorrelationId(headers['x-correlation-id']) ?? event.requestContext?.requestId ?? 'none';
     const route = findRoute(event.routeKey);
     let result: HttpResult;
     try {

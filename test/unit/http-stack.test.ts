@@ -245,11 +245,12 @@ describe('body handling', () => {
 
 describe('responses', () => {
   it('202 with Location and the accepted request, security headers and a correlation id', async () => {
-    const res = await call(requestsHandler, CREATE, { claims: CITIZEN, body: writtenInput(), headers: { 'x-correlation-id': 'corr-1' } });
+    const correlation = '0f8fad5b-d9cb-469f-a165-7a86c7b2e95e';
+    const res = await call(requestsHandler, CREATE, { claims: CITIZEN, body: writtenInput(), headers: { 'x-correlation-id': correlation } });
     expect(res.status).toBe(202);
     expect(res.headers['content-type']).toBe('application/json');
     expect(res.headers.Location).toBe(`/v1/requests/${String(res.body.id)}`);
-    expect(res.headers['x-correlation-id']).toBe('corr-1');
+    expect(res.headers['x-correlation-id']).toBe(correlation);
     expect(res.body).toMatchObject({ channel: 'written', type: 'technical', status: 'received', createdAt: '2026-03-02T09:00:00.000Z' });
     expectSecurityHeaders(res);
   });

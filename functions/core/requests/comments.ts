@@ -18,7 +18,7 @@ export async function addCitizenComment(
   if (!request || request.userId !== userId) throw new NotFoundError('request');
   const now = deps.clock.now();
   const bodyHash = deps.hasher.digest(canonicalJson({ requestId, ...input }));
-  const scope = idempotencyScope(userId, 'add-comment', idempotencyKey);
+  const scope = idempotencyScope(deps.hasher, userId, 'add-comment', idempotencyKey);
   const earlier = scope ? await deps.store.getIdempotencyRecord(scope, now.toISOString()) : undefined;
   if (earlier) return replayOf(earlier, bodyHash);
 

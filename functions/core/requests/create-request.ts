@@ -138,7 +138,7 @@ export async function createRequest(
 ): Promise<Created> {
   const now = deps.clock.now();
   const bodyHash = deps.hasher.digest(canonicalJson(input));
-  const scope = idempotencyScope(userId, 'create-request', idempotencyKey);
+  const scope = idempotencyScope(deps.hasher, userId, 'create-request', idempotencyKey);
   // A retry replays the first answer even when a time-dependent rule (the window) has passed since.
   const earlier = scope ? await deps.store.getIdempotencyRecord(scope, now.toISOString()) : undefined;
   if (earlier) return replay(deps, earlier, bodyHash);
