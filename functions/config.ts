@@ -1,18 +1,24 @@
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
+
+// Classic zod installs English messages on its own; zod/mini needs them set (they end up below).
+// `en` by name, not `z.locales.en`, which would bundle every locale.
+if (!z.config().localeError) z.config(en());
 
 /**
  * The environment, read and validated once. A missing or malformed variable fails at the first
  * use of what needs it, naming the variable, instead of deep inside a request.
  */
 const schemas = {
-  TABLE_NAME: z.string().min(3),
-  INTAKE_STATE_MACHINE_ARN: z.string().min(1),
-  NOTICE_STATE_MACHINE_ARN: z.string().min(1),
+  TABLE_NAME: z.string().check(z.minLength(3)),
+  INTAKE_STATE_MACHINE_ARN: z.string().check(z.minLength(1)),
+  NOTICE_STATE_MACHINE_ARN: z.string().check(z.minLength(1)),
+  CONFIRMATION_STATE_MACHINE_ARN: z.string().check(z.minLength(1)),
   /** Cloud: the Secrets Manager secret holding the HMAC key for identity hashes. */
-  IDENTITY_KEY_SECRET_ARN: z.string().min(1),
+  IDENTITY_KEY_SECRET_ARN: z.string().check(z.minLength(1)),
   /** Local runtime and tests: the HMAC key itself. */
-  IDENTITY_HASH_KEY: z.string().min(32),
-  SMS_SENDER_ID: z.string().regex(/^[A-Za-z0-9]{1,11}$/),
+  IDENTITY_HASH_KEY: z.string().check(z.minLength(32)),
+  SMS_SENDER_ID: z.string().check(z.regex(/^[A-Za-z0-9]{1,11}$/)),
 } as const;
 
 export type ConfigName = keyof typeof schemas;

@@ -5,7 +5,7 @@ import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
 import { secretFromExtension } from '#adapters/secrets/secrets-extension';
 import { sfnWorkflows } from '#adapters/sfn/sfn-workflows';
 import { snsSms } from '#adapters/sns/sns-sms';
-import { hmacHasher, systemClock, systemIds } from '#adapters/system';
+import { aesSealer, cryptoOtpRandom, hmacHasher, systemClock, systemIds } from '#adapters/system';
 import type { Deps } from '#ports/deps';
 import { config, optionalConfig } from './config.ts';
 
@@ -19,15 +19,23 @@ export const storeFromEnv = () => dynamoStore(new DynamoDBClient({}), config('TA
 export const smsFromEnv = () => snsSms(new SNSClient({}), optionalConfig('SMS_SENDER_ID') ?? 'Gosuslugi');
 /** Each function is given the ARNs of the workflows it may start (its grants), and only those. */
 export const workflowsFromEnv = () =>
-  sfnWorkflows(new SFNClient({}), { intake: optionalConfig('INTAKE_STATE_MACHINE_ARN'), notice: optionalConfig('NOTICE_STATE_MACHINE_ARN') });
+  sfnWorkflows(new SFNClient({}), {
+    intake: optionalConfig('INTAKE_STATE_MACHINE_ARN'),
+    notice: optionalConfig('NOTICE_STATE_MACHINE_ARN'),
+    confirmation: optionalConfig('CONFIRMATION_STATE_MACHINE_ARN'),
+  });
 export const systemClockFactory = () => systemClock;
 export const systemIdsFactory = () => systemIds();
-export const hasherFromEnv = () => {
+/** The service secret: an env value locally, Secrets Manager (through the extension) in the cloud. */
+function serviceSecret(): () => Promise<string> {
   const localKey = optionalConfig('IDENTITY_HASH_KEY');
-  if (localKey) return hmacHasher(async () => localKey);
+  if (localKey) return async () => localKey;
   const secretArn = config('IDENTITY_KEY_SECRET_ARN');
-  return hmacHasher(() => secretFromExtension(secretArn));
-};
+  return () => secretFromExtension(secretArn);
+}
+export const hasherFromEnv = () => hmacHasher(serviceSecret());
+export const sealerFromEnv = () => aesSealer(serviceSecret());
+export const otpRandomFactory = () => cryptoOtpRandom;
 
 type Factories<K extends keyof Deps> = { [P in K]: () => Deps[P] };
 

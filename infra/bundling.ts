@@ -25,6 +25,8 @@ export const MAIN_FIELDS = ['module', 'main'];
  */
 export const ALIASES: Record<string, string> = {
   '@aws-sdk/credential-provider-node': join(REPO_ROOT, 'functions/adapters/aws/lambda-credentials.ts'),
+  // fontkit needs brotli only for WOFF2 fonts; the transcript's font is TrueType (~490 KB saved).
+  'brotli/decompress.js': join(REPO_ROOT, 'functions/adapters/pdf/no-brotli.ts'),
 };
 
 /** For aws-cdk-lib's NodejsFunction (`bundling`). */

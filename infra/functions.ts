@@ -11,6 +11,7 @@ export type Grant =
   | 'sms:publish'
   | 'workflow:start:intake'
   | 'workflow:start:notice'
+  | 'workflow:start:confirmation'
   | 'workflow:respond:callback'
   | 'secret:identity';
 export type TaskFunction = 'requestTasks';
@@ -20,6 +21,8 @@ export interface FunctionDef {
   entry: string;
   description: string;
   grants: readonly Grant[];
+  /** Files the bundle needs beside its entry file at run time: repository path → file name. */
+  files?: Readonly<Record<string, string>>;
 }
 
 export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
@@ -29,12 +32,23 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     description: 'Citizen request routes',
     grants: ['table:read', 'table:write', 'workflow:start:intake', 'secret:identity'],
   },
-  httpCalls: { entry: 'functions/http/calls.ts', description: 'Citizen call records', grants: ['table:read'] },
+  httpCalls: {
+    entry: 'functions/http/calls.ts',
+    description: 'Citizen calls: records, confirmation codes, claims; profile phone change',
+    grants: ['table:read', 'table:write', 'workflow:start:confirmation', 'workflow:start:intake', 'secret:identity'],
+  },
+  httpTranscript: {
+    entry: 'functions/http/transcript.ts',
+    description: 'The PDF copy of a confirmed call',
+    grants: ['table:read'],
+    // The PDF's Cyrillic font (PT Sans, OFL-1.1), read next to the bundle (loadTranscriptFont).
+    files: { 'node_modules/@expo-google-fonts/pt-sans/400Regular/PTSans_400Regular.ttf': 'PTSans_400Regular.ttf' },
+  },
   httpAdmin: { entry: 'functions/http/admin.ts', description: 'Admin routes: reference profiles', grants: ['table:read', 'table:write', 'secret:identity'] },
   httpOps: {
     entry: 'functions/http/ops.ts',
     description: 'Operator routes',
     grants: ['table:read', 'table:write', 'workflow:start:notice', 'workflow:respond:callback'],
   },
-  requestTasks: { entry: 'functions/tasks/request-tasks.ts', description: 'Tasks of the intake, notice and callback workflows', grants: ['table:read', 'table:write', 'sms:publish'] },
+  requestTasks: { entry: 'functions/tasks/request-tasks.ts', description: 'Tasks of the intake, notice and callback workflows', grants: ['table:read', 'table:write', 'sms:publish', 'secret:identity'] },
 };

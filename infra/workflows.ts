@@ -26,6 +26,12 @@ export const WORKFLOWS: Record<WorkflowName, WorkflowDef> = {
     functions: { RequestTasksFunctionArn: 'requestTasks' },
     workflows: { CallbackStateMachineArn: 'callback' },
   },
+  confirmation: {
+    file: 'statemachines/confirmation.asl.json',
+    // Sends a code and outlives it (5 minutes): longer than an Express run may take.
+    type: 'STANDARD',
+    functions: { RequestTasksFunctionArn: 'requestTasks' },
+  },
   callback: {
     file: 'statemachines/callback.asl.json',
     // Waits for the booked time and for an operator's outcome: only Standard can wait that long.

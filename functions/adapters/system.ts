@@ -1,7 +1,9 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from '#ports/clock';
 import type { Hasher } from '#ports/hasher';
 import type { Ids } from '#ports/ids';
+import type { OtpRandom } from '#ports/otp-random';
+import type { Sealer } from '#ports/sealer';
 
 /** The real clock, ids and hashing: small enough to share one module. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -44,5 +46,34 @@ export function hmacHasher(loadKey: () => Promise<string>): Hasher {
       return createHmac('sha256', await key).update(`${purpose}\u0000${text}`).digest('hex');
     },
     digest: (text) => createHash('sha256').update(text).digest('hex'),
+  };
+}
+
+/** Six digits from the OS CSPRNG, uniform (randomInt has no modulo bias). */
+export const cryptoOtpRandom: OtpRandom = { sixDigits: () => String(randomInt(0, 1_000_000)).padStart(6, '0') };
+
+/**
+ * AES-256-GCM under a key derived from the service secret (never the secret itself): base64url of
+ * iv | tag | ciphertext. A sealed text from another key, or altered, fails to open.
+ */
+export function aesSealer(loadKey: () => Promise<string>): Sealer {
+  let key: Promise<Buffer> | undefined;
+  const derived = () => {
+    key ??= loadKey().then((secret) => createHmac('sha256', secret).update('seal\u0000v1').digest());
+    return key;
+  };
+  return {
+    async seal(text) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', await derived(), iv);
+      const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+    },
+    async unseal(sealed) {
+      const raw = Buffer.from(sealed, 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', await derived(), raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    },
   };
 }

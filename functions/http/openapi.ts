@@ -1,7 +1,13 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ROUTES, type RouteDef } from './routes.ts';
 import {
   AcceptedRequestSchema,
+  ClaimSchema,
+  CodeSchema,
+  CodeSentSchema,
+  ConfirmedSchema,
+  PhoneChangeSchema,
+  PhoneChangedSchema,
   CallListSchema,
   QueueListSchema,
   RecordCallSchema,
@@ -27,8 +33,8 @@ import {
  * validate requests. An operation missing here fails test/unit/openapi.test.ts.
  */
 interface OperationDoc {
-  body?: z.ZodType;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  body?: z.ZodMiniType;
+  responses: Record<number, { description: string; schema?: z.ZodMiniType }>;
   idempotent?: boolean;
   /** Query parameters, all optional strings on the wire. */
   query?: string[];
@@ -42,6 +48,18 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   listQueue: { query: ['limit'], responses: { 200: { description: 'Due callbacks in queue order', schema: QueueListSchema } } },
   takeRequest: { responses: { 200: { description: 'Taken by you', schema: TakenSchema } } },
   recordCall: { body: RecordCallSchema, responses: { 201: { description: 'Recorded', schema: RecordedCallSchema } } },
+  requestConfirmation: { responses: { 202: { description: 'A code is on its way to the profile phone', schema: CodeSentSchema } } },
+  verifyConfirmation: {
+    body: CodeSchema,
+    responses: { 200: { description: 'Confirmed', schema: ConfirmedSchema }, 410: { description: 'The code expired (`code_expired`)' } },
+  },
+  getTranscript: { responses: { 200: { description: 'application/pdf: the dialog in Russian' } } },
+  fileClaim: { body: ClaimSchema, responses: { 201: { description: 'The complaint, as GET /v1/requests/{id} shows it', schema: RequestDetailSchema } } },
+  requestPhoneChange: { body: PhoneChangeSchema, responses: { 202: { description: 'A code is on its way to the new phone', schema: CodeSentSchema } } },
+  verifyPhoneChange: {
+    body: CodeSchema,
+    responses: { 200: { description: 'The profile phone is changed', schema: PhoneChangedSchema }, 410: { description: 'The code expired (`code_expired`)' } },
+  },
   createRequest: {
     body: CreateRequestSchema,
     idempotent: true,
@@ -79,8 +97,8 @@ const PROBLEM_STATUSES: Record<number, string> = {
 
 const COMPONENTS = '#/components/schemas/';
 
-/** A reference to the named component when the schema has an id (`.meta({ id })`), else the schema inline. */
-function jsonSchema(schema: z.ZodType) {
+/** A reference to the named component when the schema has an id (in `z.globalRegistry`), else the schema inline. */
+function jsonSchema(schema: z.ZodMiniType) {
   const id = z.globalRegistry.get(schema)?.id;
   if (id) return { $ref: `${COMPONENTS}${id}` };
   const { $schema: _dialect, ...inline } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });

@@ -10,6 +10,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#core/errors';
+import { CodeExpiredError, CodeInvalidError } from '#core/otp/errors';
 
 /** RFC 9457 problem details; the one table from domain error classes to HTTP statuses. */
 export interface Problem {
@@ -24,10 +25,12 @@ export interface Problem {
 
 const STATUS_BY_CLASS: [abstract new (...args: never[]) => DomainError, number, string][] = [
   [ValidationError, 400, 'Invalid input'],
+  [CodeInvalidError, 400, 'Invalid code'],
   [UnauthenticatedError, 401, 'Unauthenticated'],
   [ForbiddenError, 403, 'Forbidden'],
   [NotFoundError, 404, 'Not found'],
   [StateConflictError, 409, 'Conflict'],
+  [CodeExpiredError, 410, 'Code expired'],
   [PayloadTooLargeError, 413, 'Payload too large'],
   [UnsupportedMediaTypeError, 415, 'Unsupported media type'],
   [IdempotencyMismatchError, 422, 'Idempotency key reused'],

@@ -3,7 +3,7 @@
  * routes from it, the shared middy stack checks roles from it, and the OpenAPI document lists it.
  */
 export type Role = 'citizen' | 'operator' | 'admin';
-export type HttpFunction = 'httpPublic' | 'httpRequests' | 'httpCalls' | 'httpAdmin' | 'httpOps';
+export type HttpFunction = 'httpPublic' | 'httpRequests' | 'httpCalls' | 'httpTranscript' | 'httpAdmin' | 'httpOps';
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface RouteDef {
@@ -26,6 +26,12 @@ export const ROUTES = [
   { method: 'POST', path: '/v1/requests/{id}/comments', fn: 'httpRequests', operation: 'addComment', summary: 'Add a comment to your open request', access: 'any' },
   { method: 'POST', path: '/v1/requests/{id}/cancel', fn: 'httpRequests', operation: 'cancelRequest', summary: 'Withdraw your request', access: 'any' },
   { method: 'GET', path: '/v1/calls', fn: 'httpCalls', operation: 'listCalls', summary: 'Your call records, newest first', access: 'any' },
+  { method: 'POST', path: '/v1/calls/{callId}/confirmation', fn: 'httpCalls', operation: 'requestConfirmation', summary: 'Send (or send again) the SMS code that confirms a call', access: 'any' },
+  { method: 'POST', path: '/v1/calls/{callId}/confirmation/verify', fn: 'httpCalls', operation: 'verifyConfirmation', summary: 'Confirm a call with its SMS code', access: 'any' },
+  { method: 'GET', path: '/v1/calls/{callId}/transcript', fn: 'httpTranscript', operation: 'getTranscript', summary: 'The PDF copy of a confirmed call', access: 'any' },
+  { method: 'POST', path: '/v1/calls/{callId}/claim', fn: 'httpCalls', operation: 'fileClaim', summary: 'File a complaint about a wait over 10 minutes', access: 'any' },
+  { method: 'POST', path: '/v1/profile/phone', fn: 'httpCalls', operation: 'requestPhoneChange', summary: 'Send a code to a new profile phone', access: 'any' },
+  { method: 'POST', path: '/v1/profile/phone/verify', fn: 'httpCalls', operation: 'verifyPhoneChange', summary: 'Change the profile phone with the code', access: 'any' },
   { method: 'GET', path: '/v1/ops/queues/{queue}', fn: 'httpOps', operation: 'listQueue', summary: 'Callbacks due in a queue, in queue order', access: ['operator'] },
   { method: 'POST', path: '/v1/ops/requests/{id}/take', fn: 'httpOps', operation: 'takeRequest', summary: 'Take a request', access: ['operator'] },
   { method: 'POST', path: '/v1/ops/calls', fn: 'httpOps', operation: 'recordCall', summary: 'Record a call and its outcome', access: ['operator'] },

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import type { CreateRequestInput } from '#core/requests/create-request';
 import type { IdentityInput } from '#core/identity/identity';
 import { CALL_OUTCOMES } from '#core/callbacks/model';
@@ -8,114 +9,138 @@ import { CHANNELS, RELATED_KINDS, REQUEST_TYPES, STATUSES } from '#core/requests
  * The zod schemas that validate every body, parameter and response shape; the OpenAPI document
  * is generated from these very objects (openapi.ts). Shapes only: the domain rules (check digits,
  * phone rules, dates) live in the core and report their own codes.
+ *
+ * zod/mini (functional API), not classic zod: classic cannot be tree-shaken and costs ~70 KB
+ * more per Lambda bundle. Named schemas are registered in `z.globalRegistry` (what classic's
+ * `.meta({ id })` did), which is where openapi.ts finds its components.
  */
+
+// Classic zod installs English messages on its own; zod/mini would say "Invalid input" for
+// everything. The messages reach clients (`errors[].message`), so they stay the same. `en` is
+// imported by name: `z.locales.en` would put every locale (~200 KB) in the bundle.
+if (!z.config().localeError) z.config(en());
+
+/** Registers a component id for the OpenAPI document (classic zod: `.meta({ id })`). */
+function named<S extends z.ZodMiniType>(schema: S, id: string): S {
+  z.globalRegistry.add(schema, { id });
+  return schema;
+}
+
 const isoDateTime = z.iso.datetime({ offset: true });
-const phoneText = z.string().min(1).max(64);
+const phoneText = z.string().check(z.minLength(1), z.maxLength(64));
+const text = (max: number) => z.string().check(z.maxLength(max));
+const nonEmpty = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
+/** Trimmed first, then measured (classic: `.trim().min(1).max(n)`). */
+const trimmedText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+const int = () => z.number().check(z.int());
+const pageLimit = () => z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)));
 
 export const PassportSchema = z.strictObject({
-  series: z.string().max(16),
-  number: z.string().max(16),
-  issuedOn: z.string().max(32),
+  series: text(16),
+  number: text(16),
+  issuedOn: text(32),
 });
 
 export const IdentitySchema = z.strictObject({
-  fullName: z.string().min(1).max(200),
-  snils: z.string().min(1).max(32),
+  fullName: nonEmpty(200),
+  snils: nonEmpty(32),
   passport: PassportSchema,
-  registrationAddress: z.string().min(1).max(500).optional(),
+  registrationAddress: z.optional(nonEmpty(500)),
   phone: phoneText,
-}) satisfies z.ZodType<IdentityInput>;
+}) satisfies z.ZodMiniType<IdentityInput>;
 
-export const CreateRequestSchema = z
-  .strictObject({
+export const CreateRequestSchema = named(
+  z.strictObject({
     channel: z.enum(CHANNELS),
     type: z.enum(REQUEST_TYPES),
     identity: IdentitySchema,
-    relatedNumber: z.string().min(1).max(64).optional(),
-    relatedKind: z.enum(RELATED_KINDS).optional(),
-    written: z
-      .strictObject({
-        topic: z.string().min(1).max(200),
-        text: z.string().min(1).max(10000),
-        contactPhone: phoneText.optional(),
-        attempts: z
-          .array(z.strictObject({ at: isoDateTime, phone: phoneText.optional(), error: z.string().max(1000).optional() }))
-          .max(20)
-          .optional(),
-        desiredOutcome: z.string().max(2000).optional(),
-      })
-      .optional(),
-    callback: z
-      .strictObject({
+    relatedNumber: z.optional(nonEmpty(64)),
+    relatedKind: z.optional(z.enum(RELATED_KINDS)),
+    written: z.optional(
+      z.strictObject({
+        topic: nonEmpty(200),
+        text: nonEmpty(10000),
+        contactPhone: z.optional(phoneText),
+        attempts: z.optional(
+          z.array(z.strictObject({ at: isoDateTime, phone: z.optional(phoneText), error: z.optional(text(1000)) })).check(z.maxLength(20)),
+        ),
+        desiredOutcome: z.optional(text(2000)),
+      }),
+    ),
+    callback: z.optional(
+      z.strictObject({
         phone: phoneText,
-        description: z.string().min(1).max(1000),
-        note: z.string().max(1000).optional(),
-        preferredWindow: z.strictObject({ from: isoDateTime, to: isoDateTime }).optional(),
-      })
-      .optional(),
-  })
-  .meta({ id: 'CreateRequest' }) satisfies z.ZodType<CreateRequestInput>;
+        description: nonEmpty(1000),
+        note: z.optional(text(1000)),
+        preferredWindow: z.optional(z.strictObject({ from: isoDateTime, to: isoDateTime })),
+      }),
+    ),
+  }),
+  'CreateRequest',
+) satisfies z.ZodMiniType<CreateRequestInput>;
 
-export const ProfileSchema = IdentitySchema.meta({ id: 'Profile' });
+/** A copy of IdentitySchema under its own id (classic `.meta()` cloned too): CreateRequest keeps the identity inline. */
+export const ProfileSchema = named(IdentitySchema.clone(), 'Profile');
 
-export const CommentSchema = z.strictObject({ text: z.string().trim().min(1).max(5000) }).meta({ id: 'NewComment' });
-export const AnswerSchema = z.strictObject({ text: z.string().trim().min(1).max(10000) }).meta({ id: 'Answer' });
+export const CommentSchema = named(z.strictObject({ text: trimmedText(5000) }), 'NewComment');
+export const AnswerSchema = named(z.strictObject({ text: trimmedText(10000) }), 'Answer');
 
-export const SlotQuerySchema = z.strictObject({ type: z.string().max(64).optional(), from: z.string().max(64).optional(), to: z.string().max(64).optional() });
-export const QueueParamSchema = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/);
-export const QueueQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).optional() });
+export const SlotQuerySchema = z.strictObject({ type: z.optional(text(64)), from: z.optional(text(64)), to: z.optional(text(64)) });
+export const QueueParamSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,63}$/));
+export const QueueQuerySchema = z.strictObject({ limit: pageLimit() });
 
-export const RecordCallSchema = z
-  .strictObject({
-    requestId: z.string().min(1).max(64).optional(),
+export const RecordCallSchema = named(
+  z.strictObject({
+    requestId: z.optional(nonEmpty(64)),
     direction: z.enum(['outbound', 'inbound']),
-    phone: z.string().min(1).max(64),
+    phone: nonEmpty(64),
     queuedAt: isoDateTime,
-    answeredAt: isoDateTime.optional(),
+    answeredAt: z.optional(isoDateTime),
     endedAt: isoDateTime,
     outcome: z.enum(CALL_OUTCOMES),
-    transcript: z
-      .array(z.strictObject({ at: isoDateTime, speaker: z.enum(['operator', 'citizen']), text: z.string().min(1).max(4000) }))
-      .max(2000)
-      .optional(),
-  })
-  .meta({ id: 'NewCall' });
+    transcript: z.optional(
+      z.array(z.strictObject({ at: isoDateTime, speaker: z.enum(['operator', 'citizen']), text: nonEmpty(4000) })).check(z.maxLength(2000)),
+    ),
+  }),
+  'NewCall',
+);
 
 export const ListQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-  cursor: z.string().min(1).max(512).optional(),
+  limit: pageLimit(),
+  cursor: z.optional(nonEmpty(512)),
 });
 
-export const IdempotencyKeySchema = z.string().min(1).max(255);
-export const RequestIdSchema = z.string().min(1).max(64);
-export const UserIdSchema = z.string().min(1).max(128);
+export const IdempotencyKeySchema = nonEmpty(255);
+export const RequestIdSchema = nonEmpty(64);
+export const UserIdSchema = nonEmpty(128);
 
 const CallViewShape = {
   id: z.string(),
   at: isoDateTime,
   direction: z.enum(['outbound', 'inbound']),
   operatorId: z.string(),
-  waitSeconds: z.number().int(),
-  durationSeconds: z.number().int(),
+  waitSeconds: int(),
+  durationSeconds: int(),
   outcome: z.enum(CALL_OUTCOMES),
   confirmed: z.boolean(),
   claimEligible: z.boolean(),
-  requestId: z.string().optional(),
+  requestId: z.optional(z.string()),
 };
 
-export const AcceptedRequestSchema = z
-  .object({
+export const AcceptedRequestSchema = named(
+  z.object({
     id: z.string(),
     number: z.string(),
     channel: z.enum(CHANNELS),
     type: z.enum(REQUEST_TYPES),
     status: z.literal('received'),
     createdAt: isoDateTime,
-  })
-  .meta({ id: 'AcceptedRequest' });
+  }),
+  'AcceptedRequest',
+);
 
-export const RequestDetailSchema = z
-  .object({
+export const RequestDetailSchema = named(
+  z.looseObject({
     id: z.string(),
     number: z.string(),
     channel: z.enum(CHANNELS),
@@ -123,19 +148,19 @@ export const RequestDetailSchema = z
     status: z.enum(STATUSES),
     createdAt: isoDateTime,
     updatedAt: isoDateTime,
-    scheduledAt: isoDateTime.optional(),
-    route: z.object({ queue: z.string(), line: z.string() }).nullable(),
+    scheduledAt: z.optional(isoDateTime),
+    route: z.nullable(z.object({ queue: z.string(), line: z.string() })),
     questions: z.array(z.string()),
     problems: z.array(z.object({ field: z.string(), code: z.enum(['mismatch', 'not_found']) })),
-    dueBy: isoDateTime.optional(),
-    answer: z.object({ text: z.string(), at: isoDateTime }).optional(),
-    timeline: z.array(z.object({ at: isoDateTime, event: z.string(), detail: z.string().optional() })),
+    dueBy: z.optional(isoDateTime),
+    answer: z.optional(z.object({ text: z.string(), at: isoDateTime })),
+    timeline: z.array(z.object({ at: isoDateTime, event: z.string(), detail: z.optional(z.string()) })),
     comments: z.array(z.object({ id: z.string(), at: isoDateTime, author: z.enum(['citizen', 'operator']), text: z.string() })),
     calls: z.array(z.object(CallViewShape)),
-    attachments: z.array(z.object({ id: z.string() }).loose()),
-  })
-  .loose()
-  .meta({ id: 'RequestDetail' });
+    attachments: z.array(z.looseObject({ id: z.string() })),
+  }),
+  'RequestDetail',
+);
 
 const SummaryShape = {
   id: z.string(),
@@ -145,30 +170,31 @@ const SummaryShape = {
   status: z.enum(STATUSES),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
-  scheduledAt: isoDateTime.optional(),
+  scheduledAt: z.optional(isoDateTime),
 };
 
-export const RequestListSchema = z
-  .object({ items: z.array(z.object(SummaryShape)), nextCursor: z.string().optional() })
-  .meta({ id: 'RequestList' });
+export const RequestListSchema = named(z.object({ items: z.array(z.object(SummaryShape)), nextCursor: z.optional(z.string()) }), 'RequestList');
 
-export const CommentViewSchema = z
-  .object({ id: z.string(), at: isoDateTime, author: z.enum(['citizen', 'operator']), text: z.string() })
-  .meta({ id: 'Comment' });
+export const CommentViewSchema = named(
+  z.object({ id: z.string(), at: isoDateTime, author: z.enum(['citizen', 'operator']), text: z.string() }),
+  'Comment',
+);
 
-export const CancelledSchema = z.object({ status: z.literal('cancelled') }).meta({ id: 'Cancelled' });
+export const CancelledSchema = named(z.object({ status: z.literal('cancelled') }), 'Cancelled');
 
-export const AnsweredSchema = z
-  .object({ id: z.string(), number: z.string(), status: z.literal('answered'), answer: z.object({ text: z.string(), at: isoDateTime }) })
-  .meta({ id: 'Answered' });
+export const AnsweredSchema = named(
+  z.object({ id: z.string(), number: z.string(), status: z.literal('answered'), answer: z.object({ text: z.string(), at: isoDateTime }) }),
+  'Answered',
+);
 
-export const CallListSchema = z.object({ items: z.array(z.object(CallViewShape)) }).meta({ id: 'CallList' });
-export const RecordedCallSchema = z.object({ id: z.string(), waitSeconds: z.number().int(), durationSeconds: z.number().int() }).meta({ id: 'RecordedCall' });
-export const SlotListSchema = z
-  .object({ slotMinutes: z.number().int(), items: z.array(z.object({ start: isoDateTime, end: isoDateTime, remaining: z.number().int() })) })
-  .meta({ id: 'CallbackSlots' });
-export const QueueListSchema = z
-  .object({
+export const CallListSchema = named(z.object({ items: z.array(z.object(CallViewShape)) }), 'CallList');
+export const RecordedCallSchema = named(z.object({ id: z.string(), waitSeconds: int(), durationSeconds: int() }), 'RecordedCall');
+export const SlotListSchema = named(
+  z.object({ slotMinutes: int(), items: z.array(z.object({ start: isoDateTime, end: isoDateTime, remaining: int() })) }),
+  'CallbackSlots',
+);
+export const QueueListSchema = named(
+  z.object({
     items: z.array(
       z.object({
         requestId: z.string(),
@@ -177,54 +203,66 @@ export const QueueListSchema = z
         type: z.enum(REQUEST_TYPES),
         dueAt: isoDateTime,
         createdAt: isoDateTime,
-        attempt: z.number().int(),
+        attempt: int(),
         phone: z.string(),
-        extension: z.string().optional(),
+        extension: z.optional(z.string()),
         description: z.string(),
-        note: z.string().optional(),
+        note: z.optional(z.string()),
         questions: z.array(z.string()),
       }),
     ),
-  })
-  .meta({ id: 'OperatorQueue' });
-export const TakenSchema = z.object({ id: z.string(), status: z.literal('in_progress'), assignedTo: z.string() }).meta({ id: 'Taken' });
+  }),
+  'OperatorQueue',
+);
+export const TakenSchema = named(z.object({ id: z.string(), status: z.literal('in_progress'), assignedTo: z.string() }), 'Taken');
 
-export const ContactsSchema = z
-  .object({
+export const ContactsSchema = named(
+  z.object({
     channels: z.array(z.object({ channel: z.string(), hours: z.string() })),
     lines: z.array(z.object({ type: z.enum(REQUEST_TYPES), phone: z.string(), display: z.string(), hours: z.string() })),
     queues: z.array(
       z.object({
         queue: z.string(),
-        waiting: z.number().int(),
+        waiting: int(),
         estimatedWaitMinutes: z.number(),
         peakNow: z.boolean(),
         recommendedWindows: z.array(z.object({ from: isoDateTime, to: isoDateTime })),
       }),
     ),
-  })
-  .meta({ id: 'Contacts' });
+  }),
+  'Contacts',
+);
 
-export const ProfileViewSchema = z
-  .object({
+export const ProfileViewSchema = named(
+  z.object({
     userId: z.string(),
     fullName: z.string(),
     snilsLast2: z.string(),
     passportLast2: z.string(),
     phone: z.string(),
-    registrationAddress: z.string().optional(),
+    registrationAddress: z.optional(z.string()),
     updatedAt: isoDateTime,
-  })
-  .meta({ id: 'ProfileView' });
+  }),
+  'ProfileView',
+);
 
-export const ProblemSchema = z
-  .object({
+export const ProblemSchema = named(
+  z.looseObject({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
+    status: int(),
     code: z.string(),
-    detail: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional(),
-  })
-  .loose()
-  .meta({ id: 'Problem' });
+    detail: z.optional(z.string()),
+    errors: z.optional(z.array(z.object({ path: z.string(), code: z.string(), message: z.string() }))),
+  }),
+  'Problem',
+);
+
+// Calls: confirmation codes, claims, the profile phone.
+export const CallIdSchema = z.string().check(z.minLength(1), z.maxLength(64));
+export const CodeSchema = named(z.strictObject({ code: z.string().check(z.regex(/^\d{6}$/)) }), 'ConfirmationCode');
+export const ClaimSchema = named(z.strictObject({ text: trimmedText(5000) }), 'NewClaim');
+export const PhoneChangeSchema = named(z.strictObject({ phone: phoneText }), 'PhoneChange');
+export const CodeSentSchema = named(z.object({ expiresAt: isoDateTime, resendAvailableAt: isoDateTime }), 'CodeSent');
+export const ConfirmedSchema = named(z.object({ confirmed: z.literal(true), transcriptUrl: z.string() }), 'CallConfirmed');
+export const PhoneChangedSchema = named(z.object({ phone: z.string() }), 'PhoneChanged');

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { type FieldProblem, ValidationError } from '#core/errors';
 
 /** Runs a zod schema and turns every issue into a contract field problem (path like `identity.snils`). */
@@ -42,7 +42,7 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unk
 }
 
 /** `at` names where a scalar came from (a header or parameter) when the schema has no path of its own. */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, at = ''): z.output<S> {
+export function parseWith<S extends z.ZodMiniType>(schema: S, input: unknown, at = ''): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) {
     const problems = issuesToProblems(result.error.issues, input).map((p) => ({ ...p, path: [at, p.path].filter(Boolean).join('.') }));

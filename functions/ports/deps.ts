@@ -1,6 +1,8 @@
 import type { Clock } from './clock.ts';
 import type { Hasher } from './hasher.ts';
 import type { Ids } from './ids.ts';
+import type { OtpRandom } from './otp-random.ts';
+import type { Sealer } from './sealer.ts';
 import type { SmsSender } from './sms.ts';
 import type { Store } from './store.ts';
 import type { Workflows } from './workflows.ts';
@@ -13,4 +15,6 @@ export interface Deps {
   clock: Clock;
   ids: Ids;
   hasher: Hasher;
+  sealer: Sealer;
+  otpRandom: OtpRandom;
 }

@@ -1,4 +1,5 @@
 import type { CallRecord, QueueEntry, SlotRef } from '#core/callbacks/model';
+import type { OtpPurpose, OtpRecord } from '#core/otp/otp';
 import type {
   IdentityProblem,
   RequestComment,
@@ -130,6 +131,20 @@ export interface Store {
   listCallsOfRequest(requestId: string): Promise<CallRecord[]>;
   /** Wait times (seconds) of the queue's calls queued since `since`. */
   recentWaits(queue: string, since: string): Promise<number[]>;
+  getOtp(purpose: OtpPurpose, subject: string): Promise<OtpRecord | undefined>;
+  /** Stores a newly issued code in place of `prevIssuedAt`'s (absent: none may exist). False when another send won. */
+  putOtp(record: OtpRecord, prevIssuedAt: string | undefined): Promise<boolean>;
+  /** A wrong guess: stores one attempt fewer, only if nobody changed the record since it was read. */
+  spendOtpAttempt(record: OtpRecord, read: OtpRecord): Promise<boolean>;
+  /** The right code for a call: the code is used and the call confirmed, together, once. */
+  confirmCall(callId: string, used: OtpRecord, read: OtpRecord): Promise<boolean>;
+  /** The right code for a phone change: the code is used and the profile's phone (and index) changed, together. */
+  changeProfilePhone(userId: string, phone: string, used: OtpRecord, read: OtpRecord, at: string): Promise<boolean>;
+  /**
+   * Creates a complaint request like createRequest and links the call to it, once: `already_claimed`
+   * when the call already names a claim.
+   */
+  createClaim(request: SupportRequest, event: TimelineEvent, callId: string): Promise<CreateOutcome | { kind: 'already_claimed' }>;
   /** The user whose profile phone this is (profiles keep a phone index). */
   userByPhone(e164: string): Promise<string | undefined>;
   /**

@@ -1,37 +1,72 @@
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { enqueueDue } from '#core/callbacks/queue';
 import { markMissed, recordLostOutcome } from '#core/callbacks/record-call';
 import { scheduleCallback } from '#core/callbacks/schedule';
+import { closeCode, deliverCode } from '#core/calls/codes';
+import { codeText } from '#core/notices/sms-templates';
+import { OTP_PURPOSES } from '#core/otp/otp';
 import { markNeedsInfo, routeRequest, sendNotice, verifyIdentity } from '#core/requests/intake';
-import { composeDeps, smsFromEnv, storeFromEnv, systemClockFactory } from '#functions/deps';
+import { composeDeps, hasherFromEnv, sealerFromEnv, smsFromEnv, storeFromEnv, systemClockFactory } from '#functions/deps';
 import { taskHandler } from './task-stack.ts';
 
 /**
- * The tasks of the intake, notice and callback workflows (statemachines/*.asl.json): one Lambda
+ * The tasks of the intake, notice, callback and confirmation workflows (statemachines/*.asl.json): one Lambda
  * dispatching on `task`. Inputs are checked here; errors go back to the state machine by name.
  */
-const deps = composeDeps({ store: storeFromEnv, sms: smsFromEnv, clock: systemClockFactory });
-const RequestRef = z.object({ requestId: z.string().min(1) });
+const deps = composeDeps({ store: storeFromEnv, sms: smsFromEnv, clock: systemClockFactory, hasher: hasherFromEnv, sealer: sealerFromEnv });
+
+// zod/mini, not classic zod (bundle size). Classic installs English messages on its own; `en` by
+// name, not `z.locales.en`, which would bundle every locale.
+if (!z.config().localeError) z.config(en());
+
+/**
+ * `schema.parse(input)` as classic zod did it: zod/mini throws a `$ZodError`, classic a `ZodError`,
+ * and the error's name is what the state machine (and its history) sees.
+ */
+function parse<S extends z.ZodMiniType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const error = result.error;
+  error.name = 'ZodError';
+  Error.captureStackTrace(error, parse);
+  throw error;
+}
+
+const RequestRef = z.object({ requestId: z.string().check(z.minLength(1)) });
 const NOTICE_KINDS = ['registered', 'scheduled', 'answered', 'missed', 'needs_info'] as const;
 
+const CodeRef = z.object({ purpose: z.enum(OTP_PURPOSES), subject: z.string().check(z.minLength(1)) });
+
 export const handler = taskHandler({
-  verifyIdentity: async (input) => verifyIdentity(deps, RequestRef.parse(input).requestId),
+  deliverCode: async (input) => {
+    const { purpose, subject, sealedCode } = parse(z.extend(CodeRef, { sealedCode: z.string().check(z.minLength(1)) }), input);
+    return deliverCode(deps, purpose, subject, sealedCode, codeText);
+  },
+  closeCode: async (input) => {
+    const { purpose, subject } = parse(CodeRef, input);
+    return closeCode(deps, purpose, subject);
+  },
+  verifyIdentity: async (input) => verifyIdentity(deps, parse(RequestRef, input).requestId),
   markNeedsInfo: async (input) => {
-    const { requestId, problems } = RequestRef.extend({
-      problems: z.array(z.object({ field: z.enum(['fullName', 'snils', 'passport', 'phone', 'profile']), code: z.enum(['mismatch', 'not_found']) })),
-    }).parse(input);
+    const { requestId, problems } = parse(
+      z.extend(RequestRef, {
+        problems: z.array(z.object({ field: z.enum(['fullName', 'snils', 'passport', 'phone', 'profile']), code: z.enum(['mismatch', 'not_found']) })),
+      }),
+      input,
+    );
     return markNeedsInfo(deps, requestId, problems);
   },
-  routeRequest: async (input) => routeRequest(deps, RequestRef.parse(input).requestId),
+  routeRequest: async (input) => routeRequest(deps, parse(RequestRef, input).requestId),
   sendNotice: async (input) => {
-    const { requestId, kind, when } = RequestRef.extend({ kind: z.enum(NOTICE_KINDS), when: z.string().optional() }).parse(input);
+    const { requestId, kind, when } = parse(z.extend(RequestRef, { kind: z.enum(NOTICE_KINDS), when: z.optional(z.string()) }), input);
     return sendNotice(deps, requestId, kind, when);
   },
-  scheduleCallback: async (input) => scheduleCallback(deps, RequestRef.parse(input).requestId),
+  scheduleCallback: async (input) => scheduleCallback(deps, parse(RequestRef, input).requestId),
   enqueueDue: async (input) => {
-    const { requestId, taskToken } = RequestRef.extend({ taskToken: z.string().min(1) }).parse(input);
+    const { requestId, taskToken } = parse(z.extend(RequestRef, { taskToken: z.string().check(z.minLength(1)) }), input);
     return enqueueDue(deps, requestId, taskToken);
   },
-  recordLostOutcome: async (input) => recordLostOutcome(deps, RequestRef.parse(input).requestId),
-  markMissed: async (input) => markMissed(deps, RequestRef.parse(input).requestId),
+  recordLostOutcome: async (input) => recordLostOutcome(deps, parse(RequestRef, input).requestId),
+  markMissed: async (input) => markMissed(deps, parse(RequestRef, input).requestId),
 });

@@ -53,7 +53,19 @@ export class ServiceFunction extends Construct {
       tracing: Tracing.ACTIVE,
       role: this.role,
       logGroup: this.logGroup,
-      bundling: NODEJS_BUNDLING,
+      bundling: {
+        ...NODEJS_BUNDLING,
+        ...(def.files
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  Object.entries(def.files ?? {}).map(([from, name]) => `cp "${inputDir}/${from}" "${outputDir}/${name}"`),
+              },
+            }
+          : {}),
+      },
       // Secrets are read through the AWS Parameters and Secrets extension (cached, no SDK client in
       // the bundle: functions/adapters/secrets/secrets-extension.ts); only functions that read one get it.
       ...(def.grants.includes('secret:identity')

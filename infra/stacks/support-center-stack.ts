@@ -21,7 +21,11 @@ export interface SupportCenterStackProps extends StackProps {
 type WorkflowGrant = Extract<Grant, `workflow:${string}`>;
 
 /** The variable (functions/config.ts) that carries each state machine's ARN. */
-const STATE_MACHINE_ARN_ENV: Partial<Record<WorkflowName, ConfigName>> = { intake: 'INTAKE_STATE_MACHINE_ARN', notice: 'NOTICE_STATE_MACHINE_ARN' };
+const STATE_MACHINE_ARN_ENV: Partial<Record<WorkflowName, ConfigName>> = {
+  intake: 'INTAKE_STATE_MACHINE_ARN',
+  notice: 'NOTICE_STATE_MACHINE_ARN',
+  confirmation: 'CONFIRMATION_STATE_MACHINE_ARN',
+};
 
 const TIMEOUTS = { http: Duration.seconds(10), task: Duration.seconds(30) } as const;
 

@@ -1,16 +1,29 @@
-import { putProfile } from '#core/profiles/put-profile';
-import { createRequest } from '#core/requests/create-request';
 import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
 import { hmacHasher, systemClock, systemIds } from '#adapters/system';
+import { recordCall } from '#core/callbacks/record-call';
+import { putProfile } from '#core/profiles/put-profile';
+import { createRequest, type CreateRequestInput } from '#core/requests/create-request';
 import { provideDeps } from '#functions/deps';
 import { handler as requestTasks } from '#functions/tasks/request-tasks';
 import { ensureTable, startDynamoDbLocal } from '#infra/local/dynamodb-local';
+import { waitFor } from '#infra/local/free-port';
 import { Outbox } from '#infra/local/outbox';
-import { LocalWorkflows } from '#infra/local/workflow-runner';
+import { type ExecutionRecord, LocalWorkflows } from '#infra/local/workflow-runner';
 import { WORKFLOWS } from '#infra/workflows';
+import type { WorkflowName } from '#ports/workflows';
 import { identity, writtenRequest } from '../support/fixtures.ts';
 
-/** Runs each workflow path once through the real ASL and counts the states it enters. */
+/**
+ * Runs each workflow path once through the real ASL files on DynamoDB Local (waits skipped) and
+ * counts the states each execution enters: a Standard workflow is billed per state transition.
+ */
+const callbackRequest: CreateRequestInput = {
+  channel: 'callback',
+  type: 'technical',
+  identity: identity(),
+  callback: { phone: '+7 495 123-45-67', description: 'Не приходит код' },
+};
+
 export async function workflowPaths() {
   const dynamo = await startDynamoDbLocal();
   try {
@@ -26,18 +39,48 @@ export async function workflowPaths() {
     const deps = { store: dynamoStore(dynamo.client, 'bench'), sms, workflows, clock: systemClock, ids: systemIds(), hasher: hmacHasher(async () => 'bench-key-0123456789abcdef0123456789') };
     provideDeps(deps);
     await putProfile(deps, 'bench-user', identity());
-    const cases = [
-      { path: 'written → registered', body: writtenRequest() },
-      { path: 'written → needs_info', body: writtenRequest({ identity: identity({ fullName: 'Петров Пётр' }) }) },
-    ];
-    const rows = [];
-    for (const c of cases) {
-      const id = ((await createRequest(deps, 'bench-user', c.body)).body as { id: string }).id;
-      await workflows.idle();
-      const run = workflows.execution('intake', id);
-      if (run?.status !== 'SUCCEEDED') throw new Error(`intake ${c.path} ended ${run?.status}: ${run?.error}`);
-      rows.push({ workflow: 'intake', type: WORKFLOWS.intake.type, path: c.path, transitions: run.states.length, states: run.states });
+
+    const finished = async (workflow: WorkflowName, id: string): Promise<ExecutionRecord> => {
+      let run: ExecutionRecord | undefined;
+      await waitFor(async () => {
+        run = workflows.execution(workflow, id);
+        return run !== undefined && run.status !== 'RUNNING';
+      }, `${workflow} ${id} to end`);
+      if (run?.status !== 'SUCCEEDED') throw new Error(`${workflow} ${id} ended ${run?.status}: ${run?.error}`);
+      return run;
+    };
+    const queued = async (id: string, attempt: number) =>
+      waitFor(async () => (await deps.store.listQueue('tech-support', 100)).some((e) => e.requestId === id && e.attempt === attempt), `callback ${id} queued`);
+    const outcome = (id: string, answered: boolean) => {
+      const queuedAt = new Date(Date.now() - 120_000).toISOString();
+      const at = new Date(Date.now() - 60_000).toISOString();
+      return { requestId: id, direction: 'outbound' as const, phone: '+74951234567', queuedAt, ...(answered ? { answeredAt: at } : {}), endedAt: new Date().toISOString(), outcome: answered ? ('answered' as const) : ('no_answer' as const) };
+    };
+
+    const rows: { workflow: string; type: string; path: string; transitions: number; states: string[] }[] = [];
+    const row = (workflow: WorkflowName, path: string, run: ExecutionRecord) =>
+      rows.push({ workflow, type: WORKFLOWS[workflow].type, path, transitions: run.states.length, states: run.states });
+
+    for (const [path, body] of [
+      ['written → registered', writtenRequest()],
+      ['written → needs_info', writtenRequest({ identity: identity({ fullName: 'Петров Пётр' }) })],
+    ] as const) {
+      const id = ((await createRequest(deps, 'bench-user', body)).body as { id: string }).id;
+      row('intake', path, await finished('intake', id));
     }
+
+    const answered = ((await createRequest(deps, 'bench-user', callbackRequest)).body as { id: string }).id;
+    row('intake', 'callback → handed over', await finished('intake', answered));
+    await queued(answered, 1);
+    await recordCall(deps, 'op', outcome(answered, true));
+    row('callback', 'answered at the first attempt', await finished('callback', answered));
+
+    const missed = ((await createRequest(deps, 'bench-user', callbackRequest)).body as { id: string }).id;
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      await queued(missed, attempt);
+      await recordCall(deps, 'op', outcome(missed, false));
+    }
+    row('callback', 'missed after 3 attempts', await finished('callback', missed));
     return rows;
   } finally {
     await dynamo.stop();

@@ -22,6 +22,7 @@ const GRANT_ACTIONS: Record<Grant, readonly string[]> = {
   'sms:publish': ['sns:Publish'],
   'workflow:start:intake': ['states:StartExecution'],
   'workflow:start:notice': ['states:StartExecution'],
+  'workflow:start:confirmation': ['states:StartExecution'],
   'workflow:respond:callback': ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
   'secret:identity': ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
 };
@@ -32,6 +33,7 @@ const BASELINE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:Put
 const ENV_FOR_GRANT: Partial<Record<Grant, string>> = {
   'workflow:start:intake': 'INTAKE_STATE_MACHINE_ARN',
   'workflow:start:notice': 'NOTICE_STATE_MACHINE_ARN',
+  'workflow:start:confirmation': 'CONFIRMATION_STATE_MACHINE_ARN',
   'secret:identity': 'IDENTITY_KEY_SECRET_ARN',
   'sms:publish': 'SMS_SENDER_ID',
 };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
-import { hmacHasher, systemClock, systemIds } from '#adapters/system';
+import { aesSealer, cryptoOtpRandom, hmacHasher, systemClock, systemIds } from '#adapters/system';
 import { ensureTable, localDynamoClient } from '#infra/local/dynamodb-local';
 
 /** A fresh table in the run's DynamoDB Local, and a store over it. */
@@ -15,7 +15,13 @@ export async function freshTable() {
 export const TEST_HASH_KEY = 'integration-test-key-0123456789abcdef';
 
 export function realSystem() {
-  return { clock: systemClock, ids: systemIds(), hasher: hmacHasher(async () => TEST_HASH_KEY) };
+  return {
+    clock: systemClock,
+    ids: systemIds(),
+    hasher: hmacHasher(async () => TEST_HASH_KEY),
+    sealer: aesSealer(async () => TEST_HASH_KEY),
+    otpRandom: cryptoOtpRandom,
+  };
 }
 
 /** Polls until `check` returns a value, or fails after the deadline: no fixed sleeps. */

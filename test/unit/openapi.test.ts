@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '#http/openapi';
 import { ROUTES } from '#http/routes';
@@ -65,7 +65,7 @@ describe('OpenAPI document', () => {
     expect(root).toEqual((generated.$defs as Json).CreateRequest);
     const shape = CreateRequestSchema.shape;
     const required = Object.entries(shape)
-      .filter(([, s]) => !(s as z.ZodType).safeParse(undefined).success)
+      .filter(([, s]) => !(s as z.ZodMiniType).safeParse(undefined).success)
       .map(([k]) => k);
     expect(root.required).toEqual(required);
     expect(required).toEqual(['channel', 'type', 'identity']);

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { StaleTransitionError } from '#core/errors';
 import type { CallRecord, QueueEntry } from '#core/callbacks/model';
+import { type OtpRecord, otpRetainUntil } from '#core/otp/otp';
 import type { RequestComment, RequestDetail, SupportRequest, TimelineEvent } from '#core/requests/model';
 import { TABLE } from './table-definition.ts';
 import type { CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
@@ -94,6 +95,50 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     return strip<IdempotencyRecord & Item>(out.Item);
   }
 
+  /** A new request: its number claim (unique), the request itself and its first timeline event. */
+  function creationItems(request: SupportRequest, event: TimelineEvent): TransactItem[] {
+    return [
+      {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.requestNumber(request.number), kind: 'number', requestId: request.id },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.request(request.id), ...keys.requestByOwner(request.userId, request.createdAt, request.id), kind: 'request', ...request },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+      { Put: { TableName: tableName, Item: timelineItem(request.id, event) } },
+    ];
+  }
+
+  /** The conditional write of a code record that was read as `read`: nobody may have changed it since. */
+  function otpUpdate(record: OtpRecord, read: OtpRecord): TransactItem {
+    return {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.otp(record.purpose, record.subject), kind: 'otp', ...record, ttl: ttlOf(otpRetainUntil(record)) },
+        ConditionExpression: 'codeHash = :hash AND attemptsLeft = :attempts AND #used = :false',
+        ExpressionAttributeNames: { '#used': 'used' },
+        ExpressionAttributeValues: { ':hash': read.codeHash, ':attempts': read.attemptsLeft, ':false': false },
+      },
+    };
+  }
+
+  async function transact(items: TransactItem[]): Promise<boolean> {
+    try {
+      await doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+      throw error;
+    }
+  }
+
   async function getRequest(id: string): Promise<SupportRequest | undefined> {
     const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.request(id), ConsistentRead: true }));
     return out.Item ? strip<SupportRequest & Item>(out.Item) : undefined;
@@ -125,23 +170,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     async createRequest(request, event, idempotency, now): Promise<CreateOutcome> {
       const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
       if (idempotency) items.push(idempotencyPut(tableName, idempotency, now));
-      items.push(
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...keys.requestNumber(request.number), kind: 'number', requestId: request.id },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...keys.request(request.id), ...keys.requestByOwner(request.userId, request.createdAt, request.id), kind: 'request', ...request },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
-        { Put: { TableName: tableName, Item: timelineItem(request.id, event) } },
-      );
+      items.push(...creationItems(request, event));
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
         return { kind: 'created' };
@@ -339,6 +368,89 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
         }),
       );
       return (out.Items ?? []).map((i) => Number(i.waitSeconds));
+    },
+
+    async getOtp(purpose, subject) {
+      const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.otp(purpose, subject), ConsistentRead: true }));
+      return out.Item ? strip<OtpRecord & Item>(out.Item) : undefined;
+    },
+
+    async putOtp(record, prevIssuedAt) {
+      return transact([
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...keys.otp(record.purpose, record.subject), kind: 'otp', ...record, ttl: ttlOf(otpRetainUntil(record)) },
+            ...(prevIssuedAt === undefined
+              ? { ConditionExpression: 'attribute_not_exists(PK)' }
+              : { ConditionExpression: 'issuedAt = :prev', ExpressionAttributeValues: { ':prev': prevIssuedAt } }),
+          },
+        },
+      ]);
+    },
+
+    async spendOtpAttempt(record, read) {
+      return transact([otpUpdate(record, read)]);
+    },
+
+    async confirmCall(callId, used, read) {
+      return transact([
+        otpUpdate(used, read),
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.call(callId),
+            UpdateExpression: 'SET confirmed = :true',
+            ConditionExpression: 'attribute_exists(PK) AND confirmed = :false',
+            ExpressionAttributeValues: { ':true': true, ':false': false },
+          },
+        },
+      ]);
+    },
+
+    async changeProfilePhone(userId, phone, used, read, at) {
+      const profile = await doc.send(new GetCommand({ TableName: tableName, Key: keys.profile(userId), ConsistentRead: true }));
+      if (!profile.Item) return false;
+      const oldPhone = String(profile.Item.phone);
+      const items: TransactItem[] = [
+        otpUpdate(used, read),
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.profile(userId),
+            UpdateExpression: 'SET phone = :phone, updatedAt = :at',
+            ConditionExpression: 'phone = :old',
+            ExpressionAttributeValues: { ':phone': phone, ':at': at, ':old': oldPhone },
+          },
+        },
+        { Put: { TableName: tableName, Item: { ...keys.phoneIndex(phone), kind: 'phone', userId } } },
+      ];
+      const oldIndex = await doc.send(new GetCommand({ TableName: tableName, Key: keys.phoneIndex(oldPhone), ConsistentRead: true }));
+      if (oldPhone !== phone && oldIndex.Item?.userId === userId) items.push({ Delete: { TableName: tableName, Key: keys.phoneIndex(oldPhone) } });
+      return transact(items);
+    },
+
+    async createClaim(request, event, callId) {
+      const items: TransactItem[] = [
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.call(callId),
+            UpdateExpression: 'SET claimRequestId = :request',
+            ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(claimRequestId)',
+            ExpressionAttributeValues: { ':request': request.id },
+          },
+        },
+        ...creationItems(request, event),
+      ];
+      try {
+        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return { kind: 'created' as const };
+      } catch (error) {
+        if (failedCondition(error, 0)) return { kind: 'already_claimed' as const };
+        if (failedCondition(error, 1)) return { kind: 'number_taken' as const };
+        throw error;
+      }
     },
 
     async userByPhone(e164) {

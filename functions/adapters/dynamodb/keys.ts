@@ -28,6 +28,7 @@ export const keys = {
   /** Recent waits of a queue for the live estimate; expire after a day. */
   queueWait: (queue: string, queuedAt: string, callId: string) => ({ PK: `QWAITS#${queue}`, SK: `${queuedAt}#${callId}` }),
   queueWaitsPartition: (queue: string) => `QWAITS#${queue}`,
+  otp: (purpose: string, subject: string) => ({ PK: `OTP#${purpose}#${subject}`, SK: 'OTP' }),
   phoneIndex: (e164: string) => ({ PK: `PHONE#${e164}`, SK: 'PROFILE' }),
   requestNumber: (number: string) => ({ PK: `NUM#${number}`, SK: 'NUM' }),
   idempotency: (scope: string) => ({ PK: `IDEM#${scope}`, SK: 'IDEM' }),

@@ -1,4 +1,4 @@
-import { hmacHasher } from '#adapters/system';
+import { aesSealer, cryptoOtpRandom, hmacHasher } from '#adapters/system';
 import type { Deps } from '#ports/deps';
 import { type FixedClock, fixedClock } from './fixed-clock.ts';
 import { type MemorySms, memorySms } from './memory-sms.ts';
@@ -27,6 +27,8 @@ export function memoryDeps<O extends Partial<Deps> = Record<never, never>>(overr
     clock,
     ids: sequenceIds(),
     hasher: hmacHasher(async () => TEST_HASH_KEY),
+    sealer: aesSealer(async () => TEST_HASH_KEY),
+    otpRandom: cryptoOtpRandom,
   };
   return { ...base, ...overrides } as Omit<MemoryDeps, keyof O> & O;
 }

@@ -1,5 +1,6 @@
 import { StaleTransitionError } from '#core/errors';
 import type { CallRecord, QueueEntry } from '#core/callbacks/model';
+import type { OtpRecord } from '#core/otp/otp';
 import type { RequestComment, RequestDetail, Status, SupportRequest, TimelineEvent } from '#core/requests/model';
 import type { CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
 
@@ -52,6 +53,13 @@ export function memoryStore(): MemoryStore {
   const queueEntries = new Map<string, QueueEntry>();
   const calls = new Map<string, CallRecord>();
   const phones = new Map<string, string>();
+  const otps = new Map<string, OtpRecord>();
+  const otpKey = (r: { purpose: string; subject: string }) => `${r.purpose}#${r.subject}`;
+  /** The DynamoDB condition of every code write: unchanged since it was read. */
+  const unchanged = (read: OtpRecord) => {
+    const now = otps.get(otpKey(read));
+    return now !== undefined && now.codeHash === read.codeHash && now.attemptsLeft === read.attemptsLeft && !now.used;
+  };
   let seq = 0;
 
   function appendEvent(requestId: string, event: TimelineEvent): void {
@@ -235,6 +243,54 @@ export function memoryStore(): MemoryStore {
 
     async recentWaits(queue, since) {
       return [...calls.values()].filter((c) => c.queue === queue && c.queuedAt >= since).map((c) => c.waitSeconds);
+    },
+
+    async getOtp(purpose, subject) {
+      const record = otps.get(`${purpose}#${subject}`);
+      return record ? copy(record) : undefined;
+    },
+
+    async putOtp(record, prevIssuedAt) {
+      const current = otps.get(otpKey(record));
+      if (prevIssuedAt === undefined ? current !== undefined : current?.issuedAt !== prevIssuedAt) return false;
+      otps.set(otpKey(record), copy(record));
+      return true;
+    },
+
+    async spendOtpAttempt(record, read) {
+      if (!unchanged(read)) return false;
+      otps.set(otpKey(record), copy(record));
+      return true;
+    },
+
+    async confirmCall(callId, used, read) {
+      const call = calls.get(callId);
+      if (!call || call.confirmed || !unchanged(read)) return false;
+      otps.set(otpKey(used), copy(used));
+      calls.set(callId, { ...call, confirmed: true });
+      return true;
+    },
+
+    async changeProfilePhone(userId, phone, used, read, at) {
+      const profile = profiles.get(userId);
+      if (!profile || !unchanged(read)) return false;
+      otps.set(otpKey(used), copy(used));
+      if (phones.get(profile.phone) === userId) phones.delete(profile.phone);
+      phones.set(phone, userId);
+      profiles.set(userId, { ...profile, phone, updatedAt: at });
+      return true;
+    },
+
+    async createClaim(request, event, callId) {
+      const call = calls.get(callId);
+      if (!call) throw new Error(`call ${callId} does not exist (transaction cancelled)`);
+      if (call.claimRequestId !== undefined) return { kind: 'already_claimed' };
+      if (numbers.has(request.number)) return { kind: 'number_taken' };
+      calls.set(callId, { ...call, claimRequestId: request.id });
+      numbers.set(request.number, request.id);
+      requests.set(request.id, copy(request));
+      appendEvent(request.id, event);
+      return { kind: 'created' };
     },
 
     async userByPhone(e164) {

@@ -1,0 +1,61 @@
+import type { Deps } from '#ports/deps';
+import { StateConflictError } from '../errors.ts';
+import { CLAIM_WAIT_SECONDS } from '../callbacks/model.ts';
+import { getOwnRequest } from '../requests/get-request.ts';
+import type { SupportRequest } from '../requests/model.ts';
+import { newRequestNumber } from '../requests/request-number.ts';
+import { formatMoscow } from '../scheduling/moscow-time.ts';
+import { ownCall } from './confirmation.ts';
+
+/**
+ * A claim about a long wait, in one step: a written `complaint` that names the call, its times and
+ * the measured wait, linked both ways (the call names its claim, once; the request its call).
+ */
+const NUMBER_ATTEMPTS = 3;
+
+function minutesAndSeconds(seconds: number): string {
+  return `${Math.floor(seconds / 60)} мин ${seconds % 60} с`;
+}
+
+export async function fileClaim(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'workflows'>, userId: string, callId: string, input: { text: string }) {
+  const call = await ownCall(deps, userId, callId);
+  if (!(call.waitSeconds > CLAIM_WAIT_SECONDS)) throw new StateConflictError('claim_not_eligible', 'A claim can be filed for a wait over 10 minutes.');
+  if (call.claimRequestId) throw new StateConflictError('already_claimed', 'A claim was already filed for this call.');
+  const profile = await deps.store.getProfile(userId);
+  if (!profile) throw new StateConflictError('profile_missing', 'A claim needs the reference profile.');
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const facts =
+    `Звонок ${call.id}: в очереди с ${formatMoscow(call.queuedAt)} МСК` +
+    (call.answeredAt ? `, ответ оператора в ${formatMoscow(call.answeredAt)} МСК` : ', без ответа') +
+    `, ожидание ${minutesAndSeconds(call.waitSeconds)}.`;
+  for (let attempt = 1; ; attempt += 1) {
+    // The citizen is signed in and the call is theirs: the claim carries the profile's own identity.
+    const request: SupportRequest = {
+      id: deps.ids.newId(),
+      number: newRequestNumber(now, deps.ids),
+      userId,
+      channel: 'written',
+      type: 'complaint',
+      status: 'received',
+      createdAt: at,
+      updatedAt: at,
+      identity: {
+        fullNameFolded: profile.fullNameFolded,
+        snilsHash: profile.snilsHash,
+        snilsLast2: profile.snilsLast2,
+        passportHash: profile.passportHash,
+        passportLast2: profile.passportLast2,
+        phone: profile.phone,
+      },
+      written: { topic: `Жалоба на время ожидания (звонок ${call.id})`, text: `${input.text}\n\n${facts}`, attempts: [] },
+      claimOf: { callId: call.id, queuedAt: call.queuedAt, ...(call.answeredAt ? { answeredAt: call.answeredAt } : {}), waitSeconds: call.waitSeconds },
+    };
+    const outcome = await deps.store.createClaim(request, { at, event: 'received', detail: `claim for call ${call.id}` }, call.id);
+    if (outcome.kind === 'already_claimed') throw new StateConflictError('already_claimed', 'A claim was already filed for this call.');
+    if (outcome.kind === 'number_taken' && attempt < NUMBER_ATTEMPTS) continue;
+    if (outcome.kind !== 'created') throw new Error('could not issue a unique request number');
+    await deps.workflows.start('intake', request.id, { requestId: request.id });
+    return getOwnRequest(deps, userId, request.id);
+  }
+}

@@ -1,0 +1,55 @@
+import type { Deps } from '#ports/deps';
+import { RateLimitedError } from '../errors.ts';
+import { type OtpPurpose, type OtpRecord, hashCode, issueCode, verifyCode, verifyError } from '../otp/otp.ts';
+
+/**
+ * Sending and checking one-time codes, for every purpose: the code is issued and its hash stored
+ * here; the code itself travels only sealed, through the confirmation workflow, to the SMS.
+ */
+export type CodeDeps = Pick<Deps, 'store' | 'clock' | 'hasher' | 'sealer' | 'otpRandom' | 'workflows'>;
+
+export async function sendCode(deps: CodeDeps, purpose: OtpPurpose, subject: string, phone: string) {
+  const now = deps.clock.now();
+  const prev = await deps.store.getOtp(purpose, subject);
+  const code = deps.otpRandom.sixDigits();
+  const decision = await issueCode(prev, now, code, deps.hasher, purpose, subject, phone);
+  if (decision.kind === 'rate_limited') throw decision.error;
+  // Conditional on the record read: of two sends at once, one wins and the other waits its turn.
+  if (!(await deps.store.putOtp(decision.record, prev?.issuedAt))) {
+    throw new RateLimitedError(60, 'code_resend_too_soon', 'A code is being sent right now; try again in a minute.');
+  }
+  const sealedCode = await deps.sealer.seal(code);
+  await deps.workflows.start('confirmation', `${purpose}-${subject}-${now.getTime()}`, { purpose, subject, sealedCode });
+  return decision.response;
+}
+
+/**
+ * Checks a code. `ok` hands back the used record to store with the action; every other outcome
+ * throws its error (a wrong code first spends an attempt, conditionally).
+ */
+export async function checkCode(deps: Pick<Deps, 'store' | 'clock' | 'hasher'>, purpose: OtpPurpose, subject: string, code: string) {
+  const record = await deps.store.getOtp(purpose, subject);
+  const decision = await verifyCode(record, code, deps.clock.now(), deps.hasher, { purpose, subject });
+  if (decision.kind === 'ok') return { used: decision.record, read: record as OtpRecord };
+  if (decision.kind === 'invalid') await deps.store.spendOtpAttempt(decision.record, record as OtpRecord);
+  throw verifyError(decision);
+}
+
+/**
+ * The confirmation workflow's send step: opens the sealed code and sends it to the record's phone,
+ * unless a newer code replaced it, it was used or it expired (then there is nothing to send).
+ */
+export async function deliverCode(deps: Pick<Deps, 'store' | 'clock' | 'hasher' | 'sealer' | 'sms'>, purpose: OtpPurpose, subject: string, sealedCode: string, text: (code: string) => string) {
+  const record = await deps.store.getOtp(purpose, subject);
+  const code = await deps.sealer.unseal(sealedCode);
+  const live = record && !record.used && record.target && Date.parse(record.expiresAt) >= deps.clock.now().getTime();
+  if (!live || (await hashCode(deps.hasher, purpose, subject, code)) !== record.codeHash) return { sent: false };
+  await deps.sms.send(record.target as string, text(code));
+  return { sent: true };
+}
+
+/** The workflow's last step, after the code's lifetime: whether it was used. */
+export async function closeCode(deps: Pick<Deps, 'store'>, purpose: OtpPurpose, subject: string) {
+  const record = await deps.store.getOtp(purpose, subject);
+  return { used: record?.used === true };
+}

@@ -1,0 +1,1 @@
+export type { OtpRandom } from '#core/otp/random';

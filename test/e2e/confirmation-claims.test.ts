@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROFILE_PHONE_E164, identity } from '../support/fixtures.ts';
+import { eventually } from '../support/integration.ts';
+import { type StartedSystem, cliToken, startSystem } from '../support/local-process.ts';
+
+/**
+ * After a call: the citizen confirms it with the code from the SMS (read from the local outbox),
+ * downloads the PDF of the dialog, and files a claim for a 12-minute wait (a 9-minute one is refused).
+ */
+let system: StartedSystem;
+let citizen: string;
+let operator: string;
+
+async function call(path: string, init: { method?: string; token?: string; body?: unknown } = {}) {
+  const headers: Record<string, string> = {};
+  if (init.token) headers.authorization = `Bearer ${init.token.trim()}`;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${system.url}${path}`, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const type = res.headers.get('content-type') ?? '';
+  return { status: res.status, type, bytes, body: type.includes('json') && bytes.length > 0 ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : {} };
+}
+
+/** An inbound call from the citizen's profile phone, matched to them by that phone. */
+async function inboundCall(waitMinutes: number, transcript = true) {
+  const queuedAt = new Date(Date.now() - 3_600_000);
+  const answeredAt = new Date(queuedAt.getTime() + waitMinutes * 60_000);
+  const endedAt = new Date(answeredAt.getTime() + 95_000);
+  const body = {
+    direction: 'inbound',
+    phone: '8 912 345 67 89',
+    queuedAt: queuedAt.toISOString(),
+    answeredAt: answeredAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    outcome: 'answered',
+    ...(transcript
+      ? {
+          transcript: [
+            { at: answeredAt.toISOString(), speaker: 'operator', text: 'Здравствуйте! Служба поддержки Госуслуг, оператор слушает.' },
+            { at: new Date(answeredAt.getTime() + 8000).toISOString(), speaker: 'citizen', text: 'Не приходит код подтверждения из СМС.' },
+            { at: new Date(answeredAt.getTime() + 20000).toISOString(), speaker: 'operator', text: 'Отправили код повторно, проверьте телефон.' },
+          ],
+        }
+      : {}),
+  };
+  const recorded = await call('/v1/ops/calls', { method: 'POST', token: operator, body });
+  expect(recorded.status).toBe(201);
+  return recorded.body.id as string;
+}
+
+async function latestCode(): Promise<string> {
+  const outbox = await call(`/_local/outbox?to=${encodeURIComponent(PROFILE_PHONE_E164)}`);
+  const last = (outbox.body.items as { text: string }[]).at(-1)?.text ?? '';
+  return /(\d{6})/.exec(last)?.[1] ?? '';
+}
+
+beforeAll(async () => {
+  system = await startSystem();
+  citizen = cliToken('citizen-confirm');
+  operator = cliToken('operator-confirm', 'operator');
+  await call('/v1/admin/profiles/citizen-confirm', { method: 'PUT', token: cliToken('admin-1', 'admin'), body: identity() });
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe('confirmation, transcript and claims through npm start', () => {
+  it('confirms a call with the SMS code and downloads its dialog as a PDF', async () => {
+    const callId = await inboundCall(12);
+    const calls = await call('/v1/calls', { token: citizen });
+    expect((calls.body.items as { id: string }[]).map((c) => c.id)).toContain(callId);
+    expect((await call(`/v1/calls/${callId}/transcript`, { token: citizen })).body.code).toBe('not_confirmed');
+
+    const before = await latestCode();
+    const sent = await call(`/v1/calls/${callId}/confirmation`, { method: 'POST', token: citizen });
+    expect(sent.status).toBe(202);
+    expect(Object.keys(sent.body).sort()).toEqual(['expiresAt', 'resendAvailableAt']);
+    const code = await eventually(async () => {
+      const latest = await latestCode();
+      return latest && latest !== before ? latest : undefined;
+    }, 'the code SMS');
+    expect((await call(`/v1/calls/${callId}/confirmation`, { method: 'POST', token: citizen })).status).toBe(429);
+
+    const wrong = code === '000000' ? '111111' : '000000';
+    const bad = await call(`/v1/calls/${callId}/confirmation/verify`, { method: 'POST', token: citizen, body: { code: wrong } });
+    expect(bad).toMatchObject({ status: 400, body: { code: 'code_invalid', attemptsLeft: 4 } });
+    const other = cliToken('someone-else');
+    expect((await call(`/v1/calls/${callId}/confirmation/verify`, { method: 'POST', token: other, body: { code } })).status).toBe(404);
+
+    const ok = await call(`/v1/calls/${callId}/confirmation/verify`, { method: 'POST', token: citizen, body: { code } });
+    expect(ok).toMatchObject({ status: 200, body: { confirmed: true, transcriptUrl: `/v1/calls/${callId}/transcript` } });
+    expect((await call(`/v1/calls/${callId}/confirmation/verify`, { method: 'POST', token: citizen, body: { code } })).status).toBe(409);
+
+    const pdf = await call(`/v1/calls/${callId}/transcript`, { token: citizen });
+    expect(pdf.status).toBe(200);
+    expect(pdf.type).toBe('application/pdf');
+    expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    const file = join(mkdtempSync(join(tmpdir(), 'transcript-')), 'call.pdf');
+    writeFileSync(file, pdf.bytes);
+    const text = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    expect(text.status, 'pdftotext (Debian poppler-utils) must be installed').toBe(0);
+    expect(text.stdout).toContain('Не приходит код подтверждения из СМС.');
+    expect(text.stdout).toContain('Отправили код повторно, проверьте телефон.');
+    expect(text.stdout).toContain('operator-confirm');
+    expect((await call(`/v1/calls/${callId}/transcript`, { token: other })).status).toBe(404);
+  });
+
+  it('files a claim for a 12-minute wait, once, and refuses a 9-minute one', async () => {
+    const longWait = await inboundCall(12, false);
+    const shortWait = await inboundCall(9, false);
+    const refused = await call(`/v1/calls/${shortWait}/claim`, { method: 'POST', token: citizen, body: { text: 'Долго ждал' } });
+    expect(refused).toMatchObject({ status: 409, body: { code: 'claim_not_eligible' } });
+
+    const claim = await call(`/v1/calls/${longWait}/claim`, { method: 'POST', token: citizen, body: { text: 'Ждал ответа оператора 12 минут.' } });
+    expect(claim.status).toBe(201);
+    expect(claim.body).toMatchObject({ channel: 'written', type: 'complaint', claimOf: { callId: longWait, waitSeconds: 720 } });
+    expect((claim.body.written as { text: string }).text).toContain('ожидание 12 мин 0 с');
+    const again = await call(`/v1/calls/${longWait}/claim`, { method: 'POST', token: citizen, body: { text: 'ещё раз' } });
+    expect(again).toMatchObject({ status: 409, body: { code: 'already_claimed' } });
+    const calls = await call('/v1/calls', { token: citizen });
+    expect((calls.body.items as { id: string; claimEligible: boolean }[]).find((c) => c.id === longWait)?.claimEligible).toBe(false);
+    await eventually(async () => ((await call(`/v1/requests/${claim.body.id as string}`, { token: citizen })).body.status === 'registered' ? true : undefined), 'the claim registered');
+  });
+
+  it('changes the profile phone once the code sent to the new phone comes back', async () => {
+    expect((await call('/v1/profile/phone', { method: 'POST', token: citizen, body: { phone: '+7 495 123-45-67' } })).body).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ path: 'phone', code: 'phone_not_mobile' }],
+    });
+    const sent = await call('/v1/profile/phone', { method: 'POST', token: citizen, body: { phone: '+7 999 000-11-22' } });
+    expect(sent.status).toBe(202);
+    const code = await eventually(async () => {
+      const outbox = await call(`/_local/outbox?to=${encodeURIComponent('+79990001122')}`);
+      return /(\d{6})/.exec((outbox.body.items as { text: string }[]).at(-1)?.text ?? '')?.[1];
+    }, 'the code at the new phone');
+    const changed = await call('/v1/profile/phone/verify', { method: 'POST', token: citizen, body: { code } });
+    expect(changed).toMatchObject({ status: 200, body: { phone: '+7********22' } });
+  });
+});
