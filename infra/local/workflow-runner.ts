@@ -257,6 +257,10 @@ export class LocalWorkflows implements Workflows {
     return waiting;
   }
 
+  executions(): ExecutionRecord[] {
+    return [...this.started.values()];
+  }
+
   execution(workflow: WorkflowName, name: string): ExecutionRecord | undefined {
     return this.started.get(`${workflow}:${name}`);
   }

@@ -16,6 +16,14 @@ import { workflowPaths } from './workflow-paths.ts';
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const BUDGET_KB = 400;
 const BUDGET_COLD_MS = 60;
+/**
+ * Functions allowed over the budgets, each with its reason; printed in the table so the exception
+ * stays visible. The transcript's PDF renderer (pdf-lib, fontkit) is ~700 KB on its own: it lives in
+ * its own function so that no other route pays for it.
+ */
+const BUDGET_EXCEPTIONS: Partial<Record<FunctionId, { kb: number; coldMs: number; why: string }>> = {
+  httpTranscript: { kb: 1100, coldMs: 150, why: 'PDF renderer (pdf-lib + fontkit)' },
+};
 const OUT = join(REPO_ROOT, '.bench');
 
 function median(values: number[]): number {
@@ -47,14 +55,23 @@ async function main(): Promise<void> {
   writeFileSync(empty, 'export {};\n');
   const baseline = median(Array.from({ length: RUNS }, () => importMs(empty)));
 
-  const functions: { fn: string; bundleKB: number; coldImportMs: number; withinBudget: boolean }[] = [];
+  const functions: { fn: string; bundleKB: number; coldImportMs: number; withinBudget: boolean; budget: string }[] = [];
   for (const fn of Object.keys(FUNCTIONS) as FunctionId[]) {
     process.stderr.write(`bundling and importing ${fn} (${RUNS} cold imports)…\n`);
     const { file, bytes } = await bundle(fn);
     const cold = median(Array.from({ length: RUNS }, () => importMs(file))) - baseline;
     const bundleKB = Math.round((bytes / 1024) * 10) / 10;
     const coldImportMs = Math.round(cold * 10) / 10;
-    functions.push({ fn, bundleKB, coldImportMs, withinBudget: bundleKB <= BUDGET_KB && coldImportMs < BUDGET_COLD_MS });
+    const exception = BUDGET_EXCEPTIONS[fn];
+    const kb = exception?.kb ?? BUDGET_KB;
+    const coldMs = exception?.coldMs ?? BUDGET_COLD_MS;
+    functions.push({
+      fn,
+      bundleKB,
+      coldImportMs,
+      withinBudget: bundleKB <= kb && coldImportMs < coldMs,
+      budget: exception ? `${kb} KB / ${coldMs} ms: ${exception.why}` : `${kb} KB / ${coldMs} ms`,
+    });
   }
 
   process.stderr.write('running each workflow path on the real ASL and DynamoDB Local…\n');

@@ -1,5 +1,6 @@
 import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
-import { hmacHasher, systemClock, systemIds } from '#adapters/system';
+import { aesSealer, cryptoOtpRandom, hmacHasher, systemClock, systemIds } from '#adapters/system';
+import { requestCallConfirmation } from '#core/calls/confirmation';
 import { recordCall } from '#core/callbacks/record-call';
 import { putProfile } from '#core/profiles/put-profile';
 import { createRequest, type CreateRequestInput } from '#core/requests/create-request';
@@ -36,7 +37,17 @@ export async function workflowPaths() {
       tableName: 'bench',
       waitScale: 0,
     });
-    const deps = { store: dynamoStore(dynamo.client, 'bench'), sms, workflows, clock: systemClock, ids: systemIds(), hasher: hmacHasher(async () => 'bench-key-0123456789abcdef0123456789') };
+    const key = async () => 'bench-key-0123456789abcdef0123456789';
+    const deps = {
+      store: dynamoStore(dynamo.client, 'bench'),
+      sms,
+      workflows,
+      clock: systemClock,
+      ids: systemIds(),
+      hasher: hmacHasher(key),
+      sealer: aesSealer(key),
+      otpRandom: cryptoOtpRandom,
+    };
     provideDeps(deps);
     await putProfile(deps, 'bench-user', identity());
 
@@ -81,6 +92,12 @@ export async function workflowPaths() {
       await recordCall(deps, 'op', outcome(missed, false));
     }
     row('callback', 'missed after 3 attempts', await finished('callback', missed));
+
+    const callId = (await deps.store.listCallsOfRequest(answered))[0]?.id as string;
+    await requestCallConfirmation(deps, 'bench-user', callId);
+    const confirmation = workflows.executions().find((e) => e.workflow === 'confirmation');
+    if (!confirmation) throw new Error('no confirmation run started');
+    row('confirmation', 'code sent, then its 5 minutes', await finished('confirmation', confirmation.name));
     return rows;
   } finally {
     await dynamo.stop();
