@@ -8,6 +8,10 @@ export interface Workflows {
    * are: every status change is conditional). Starting again is never an error.
    */
   start(workflow: WorkflowName, executionName: string, input: Record<string, unknown>): Promise<void>;
-  sendTaskSuccess(taskToken: string, output: Record<string, unknown>): Promise<void>;
-  sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
+  /**
+   * Resumes a task waiting on `taskToken`. Resolves false when that task no longer waits (it timed
+   * out, or its execution ended): the outcome is stored anyway, so that is not an error.
+   */
+  sendTaskSuccess(taskToken: string, output: Record<string, unknown>): Promise<boolean>;
+  sendTaskFailure(taskToken: string, error: string, cause: string): Promise<boolean>;
 }

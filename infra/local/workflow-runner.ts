@@ -241,18 +241,21 @@ export class LocalWorkflows implements Workflows {
     });
   }
 
-  async sendTaskSuccess(taskToken: string, output: Record<string, unknown>): Promise<void> {
-    this.takeWaiting(taskToken).resolve(output as Json);
+  async sendTaskSuccess(taskToken: string, output: Record<string, unknown>): Promise<boolean> {
+    const waiting = this.takeWaiting(taskToken);
+    waiting?.resolve(output as Json);
+    return waiting !== undefined;
   }
 
-  async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void> {
-    this.takeWaiting(taskToken).reject(Object.assign(new Error(cause), { name: error }));
+  async sendTaskFailure(taskToken: string, error: string, cause: string): Promise<boolean> {
+    const waiting = this.takeWaiting(taskToken);
+    waiting?.reject(Object.assign(new Error(cause), { name: error }));
+    return waiting !== undefined;
   }
 
-  /** As Step Functions does, an unknown or already used token is an error (TaskDoesNotExist). */
+  /** An unknown or already used token: the task no longer waits (Step Functions' TaskDoesNotExist). */
   private takeWaiting(taskToken: string) {
     const waiting = this.waiting.get(taskToken);
-    if (!waiting) throw Object.assign(new Error('Task does not exist anymore'), { name: 'TaskDoesNotExist' });
     this.waiting.delete(taskToken);
     return waiting;
   }

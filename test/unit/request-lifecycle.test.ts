@@ -150,3 +150,28 @@ describe('listing', () => {
     }
   });
 });
+
+describe('call outcomes after the workflow gave up waiting', () => {
+  it('still records the call when the task token no longer waits', async () => {
+    const { recordCall } = await import('#core/callbacks/record-call');
+    const deps = memoryDeps();
+    await putProfile(deps, 'user-1', identity());
+    const id = ((await createRequest(deps, 'user-1', { channel: 'callback', type: 'technical', identity: identity(), callback: { phone: '+7 495 123-45-67', description: 'x' } })).body as { id: string }).id;
+    await routeRequest(deps, id);
+    const at = deps.clock.now().toISOString();
+    await deps.store.bookSlot(id, ['received'], { queue: 'tech-support', start: '2026-03-02T10:00:00.000Z', day: '2026-03-02', capacity: 4 }, { status: 'scheduled', scheduledAt: '2026-03-02T10:00:00.000Z' }, { at, event: 'scheduled' }, at);
+    await deps.store.enqueue({ requestId: id, number: 'N', queue: 'tech-support', type: 'technical', dueAt: at, createdAt: at, attempt: 1, phone: '+74951234567', description: 'x', questions: [] }, 'expired-token');
+    const gone = { ...deps.workflows, sendTaskSuccess: async () => false };
+    const out = await recordCall({ ...deps, workflows: gone }, 'op-1', {
+      requestId: id,
+      direction: 'outbound',
+      phone: '+74951234567',
+      queuedAt: '2026-03-02T08:00:00.000Z',
+      endedAt: '2026-03-02T08:01:00.000Z',
+      outcome: 'no_answer',
+    });
+    expect(out).toMatchObject({ waitSeconds: 60, durationSeconds: 0 });
+    expect((await deps.store.getRequest(id))?.attempts).toBe(1);
+    expect(await deps.store.listQueue('tech-support', 10)).toEqual([]);
+  });
+});

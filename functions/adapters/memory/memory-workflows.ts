@@ -45,11 +45,13 @@ export function memoryWorkflows(): MemoryWorkflows {
       if (started.some((s) => s.workflow === workflow && s.name === executionName)) return;
       started.push({ workflow, name: executionName, input: clone(input) });
     },
-    async sendTaskSuccess(taskToken, output) {
+    async sendTaskSuccess(taskToken, output): Promise<boolean> {
       callbacks.push({ taskToken, outcome: 'success', output: clone(output) });
+      return true;
     },
-    async sendTaskFailure(taskToken, error, cause) {
+    async sendTaskFailure(taskToken, error, cause): Promise<boolean> {
       callbacks.push({ taskToken, outcome: 'failure', error, cause });
+      return true;
     },
   };
 }

@@ -80,6 +80,7 @@ export async function recordCall(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'w
     if (error instanceof StaleTransitionError) throw new StateConflictError('not_awaiting_call', `The request is ${request.status}: it awaits no call.`);
     throw error;
   }
+  // A workflow that gave up waiting (timeout) has already counted the attempt: false is fine then.
   if (request.taskToken) await deps.workflows.sendTaskSuccess(request.taskToken, { outcome: input.outcome, attempts, maxAttempts: MAX_ATTEMPTS });
   return { id: call.id, waitSeconds, durationSeconds };
 }
