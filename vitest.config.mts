@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Four projects, one `npm test`: unit (pure core, in-memory adapters), integration (adapters and
+ * Four projects in `npm test` (and `load` in `npm run test:load`): unit (pure core, in-memory adapters), integration (adapters and
  * state machines against one DynamoDB Local per run), e2e (spawns `npm start`), infra (CDK
  * template assertions). Each can run alone: `npx vitest run --project unit`.
  */
@@ -24,6 +24,8 @@ export default defineConfig({
       },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
+      // `npm run test:load` (CI runs it too): minutes, not seconds, so not part of `npm test`.
+      { extends: true, test: { name: 'load', include: ['test/load/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 120_000 } },
     ],
   },
 });

@@ -1,0 +1,172 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { localDynamoClient } from '#infra/local/dynamodb-local';
+import { signLocalToken } from '#infra/local/jwt-keys';
+import { LOCAL_TABLE_NAME } from '#infra/local/runtime';
+import { send } from '../support/e2e-http.ts';
+import { identity, writtenRequest } from '../support/fixtures.ts';
+
+/**
+ * A bounded load on the local runtime, loopback only: many citizens file written and callback
+ * requests, comment and poll; operators answer and call back. It stops by itself after a fixed
+ * number of citizens or its time limit, and returns what it saw plus latency figures.
+ */
+export interface LoadOptions {
+  url: string;
+  dynamoEndpoint: string;
+  citizens: number;
+  concurrency: number;
+  timeLimitMs: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  durationMs: number;
+  throughputPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  statuses: Record<string, number>;
+  accepted: { id: string; channel: string; userId: string }[];
+  unfinished: string[];
+  overbookedSlots: string[];
+  duplicateSms: string[];
+  serverErrors: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const started = Date.now();
+  const deadline = started + options.timeLimitMs;
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const accepted: LoadResult['accepted'] = [];
+  let serverErrors = 0;
+
+  const timed = async (method: string, path: string, token: string, body?: unknown) => {
+    const t = performance.now();
+    const reply = await send(options.url, method, path, { token, ...(body === undefined ? {} : { body }) });
+    latencies.push(performance.now() - t);
+    statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
+    if (reply.status >= 500) serverErrors += 1;
+    return reply;
+  };
+  const sleepUntil = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const admin = await signLocalToken('load-admin', ['admin']);
+  const operator = await signLocalToken('load-operator', ['operator']);
+
+  const citizen = async (n: number) => {
+    const sub = `load-citizen-${n}`;
+    const token = await signLocalToken(sub, ['citizen']);
+    const phone = `+7 9${String(10_000_000 + n).padStart(9, '0')}`;
+    await timed('PUT', `/v1/admin/profiles/${sub}`, admin, identity({ phone }));
+    const written = await timed('POST', '/v1/requests', token, writtenRequest({ identity: identity({ phone }) }));
+    if (written.status === 202) accepted.push({ id: written.json?.id as string, channel: 'written', userId: sub });
+    const callback = await timed('POST', '/v1/requests', token, {
+      channel: 'callback',
+      type: n % 2 === 0 ? 'technical' : 'consultation',
+      identity: identity({ phone }),
+      callback: { phone: '+7 495 123-45-67', description: `Нагрузочный звонок ${n}` },
+    });
+    if (callback.status === 202) accepted.push({ id: callback.json?.id as string, channel: 'callback', userId: sub });
+    // Poll like a portal page would, then comment while the written request is open.
+    for (let i = 0; i < 20 && Date.now() < deadline; i += 1) {
+      const r = await timed('GET', `/v1/requests/${written.json?.id as string}`, token);
+      if (r.json?.status !== 'received') break;
+      await sleepUntil(50);
+    }
+    await timed('POST', `/v1/requests/${written.json?.id as string}/comments`, token, { text: `Комментарий ${n}` });
+    await timed('GET', '/v1/requests?limit=5', token);
+  };
+
+  // Operators work the queues and answer written requests until every request is final.
+  const final = new Set(['answered', 'completed', 'needs_info', 'missed', 'cancelled']);
+  let citizensDone = false;
+  const operators = async () => {
+    while (Date.now() < deadline) {
+      let worked = 0;
+      for (const queue of ['tech-support', 'consultations']) {
+        const list = await timed('GET', `/v1/ops/queues/${queue}?limit=50`, operator);
+        for (const entry of (list.json?.items as { requestId: string }[] | undefined) ?? []) {
+          const now = Date.now();
+          const reply = await timed('POST', '/v1/ops/calls', operator, {
+            requestId: entry.requestId,
+            direction: 'outbound',
+            phone: '+74951234567',
+            queuedAt: new Date(now - 90_000).toISOString(),
+            answeredAt: new Date(now - 60_000).toISOString(),
+            endedAt: new Date(now).toISOString(),
+            outcome: 'answered',
+          });
+          if (reply.status === 201) worked += 1;
+        }
+      }
+      for (const request of accepted.filter((a) => a.channel === 'written')) {
+        const reply = await timed('POST', `/v1/ops/requests/${request.id}/answer`, operator, { text: 'Ответ оператора' });
+        if (reply.status === 200) worked += 1;
+      }
+      if (citizensDone && worked === 0 && (await allFinal())) return;
+      await sleepUntil(100);
+    }
+  };
+  const statusOf = async (a: LoadResult['accepted'][number]) =>
+    (await send(options.url, 'GET', `/v1/requests/${a.id}`, { token: await signLocalToken(a.userId, ['citizen']) })).json?.status as string;
+  const allFinal = async () => (await Promise.all(accepted.map(statusOf))).every((s) => final.has(s));
+
+  const ops = operators();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: options.concurrency }, async () => {
+      while (next < options.citizens && Date.now() < deadline) {
+        const n = next;
+        next += 1;
+        await citizen(n);
+      }
+    }),
+  );
+  citizensDone = true;
+  await ops;
+  const durationMs = Date.now() - started;
+
+  const unfinished: string[] = [];
+  for (const a of accepted) {
+    const status = await statusOf(a);
+    if (!final.has(status)) unfinished.push(`${a.channel} ${a.id}: ${status}`);
+  }
+
+  // Straight from the table: no slot holds more than its capacity, no request event texted twice.
+  const dynamo = localDynamoClient(options.dynamoEndpoint);
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo.send(new ScanCommand({ TableName: LOCAL_TABLE_NAME, ExclusiveStartKey: start as never }));
+    items.push(...(out.Items ?? []).map((i) => unmarshall(i)));
+    start = out.LastEvaluatedKey as Record<string, unknown> | undefined;
+  } while (start);
+  const capacity: Record<string, number> = { 'tech-support': 4, consultations: 3 };
+  const overbookedSlots = items
+    .filter((i) => i.kind === 'slot' && Number(i.booked) > (capacity[String(i.PK).split('#')[1] as string] ?? 0))
+    .map((i) => `${String(i.PK)} ${String(i.SK)}: ${String(i.booked)}`);
+  const outbox = (await send(options.url, 'GET', '/_local/outbox')).json?.items as { to: string; text: string }[];
+  const seen = new Map<string, number>();
+  for (const m of outbox) seen.set(`${m.to} ${m.text}`, (seen.get(`${m.to} ${m.text}`) ?? 0) + 1);
+  const duplicateSms = [...seen].filter(([, count]) => count > 1).map(([key]) => key);
+
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    durationMs,
+    throughputPerSecond: Math.round((latencies.length / durationMs) * 1000 * 10) / 10,
+    p50Ms: Math.round(percentile(sorted, 50) * 10) / 10,
+    p99Ms: Math.round(percentile(sorted, 99) * 10) / 10,
+    statuses,
+    accepted,
+    unfinished,
+    overbookedSlots,
+    duplicateSms,
+    serverErrors,
+  };
+}
