@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { ESBUILD_OPTIONS } from '#infra/bundling';
 import { FUNCTIONS, type FunctionId } from '#infra/functions';
 import { REPO_ROOT, resolveFromRepo } from '#infra/local/local-paths';
+import { costsAndLatency } from './costs.ts';
 import { workflowPaths } from './workflow-paths.ts';
 
 /**
@@ -82,10 +83,23 @@ async function main(): Promise<void> {
   console.log('Workflow paths (states entered = transitions; Express runs are billed per run, not per transition)');
   console.table(workflows.map((w) => ({ workflow: w.workflow, type: w.type, path: w.path, transitions: w.transitions })));
 
-  const results = { at: new Date().toISOString(), node: process.version, runs: RUNS, baselineMs: baseline, functions, workflows };
+  process.stderr.write('measuring warm handler latency, capacity units and cost on DynamoDB Local…\n');
+  const { latency, costs } = await costsAndLatency(Number(process.env.BENCH_SAMPLES ?? 200));
+  console.log('Warm handler latency against DynamoDB Local (in-process, no network hop)');
+  console.table(latency);
+  console.log('Work and estimated AWS cost per 1,000 (SMS excluded; prices in infra/prices.ts)');
+  console.table(costs);
+  const load = existsSync(join(OUT, 'load.json')) ? (JSON.parse(readFileSync(join(OUT, 'load.json'), 'utf8')) as Record<string, unknown>) : undefined;
+  if (load) {
+    console.log(`Local HTTP under the load test (npm run test:load, ${String(load.at)}): ${String(load.throughputPerSecond)} calls/s, p50 ${String(load.p50Ms)} ms, p99 ${String(load.p99Ms)} ms`);
+  } else {
+    console.log('Local HTTP under load: run `npm run test:load` first (it writes .bench/load.json)');
+  }
+
+  const results = { at: new Date().toISOString(), node: process.version, runs: RUNS, baselineMs: baseline, functions, workflows, latency, costs, load };
   writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`written to ${join(OUT, 'results.json')}`);
-  if (functions.some((f) => !f.withinBudget)) process.exitCode = 1;
+  if (functions.some((f) => !f.withinBudget) || costs.some((c) => !c.withinGoal)) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

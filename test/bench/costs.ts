@@ -1,0 +1,197 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
+import { aesSealer, cryptoOtpRandom, hmacHasher, systemClock, systemIds } from '#adapters/system';
+import { provideDeps, resetDeps } from '#functions/deps';
+import { handler as opsHandler } from '#functions/http/ops';
+import { handler as requestsHandler } from '#functions/http/requests';
+import { handler as requestTasks } from '#functions/tasks/request-tasks';
+import { ensureTable, startDynamoDbLocal } from '#infra/local/dynamodb-local';
+import { waitFor } from '#infra/local/free-port';
+import { Outbox } from '#infra/local/outbox';
+import { LocalWorkflows } from '#infra/local/workflow-runner';
+import { COST_GOALS, PRICES } from '#infra/prices';
+import { putProfile } from '#core/profiles/put-profile';
+import { identity, writtenRequest } from '../support/fixtures.ts';
+
+/**
+ * Latency of the hot routes (warm handlers against DynamoDB Local), DynamoDB capacity per call
+ * (ReturnConsumedCapacity on every command), and the cost of 1,000 written requests and 1,000
+ * callbacks from the counted work of one of each, priced with infra/prices.ts.
+ */
+type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<{ statusCode?: number; body?: string }>;
+
+interface Meter {
+  rcu: number;
+  wcu: number;
+  calls: number;
+}
+
+/** Asks DynamoDB for the capacity of every command and adds it up. */
+function meter(client: DynamoDBClient): Meter {
+  const m: Meter = { rcu: 0, wcu: 0, calls: 0 };
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      input.ReturnConsumedCapacity = 'TOTAL';
+      const out = await next(args);
+      m.calls += 1;
+      const consumed = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      for (const c of (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as { ReadCapacityUnits?: number; WriteCapacityUnits?: number; CapacityUnits?: number }[]) {
+        m.rcu += c.ReadCapacityUnits ?? 0;
+        m.wcu += c.WriteCapacityUnits ?? 0;
+        if (c.ReadCapacityUnits === undefined && c.WriteCapacityUnits === undefined) m.rcu += c.CapacityUnits ?? 0;
+      }
+      return out;
+    },
+    { step: 'initialize', name: 'benchCapacityMeter' },
+  );
+  return m;
+}
+
+function event(routeKey: string, sub: string, roles: string, init: { body?: unknown; params?: Record<string, string>; query?: Record<string, string> } = {}) {
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: '/',
+    headers: { 'content-type': 'application/json' },
+    ...(init.params ? { pathParameters: init.params } : {}),
+    ...(init.query ? { queryStringParameters: init.query } : {}),
+    requestContext: { requestId: 'bench', authorizer: { jwt: { claims: { sub, roles }, scopes: null } } },
+    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    isBase64Encoded: false,
+  } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round((sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0) * 10) / 10;
+}
+
+export async function costsAndLatency(samples = 200) {
+  const dynamo = await startDynamoDbLocal();
+  try {
+    await ensureTable(dynamo.client, 'bench-costs');
+    const m = meter(dynamo.client);
+    const sms = new Outbox(systemClock);
+    let taskInvocations = 0;
+    let taskMs = 0;
+    const workflows = new LocalWorkflows({
+      taskHandlers: {
+        requestTasks: async (e) => {
+          const t = performance.now();
+          try {
+            return await requestTasks(e as never, context);
+          } finally {
+            taskInvocations += 1;
+            taskMs += performance.now() - t;
+          }
+        },
+      },
+      dynamo: dynamo.client,
+      sms,
+      tableName: 'bench-costs',
+      waitScale: 0,
+    });
+    const key = async () => 'bench-key-0123456789abcdef0123456789';
+    const deps = {
+      store: dynamoStore(dynamo.client, 'bench-costs'),
+      sms,
+      workflows,
+      clock: systemClock,
+      ids: systemIds(),
+      hasher: hmacHasher(key),
+      sealer: aesSealer(key),
+      otpRandom: cryptoOtpRandom,
+    };
+    resetDeps();
+    provideDeps(deps);
+    await putProfile(deps, 'bench-user', identity());
+
+    // Latency of warm handlers: create, get, list.
+    const timings: Record<string, number[]> = { 'POST /v1/requests': [], 'GET /v1/requests/{id}': [], 'GET /v1/requests': [] };
+    const timed = async (name: string, h: Handler, e: APIGatewayProxyEventV2WithJWTAuthorizer) => {
+      const t = performance.now();
+      const out = await h(e, context);
+      timings[name]?.push(performance.now() - t);
+      return out;
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < samples; i += 1) {
+      const out = await timed('POST /v1/requests', requestsHandler as Handler, event('POST /v1/requests', 'bench-user', '[citizen]', { body: writtenRequest() }));
+      ids.push((JSON.parse(out.body ?? '{}') as { id: string }).id);
+    }
+    for (const id of ids) await timed('GET /v1/requests/{id}', requestsHandler as Handler, event('GET /v1/requests/{id}', 'bench-user', '[citizen]', { params: { id } }));
+    for (let i = 0; i < samples; i += 1) await timed('GET /v1/requests', requestsHandler as Handler, event('GET /v1/requests', 'bench-user', '[citizen]', { query: { limit: '20' } }));
+    const latency = Object.entries(timings).map(([route, values]) => ({ route, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99), samples: values.length }));
+
+    // The counted work of one written request, from filing to the answer's SMS.
+    const measure = async (name: string, run: () => Promise<{ http: number; httpMs: number }>) => {
+      await waitFor(async () => workflows.executions().every((e) => e.status !== 'RUNNING' || e.workflow === 'callback'), 'quiet workflows', 60_000);
+      const before = { ...m, taskInvocations, taskMs, runs: workflows.executions().length };
+      const { http, httpMs } = await run();
+      const runs = workflows.executions().slice(before.runs);
+      return {
+        name,
+        httpCalls: http,
+        lambdaInvocations: http + (taskInvocations - before.taskInvocations),
+        lambdaMs: httpMs + (taskMs - before.taskMs),
+        standardTransitions: runs.filter((r) => r.workflow === 'callback' || r.workflow === 'confirmation').reduce((n, r) => n + r.states.length, 0),
+        expressRuns: runs.filter((r) => r.workflow === 'intake' || r.workflow === 'notice').length,
+        rcu: m.rcu - before.rcu,
+        wcu: m.wcu - before.wcu,
+        dynamoCalls: m.calls - before.calls,
+      };
+    };
+    const http = async (h: Handler, e: APIGatewayProxyEventV2WithJWTAuthorizer, acc: { http: number; httpMs: number }) => {
+      const t = performance.now();
+      const out = await h(e, context);
+      acc.http += 1;
+      acc.httpMs += performance.now() - t;
+      return JSON.parse(out.body ?? '{}') as Record<string, unknown>;
+    };
+    const written = await measure('written request', async () => {
+      const acc = { http: 0, httpMs: 0 };
+      const created = await http(requestsHandler as Handler, event('POST /v1/requests', 'bench-user', '[citizen]', { body: writtenRequest() }), acc);
+      const id = created.id as string;
+      await waitFor(async () => workflows.execution('intake', id)?.status === 'SUCCEEDED', 'intake');
+      for (let i = 0; i < 3; i += 1) await http(requestsHandler as Handler, event('GET /v1/requests/{id}', 'bench-user', '[citizen]', { params: { id } }), acc);
+      await http(opsHandler as Handler, event('POST /v1/ops/requests/{id}/answer', 'op', '[operator]', { params: { id }, body: { text: 'Ответ' } }), acc);
+      await waitFor(async () => workflows.execution('notice', `${id}-answered`)?.status === 'SUCCEEDED', 'notice');
+      await http(requestsHandler as Handler, event('GET /v1/requests/{id}', 'bench-user', '[citizen]', { params: { id } }), acc);
+      return acc;
+    });
+    const callback = await measure('callback', async () => {
+      const acc = { http: 0, httpMs: 0 };
+      const body = { channel: 'callback', type: 'technical', identity: identity(), callback: { phone: '+7 495 123-45-67', description: 'x' } };
+      const id = (await http(requestsHandler as Handler, event('POST /v1/requests', 'bench-user', '[citizen]', { body }), acc)).id as string;
+      await waitFor(async () => (await deps.store.listQueue('tech-support', 200)).some((e) => e.requestId === id), 'queued');
+      for (let i = 0; i < 3; i += 1) await http(requestsHandler as Handler, event('GET /v1/requests/{id}', 'bench-user', '[citizen]', { params: { id } }), acc);
+      await http(opsHandler as Handler, event('GET /v1/ops/queues/{queue}', 'op', '[operator]', { params: { queue: 'tech-support' } }), acc);
+      const now = Date.now();
+      const call = { requestId: id, direction: 'outbound', phone: '+74951234567', queuedAt: new Date(now - 90_000).toISOString(), answeredAt: new Date(now - 60_000).toISOString(), endedAt: new Date(now).toISOString(), outcome: 'answered' };
+      await http(opsHandler as Handler, event('POST /v1/ops/calls', 'op', '[operator]', { body: call }), acc);
+      await waitFor(async () => workflows.execution('callback', id)?.status === 'SUCCEEDED', 'callback');
+      return acc;
+    });
+
+    const price = (w: typeof written) => {
+      const p = PRICES;
+      const lambda = w.lambdaInvocations * (p.lambda.perMillionRequests / 1e6) + (w.lambdaMs / 1000) * p.lambda.memoryGb * p.lambda.perGbSecond;
+      const api = w.httpCalls * (p.httpApi.perMillionRequests / 1e6);
+      const sfn = w.standardTransitions * (p.stepFunctions.standardPerThousandTransitions / 1000) + w.expressRuns * (p.stepFunctions.expressPerMillionRequests / 1e6) + w.expressRuns * 0.1 * 0.0625 * p.stepFunctions.expressPerGbSecond;
+      const ddb = w.wcu * (p.dynamodb.perMillionWriteUnits / 1e6) + w.rcu * (p.dynamodb.perMillionReadUnits / 1e6);
+      return Math.round((lambda + api + sfn + ddb) * 1000 * 10000) / 10000;
+    };
+    const costs = [
+      { ...written, usdPerThousand: price(written), goal: COST_GOALS.writtenPerThousand },
+      { ...callback, usdPerThousand: price(callback), goal: COST_GOALS.callbackPerThousand },
+    ].map((c) => ({ ...c, lambdaMs: Math.round(c.lambdaMs), rcu: Math.round(c.rcu * 10) / 10, wcu: Math.round(c.wcu * 10) / 10, withinGoal: c.usdPerThousand < c.goal }));
+    return { latency, costs };
+  } finally {
+    resetDeps();
+    await dynamo.stop();
+  }
+}
