@@ -139,6 +139,24 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     }
   }
 
+  /** One page of GSI1 for a partition (`forward` false: newest first). */
+  async function queryIndex(partition: string, options: { limit?: number; forward?: boolean; count?: boolean; start?: Item } = {}) {
+    const index = TABLE.indexes[0];
+    return doc.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey },
+        ExpressionAttributeValues: { ':pk': partition },
+        ...(options.forward === false ? { ScanIndexForward: false } : {}),
+        ...(options.limit !== undefined ? { Limit: options.limit } : {}),
+        ...(options.count ? { Select: 'COUNT' as const } : {}),
+        ...(options.start ? { ExclusiveStartKey: options.start } : {}),
+      }),
+    );
+  }
+
   async function getRequest(id: string): Promise<SupportRequest | undefined> {
     const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.request(id), ConsistentRead: true }));
     return out.Item ? strip<SupportRequest & Item>(out.Item) : undefined;
@@ -262,36 +280,15 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     },
 
     async listQueue(queue, limit) {
-      const index = TABLE.indexes[0];
-      const out = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': index.partitionKey },
-          ExpressionAttributeValues: { ':pk': keys.queuePartition(queue) },
-          Limit: limit,
-        }),
-      );
+      const out = await queryIndex(keys.queuePartition(queue), { limit });
       return (out.Items ?? []).map((i) => strip<QueueEntry & Item>(i));
     },
 
     async countQueue(queue) {
-      const index = TABLE.indexes[0];
       let count = 0;
       let start: Item | undefined;
       do {
-        const out = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: index.name,
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': index.partitionKey },
-            ExpressionAttributeValues: { ':pk': keys.queuePartition(queue) },
-            Select: 'COUNT',
-            ExclusiveStartKey: start,
-          }),
-        );
+        const out = await queryIndex(keys.queuePartition(queue), { count: true, ...(start ? { start } : {}) });
         count += out.Count ?? 0;
         start = out.LastEvaluatedKey;
       } while (start);
@@ -326,18 +323,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     },
 
     async listCallsByOwner(userId, limit) {
-      const index = TABLE.indexes[0];
-      const out = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': index.partitionKey },
-          ExpressionAttributeValues: { ':pk': keys.ownerCallsPartition(userId) },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      );
+      const out = await queryIndex(keys.ownerCallsPartition(userId), { forward: false, limit });
       return (out.Items ?? []).map((i) => strip<CallRecord & Item>(i));
     },
 
@@ -459,21 +445,11 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     },
 
     async listRequestsByOwner(userId, limit, after) {
-      const index = TABLE.indexes[0];
-      const out = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': index.partitionKey },
-          ExpressionAttributeValues: { ':pk': keys.ownerRequestsPartition(userId) },
-          ScanIndexForward: false,
-          Limit: limit,
-          ExclusiveStartKey: after
-            ? { ...keys.request(after.id), ...keys.requestByOwner(userId, after.createdAt, after.id) }
-            : undefined,
-        }),
-      );
+      const out = await queryIndex(keys.ownerRequestsPartition(userId), {
+        forward: false,
+        limit,
+        ...(after ? { start: { ...keys.request(after.id), ...keys.requestByOwner(userId, after.createdAt, after.id) } } : {}),
+      });
       const items = (out.Items ?? []).map((i) => strip<SupportRequest & Item>(i));
       const last = items.at(-1);
       return out.LastEvaluatedKey && last ? { items, next: { createdAt: last.createdAt, id: last.id } } : { items };
