@@ -2,20 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_PHONE_E164, identity } from '../support/fixtures.ts';
 import { eventually } from '../support/integration.ts';
 import { type StartedSystem, cliToken, startSystem } from '../support/local-process.ts';
+import { apiClient } from '../support/api-client.ts';
 
 /** Callbacks through `npm start` with WAIT_SCALE=0: to `completed`, and to `missed` after three unanswered attempts. */
 let system: StartedSystem;
 let citizen: string;
 let operator: string;
 
-async function call(path: string, init: { method?: string; token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (init.token) headers.authorization = `Bearer ${init.token.trim()}`;
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${system.url}${path}`, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const call = apiClient(() => system.url);
 
 interface QueueItem {
   requestId: string;

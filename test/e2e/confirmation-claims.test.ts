@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_PHONE_E164, identity } from '../support/fixtures.ts';
 import { eventually } from '../support/integration.ts';
 import { type StartedSystem, cliToken, startSystem } from '../support/local-process.ts';
+import { apiClient } from '../support/api-client.ts';
 
 /**
  * After a call: the citizen confirms it with the code from the SMS (read from the local outbox),
@@ -15,15 +16,7 @@ let system: StartedSystem;
 let citizen: string;
 let operator: string;
 
-async function call(path: string, init: { method?: string; token?: string; body?: unknown } = {}) {
-  const headers: Record<string, string> = {};
-  if (init.token) headers.authorization = `Bearer ${init.token.trim()}`;
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${system.url}${path}`, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  const type = res.headers.get('content-type') ?? '';
-  return { status: res.status, type, bytes, body: type.includes('json') && bytes.length > 0 ? (JSON.parse(bytes.toString('utf8')) as Record<string, unknown>) : {} };
-}
+const call = apiClient(() => system.url);
 
 /** An inbound call from the citizen's profile phone, matched to them by that phone. */
 async function inboundCall(waitMinutes: number, transcript = true) {

@@ -2,20 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identity, writtenRequest, PROFILE_PHONE_E164 } from '../support/fixtures.ts';
 import { eventually } from '../support/integration.ts';
 import { type StartedSystem, cliToken, startSystem } from '../support/local-process.ts';
+import { apiClient } from '../support/api-client.ts';
 
 /** A written request's whole life through `npm start`: list, comments, answer with its SMS, cancel. */
 let system: StartedSystem;
 let citizen: string;
 let operator: string;
 
-async function call(path: string, init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...init.headers };
-  if (init.token) headers.authorization = `Bearer ${init.token.trim()}`;
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${system.url}${path}`, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
+const call = apiClient(() => system.url);
 
 async function registeredRequest(): Promise<string> {
   const created = await call('/v1/requests', { method: 'POST', token: citizen, body: writtenRequest() });
@@ -43,7 +37,7 @@ describe('a written request\'s life', () => {
     const first = await call(`/v1/requests/${id}/comments`, { method: 'POST', token: citizen, body: comment, headers: { 'idempotency-key': 'c-1' } });
     expect(first.status).toBe(201);
     const again = await call(`/v1/requests/${id}/comments`, { method: 'POST', token: citizen, body: comment, headers: { 'idempotency-key': 'c-1' } });
-    expect(again).toEqual(first);
+    expect({ status: again.status, body: again.body }).toEqual({ status: first.status, body: first.body });
     const other = await call(`/v1/requests/${id}/comments`, { method: 'POST', token: citizen, body: { text: 'другое' }, headers: { 'idempotency-key': 'c-1' } });
     expect(other.status).toBe(422);
 
@@ -67,7 +61,7 @@ describe('a written request\'s life', () => {
 
   it('cancels an open request once', async () => {
     const id = await registeredRequest();
-    expect(await call(`/v1/requests/${id}/cancel`, { method: 'POST', token: citizen })).toEqual({ status: 200, body: { status: 'cancelled' } });
+    expect(await call(`/v1/requests/${id}/cancel`, { method: 'POST', token: citizen })).toMatchObject({ status: 200, body: { status: 'cancelled' } });
     expect((await call(`/v1/requests/${id}/cancel`, { method: 'POST', token: citizen })).status).toBe(409);
     expect((await call(`/v1/requests/${id}`, { token: citizen })).body.status).toBe('cancelled');
   });

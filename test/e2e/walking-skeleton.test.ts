@@ -4,24 +4,14 @@ import { signLocalToken, LOCAL_AUDIENCE, LOCAL_ISSUER, localSigningKey } from '#
 import { identity, writtenRequest, PROFILE_PHONE_E164 } from '../support/fixtures.ts';
 import { type StartedSystem, cliToken, startSystem } from '../support/local-process.ts';
 import { eventually } from '../support/integration.ts';
+import { apiClient } from '../support/api-client.ts';
 
 /** `npm start` as a user runs it: a profile, then written requests through the real state machine. */
 let system: StartedSystem;
 let admin: string;
 let citizen: string;
 
-async function call(path: string, init: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...init.headers };
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
-  if (init.body !== undefined) headers['content-type'] ??= 'application/json';
-  const res = await fetch(`${system.url}${path}`, {
-    method: init.method ?? 'GET',
-    headers,
-    body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
-}
+const call = apiClient(() => system.url);
 
 async function untilStatus(id: string, token: string, notStatus = 'received') {
   return eventually(async () => {
