@@ -19,6 +19,15 @@ const schemas = {
   /** Local runtime and tests: the HMAC key itself. */
   IDENTITY_HASH_KEY: z.string().check(z.minLength(32)),
   SMS_SENDER_ID: z.string().check(z.regex(/^[A-Za-z0-9]{1,11}$/)),
+  /** The attachments bucket (S3 naming rules). */
+  ATTACHMENTS_BUCKET: z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)),
+  /** Set by Lambda (and by the local runtime); the presigner signs for it. */
+  AWS_REGION: z.string().check(z.regex(/^[a-z]{2}(-[a-z0-9]+)+-\d+$/)),
+  /** The SDK's standard endpoint overrides: S3's own, then the global one (local runtime, LocalStack). */
+  AWS_ENDPOINT_URL_S3: z.url(),
+  AWS_ENDPOINT_URL: z.url(),
+  /** `true`: address the bucket in the path, not the host name (s3rver, most S3 emulators). */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']),
 } as const;
 
 export type ConfigName = keyof typeof schemas;

@@ -1,7 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
+import { s3ObjectStore } from '#adapters/s3/s3-object-store';
+import { s3Presigner } from '#adapters/s3/s3-presigner';
 import { secretFromExtension } from '#adapters/secrets/secrets-extension';
 import { sfnWorkflows } from '#adapters/sfn/sfn-workflows';
 import { snsSms } from '#adapters/sns/sns-sms';
@@ -36,6 +40,28 @@ function serviceSecret(): () => Promise<string> {
 export const hasherFromEnv = () => hmacHasher(serviceSecret());
 export const sealerFromEnv = () => aesSealer(serviceSecret());
 export const otpRandomFactory = () => cryptoOtpRandom;
+
+const forcePathStyle = () => optionalConfig('S3_FORCE_PATH_STYLE') === 'true';
+/**
+ * Attachments: the HTTP function only presigns (the SDK's presigner, no S3 client in its bundle);
+ * the upload check reads and discards objects with the SDK's S3 client. Both take the endpoint
+ * from the standard AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL (the S3 client reads them itself).
+ */
+export const presignerFromEnv = () =>
+  s3Presigner({
+    bucket: config('ATTACHMENTS_BUCKET'),
+    region: config('AWS_REGION'),
+    credentials: defaultProvider(),
+    endpoint: optionalConfig('AWS_ENDPOINT_URL_S3') ?? optionalConfig('AWS_ENDPOINT_URL'),
+    forcePathStyle: forcePathStyle(),
+  });
+export const objectStoreFromEnv = () =>
+  s3ObjectStore(
+    // Checksums only where S3 requires them (PutObjectTagging): the check reads a range of 8 bytes,
+    // where a whole-object checksum cannot be validated anyway.
+    new S3Client({ forcePathStyle: forcePathStyle(), requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+    config('ATTACHMENTS_BUCKET'),
+  );
 
 type Factories<K extends keyof Deps> = { [P in K]: () => Deps[P] };
 

@@ -13,8 +13,14 @@ export type Grant =
   | 'workflow:start:notice'
   | 'workflow:start:confirmation'
   | 'workflow:respond:callback'
-  | 'secret:identity';
-export type TaskFunction = 'requestTasks';
+  | 'secret:identity'
+  // The attachments bucket's objects: PUT (what a presigned upload does), GET (a presigned
+  // download, and the check's reads), tagging and DELETE (the check's discard of a rejected file).
+  | 'bucket:put'
+  | 'bucket:read'
+  | 'bucket:tag'
+  | 'bucket:delete';
+export type TaskFunction = 'requestTasks' | 'attachmentCheck';
 export type FunctionId = HttpFunction | TaskFunction;
 
 export interface FunctionDef {
@@ -44,11 +50,23 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     // The PDF's Cyrillic font (PT Sans, OFL-1.1), read next to the bundle (loadTranscriptFont).
     files: { 'node_modules/@expo-google-fonts/pt-sans/400Regular/PTSans_400Regular.ttf': 'PTSans_400Regular.ttf' },
   },
+  httpAttachments: {
+    entry: 'functions/http/attachments.ts',
+    description: 'Attachments: presigned upload and download, the operator list',
+    // A presigned URL acts with the signer's permissions: PUT for uploads, GET for downloads.
+    grants: ['table:read', 'table:write', 'bucket:put', 'bucket:read'],
+  },
   httpAdmin: { entry: 'functions/http/admin.ts', description: 'Admin routes: reference profiles', grants: ['table:read', 'table:write', 'secret:identity'] },
   httpOps: {
     entry: 'functions/http/ops.ts',
     description: 'Operator routes',
     grants: ['table:read', 'table:write', 'workflow:start:notice', 'workflow:respond:callback'],
   },
-  requestTasks: { entry: 'functions/tasks/request-tasks.ts', description: 'Tasks of the intake, notice and callback workflows', grants: ['table:read', 'table:write', 'sms:publish', 'secret:identity'] },
+  attachmentCheck: {
+    entry: 'functions/tasks/attachment-check.ts',
+    description: 'The storage side of the upload check: real size and first bytes, discard of rejected files',
+    // No table: the verdict is settled by requestTasks (the S3 and DynamoDB clients together outgrow one bundle).
+    grants: ['bucket:read', 'bucket:tag', 'bucket:delete'],
+  },
+  requestTasks: { entry: 'functions/tasks/request-tasks.ts', description: 'Tasks of the intake, notice, callback and confirmation workflows, and the attachment verdict', grants: ['table:read', 'table:write', 'sms:publish', 'secret:identity'] },
 };

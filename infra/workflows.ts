@@ -16,6 +16,11 @@ export interface WorkflowDef {
   tablePlaceholder?: string;
   /** Placeholder → another workflow this one starts (`arn:aws:states:::states:startExecution`). */
   workflows?: Record<string, WorkflowName>;
+  /**
+   * Started by an event rather than by a function: `attachments:objectCreated`, the attachments
+   * bucket's Object Created event (EventBridge in the cloud, s3rver's event locally), whole, as input.
+   */
+  trigger?: 'attachments:objectCreated';
 }
 
 export const WORKFLOWS: Record<WorkflowName, WorkflowDef> = {
@@ -37,6 +42,13 @@ export const WORKFLOWS: Record<WorkflowName, WorkflowDef> = {
     // Waits for the booked time and for an operator's outcome: only Standard can wait that long.
     type: 'STANDARD',
     functions: { RequestTasksFunctionArn: 'requestTasks' },
+  },
+  attachment: {
+    file: 'statemachines/attachment.asl.json',
+    // The check of one uploaded file: three short tasks, never a wait; one run per upload.
+    type: 'EXPRESS',
+    functions: { AttachmentCheckFunctionArn: 'attachmentCheck', RequestTasksFunctionArn: 'requestTasks' },
+    trigger: 'attachments:objectCreated',
   },
   notice: {
     file: 'statemachines/notice.asl.json',

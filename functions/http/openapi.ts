@@ -2,6 +2,10 @@ import * as z from 'zod/mini';
 import { ROUTES, type RouteDef } from './routes.ts';
 import {
   AcceptedRequestSchema,
+  AttachmentDownloadSchema,
+  AttachmentListSchema,
+  AttachmentUploadSchema,
+  NewAttachmentSchema,
   ClaimSchema,
   CodeSchema,
   CodeSentSchema,
@@ -76,6 +80,25 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
     responses: { 201: { description: 'The comment', schema: CommentViewSchema }, 422: { description: 'Idempotency-Key reused with another body' } },
   },
   cancelRequest: { responses: { 200: { description: 'Cancelled', schema: CancelledSchema } } },
+  createAttachment: {
+    body: NewAttachmentSchema,
+    responses: {
+      201: {
+        description:
+          'Pending: PUT the file to `upload.url` with exactly `upload.headers` (and a Content-Length equal to `size`) within 15 minutes; ' +
+          'it is then checked and becomes `ready` or `rejected` by itself',
+        schema: AttachmentUploadSchema,
+      },
+      409: { description: '`request_closed`, or `too_many_attachments` (5 that are not rejected)' },
+    },
+  },
+  getAttachment: {
+    responses: {
+      200: { description: 'A presigned download, valid 5 minutes', schema: AttachmentDownloadSchema },
+      409: { description: '`not_ready`: the file is pending or was rejected' },
+    },
+  },
+  listRequestAttachments: { responses: { 200: { description: 'The files on the request, in upload order', schema: AttachmentListSchema } } },
   answerRequest: { body: AnswerSchema, responses: { 200: { description: 'Answered; the citizen gets an SMS', schema: AnsweredSchema } } },
   putProfile: {
     body: ProfileSchema,

@@ -3,7 +3,7 @@
  * routes from it, the shared middy stack checks roles from it, and the OpenAPI document lists it.
  */
 export type Role = 'citizen' | 'operator' | 'admin';
-export type HttpFunction = 'httpPublic' | 'httpRequests' | 'httpCalls' | 'httpTranscript' | 'httpAdmin' | 'httpOps';
+export type HttpFunction = 'httpPublic' | 'httpRequests' | 'httpCalls' | 'httpTranscript' | 'httpAttachments' | 'httpAdmin' | 'httpOps';
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface RouteDef {
@@ -25,6 +25,15 @@ export const ROUTES = [
   { method: 'GET', path: '/v1/requests/{id}', fn: 'httpRequests', operation: 'getRequest', summary: 'One of your requests with its history', access: 'any' },
   { method: 'POST', path: '/v1/requests/{id}/comments', fn: 'httpRequests', operation: 'addComment', summary: 'Add a comment to your open request', access: 'any' },
   { method: 'POST', path: '/v1/requests/{id}/cancel', fn: 'httpRequests', operation: 'cancelRequest', summary: 'Withdraw your request', access: 'any' },
+  { method: 'POST', path: '/v1/requests/{id}/attachments', fn: 'httpAttachments', operation: 'createAttachment', summary: 'Attach a file to your open request: a presigned upload', access: 'any' },
+  {
+    method: 'GET',
+    path: '/v1/requests/{id}/attachments/{attachmentId}',
+    fn: 'httpAttachments',
+    operation: 'getAttachment',
+    summary: 'A short-lived download of a checked file (your own, or as an operator on a request in a queue)',
+    access: 'any',
+  },
   { method: 'GET', path: '/v1/calls', fn: 'httpCalls', operation: 'listCalls', summary: 'Your call records, newest first', access: 'any' },
   { method: 'POST', path: '/v1/calls/{callId}/confirmation', fn: 'httpCalls', operation: 'requestConfirmation', summary: 'Send (or send again) the SMS code that confirms a call', access: 'any' },
   { method: 'POST', path: '/v1/calls/{callId}/confirmation/verify', fn: 'httpCalls', operation: 'verifyConfirmation', summary: 'Confirm a call with its SMS code', access: 'any' },
@@ -36,6 +45,7 @@ export const ROUTES = [
   { method: 'POST', path: '/v1/ops/requests/{id}/take', fn: 'httpOps', operation: 'takeRequest', summary: 'Take a request', access: ['operator'] },
   { method: 'POST', path: '/v1/ops/calls', fn: 'httpOps', operation: 'recordCall', summary: 'Record a call and its outcome', access: ['operator'] },
   { method: 'POST', path: '/v1/ops/requests/{id}/answer', fn: 'httpOps', operation: 'answerRequest', summary: 'Answer a written request', access: ['operator'] },
+  { method: 'GET', path: '/v1/ops/requests/{id}/attachments', fn: 'httpAttachments', operation: 'listRequestAttachments', summary: 'The files attached to a request in a queue', access: ['operator'] },
   { method: 'PUT', path: '/v1/admin/profiles/{userId}', fn: 'httpAdmin', operation: 'putProfile', summary: 'Create or replace a reference profile', access: ['admin'] },
 ] as const satisfies readonly RouteDef[];
 

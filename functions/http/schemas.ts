@@ -2,6 +2,7 @@ import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import type { CreateRequestInput } from '#core/requests/create-request';
 import type { IdentityInput } from '#core/identity/identity';
+import { ATTACHMENT_STATUSES, ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_LENGTH, MIN_ATTACHMENT_BYTES } from '#core/attachments/model';
 import { CALL_OUTCOMES } from '#core/callbacks/model';
 import { CHANNELS, RELATED_KINDS, REQUEST_TYPES, STATUSES } from '#core/requests/model';
 
@@ -127,6 +128,43 @@ const CallViewShape = {
   requestId: z.optional(z.string()),
 };
 
+// Attachments.
+/**
+ * A file name as given (it is stored and shown, never used as a storage key): 1..255 characters,
+ * no control characters, well-formed Unicode (no lone surrogate halves).
+ */
+const fileName = z.string().check(
+  z.minLength(1),
+  z.maxLength(MAX_FILE_NAME_LENGTH),
+  z.regex(/^(?:[^\u0000-\u001f\u007f-\u009f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/),
+);
+
+export const NewAttachmentSchema = named(
+  z.strictObject({
+    fileName,
+    contentType: z.enum(ATTACHMENT_TYPES),
+    size: z.number().check(z.int(), z.minimum(MIN_ATTACHMENT_BYTES), z.maximum(MAX_ATTACHMENT_BYTES)),
+  }),
+  'NewAttachment',
+);
+export const AttachmentIdSchema = nonEmpty(64);
+
+export const AttachmentViewSchema = named(
+  z.object({ id: z.string(), fileName: z.string(), contentType: z.enum(ATTACHMENT_TYPES), size: int(), status: z.enum(ATTACHMENT_STATUSES) }),
+  'Attachment',
+);
+export const AttachmentUploadSchema = named(
+  z.object({
+    id: z.string(),
+    status: z.literal('pending'),
+    upload: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()) }),
+    expiresAt: isoDateTime,
+  }),
+  'AttachmentUpload',
+);
+export const AttachmentDownloadSchema = named(z.object({ url: z.string(), expiresAt: isoDateTime }), 'AttachmentDownload');
+export const AttachmentListSchema = named(z.object({ items: z.array(AttachmentViewSchema) }), 'AttachmentList');
+
 export const AcceptedRequestSchema = named(
   z.object({
     id: z.string(),
@@ -157,7 +195,7 @@ export const RequestDetailSchema = named(
     timeline: z.array(z.object({ at: isoDateTime, event: z.string(), detail: z.optional(z.string()) })),
     comments: z.array(z.object({ id: z.string(), at: isoDateTime, author: z.enum(['citizen', 'operator']), text: z.string() })),
     calls: z.array(z.object(CallViewShape)),
-    attachments: z.array(z.looseObject({ id: z.string() })),
+    attachments: z.array(AttachmentViewSchema),
   }),
   'RequestDetail',
 );

@@ -1,7 +1,9 @@
 import type { Clock } from './clock.ts';
 import type { Hasher } from './hasher.ts';
 import type { Ids } from './ids.ts';
+import type { ObjectStore } from './object-store.ts';
 import type { OtpRandom } from './otp-random.ts';
+import type { Presigner } from './presigner.ts';
 import type { Sealer } from './sealer.ts';
 import type { SmsSender } from './sms.ts';
 import type { Store } from './store.ts';
@@ -17,4 +19,8 @@ export interface Deps {
   hasher: Hasher;
   sealer: Sealer;
   otpRandom: OtpRandom;
+  /** Presigned upload and download URLs of attachments. */
+  presigner: Presigner;
+  /** The stored attachment files, for the upload check. */
+  objects: ObjectStore;
 }

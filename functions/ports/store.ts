@@ -1,3 +1,4 @@
+import type { Attachment, AttachmentStatus, RejectReason } from '#core/attachments/model';
 import type { CallRecord, QueueEntry, SlotRef } from '#core/callbacks/model';
 import type { OtpPurpose, OtpRecord } from '#core/otp/otp';
 import type {
@@ -64,6 +65,9 @@ export interface RequestPatch {
   answer?: SupportRequest['answer'];
   scheduledAt?: string;
 }
+
+/** `too_many`: the request already has its maximum of attachments that are not rejected. */
+export type AttachmentOutcome = 'created' | 'not_found' | 'closed' | 'too_many';
 
 export interface Store {
   getProfile(userId: string): Promise<Profile | undefined>;
@@ -147,6 +151,26 @@ export interface Store {
   createClaim(request: SupportRequest, event: TimelineEvent, callId: string): Promise<CreateOutcome | { kind: 'already_claimed' }>;
   /** The user whose profile phone this is (profiles keep a phone index). */
   userByPhone(e164: string): Promise<string | undefined>;
+  /**
+   * Adds a pending attachment while the request is in one of `open` and has fewer than `max`
+   * attachments that are not rejected, counting it in (and touching `updatedAt`), in one transaction.
+   */
+  createAttachment(attachment: Attachment, open: readonly Status[], max: number, at: string): Promise<AttachmentOutcome>;
+  getAttachment(requestId: string, attachmentId: string): Promise<Attachment | undefined>;
+  /** A request's attachments in creation order. */
+  listAttachments(requestId: string): Promise<Attachment[]>;
+  /**
+   * Moves an attachment from `from` to `to` (only while it is in `from`) with the timeline event, in
+   * one transaction; becoming `rejected` gives its place back. False when it was not in `from`.
+   */
+  settleAttachment(
+    requestId: string,
+    attachmentId: string,
+    from: AttachmentStatus,
+    to: { status: 'ready' } | { status: 'rejected'; reason: RejectReason },
+    event: TimelineEvent,
+    at: string,
+  ): Promise<boolean>;
   /**
    * Applies the patch only while the request is in one of `from`, and appends the timeline event,
    * atomically. Throws StaleTransitionError when the request is in another status.

@@ -1,5 +1,5 @@
 /** The state machines, by name, as the core knows them. */
-export type WorkflowName = 'intake' | 'notice' | 'callback' | 'confirmation';
+export type WorkflowName = 'intake' | 'notice' | 'callback' | 'confirmation' | 'attachment';
 
 export interface Workflows {
   /**

@@ -1,5 +1,7 @@
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import { ATTACHMENT_TYPES } from '#core/attachments/model';
+import { settleUpload } from '#core/attachments/check';
 import { enqueueDue } from '#core/callbacks/queue';
 import { markMissed, recordLostOutcome } from '#core/callbacks/record-call';
 import { scheduleCallback } from '#core/callbacks/schedule';
@@ -11,7 +13,7 @@ import { composeDeps, hasherFromEnv, sealerFromEnv, smsFromEnv, storeFromEnv, sy
 import { taskHandler } from './task-stack.ts';
 
 /**
- * The tasks of the intake, notice, callback and confirmation workflows (statemachines/*.asl.json): one Lambda
+ * The tasks of the intake, notice, callback, confirmation and attachment workflows (statemachines/*.asl.json): one Lambda
  * dispatching on `task`. Inputs are checked here; errors go back to the state machine by name.
  */
 const deps = composeDeps({ store: storeFromEnv, sms: smsFromEnv, clock: systemClockFactory, hasher: hasherFromEnv, sealer: sealerFromEnv });
@@ -37,6 +39,19 @@ const RequestRef = z.object({ requestId: z.string().check(z.minLength(1)) });
 const NOTICE_KINDS = ['registered', 'scheduled', 'answered', 'missed', 'needs_info'] as const;
 
 const CodeRef = z.object({ purpose: z.enum(OTP_PURPOSES), subject: z.string().check(z.minLength(1)) });
+
+/** What inspectUpload (attachment-check.ts) found in storage. */
+const UploadFacts = z.object({
+  facts: z.union([
+    z.object({ key: z.string().check(z.minLength(1)), found: z.literal(false) }),
+    z.object({
+      key: z.string().check(z.minLength(1)),
+      found: z.literal(true),
+      size: z.number().check(z.int(), z.minimum(0)),
+      kind: z.enum([...ATTACHMENT_TYPES, 'unknown']),
+    }),
+  ]),
+});
 
 export const handler = taskHandler({
   deliverCode: async (input) => {
@@ -69,4 +84,5 @@ export const handler = taskHandler({
   },
   recordLostOutcome: async (input) => recordLostOutcome(deps, parse(RequestRef, input).requestId),
   markMissed: async (input) => markMissed(deps, parse(RequestRef, input).requestId),
+  settleAttachment: async (input) => settleUpload(deps, parse(UploadFacts, input).facts),
 });

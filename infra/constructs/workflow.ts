@@ -44,7 +44,8 @@ export function aslText(def: WorkflowDef): string {
 
 export interface WorkflowProps {
   def: WorkflowDef;
-  functions: Record<TaskFunction, IFunction>;
+  /** The task functions (at least those the workflow names). */
+  functions: Partial<Record<TaskFunction, IFunction>>;
   table: ITable;
   /** The state machines this one starts (built before it). */
   stateMachines?: Partial<Record<WorkflowName, IStateMachine>>;
@@ -67,7 +68,12 @@ export class Workflow extends Construct {
       if (!machine) throw new Error(`${def.file} starts workflow ${workflow}, which is not built yet`);
       return machine;
     };
-    const substitutions = workflowSubstitutions(def, (fn) => props.functions[fn].functionArn, props.table.tableName, (w) => started(w).stateMachineArn);
+    const taskFunction = (fn: TaskFunction): IFunction => {
+      const found = props.functions[fn];
+      if (!found) throw new Error(`${def.file} calls function ${fn}, which is not built`);
+      return found;
+    };
+    const substitutions = workflowSubstitutions(def, (fn) => taskFunction(fn).functionArn, props.table.tableName, (w) => started(w).stateMachineArn);
 
     // Fail the synth, not the deployment, when the file and the WorkflowDef disagree.
     const used = placeholdersIn(asl).join(', ');
@@ -88,7 +94,7 @@ export class Workflow extends Construct {
     });
 
     // Exactly the unqualified function ARNs the ASL names (no `:*` for versions and aliases).
-    const arns = [...new Set(Object.values(def.functions))].map((fn) => props.functions[fn].functionArn);
+    const arns = [...new Set(Object.values(def.functions))].map((fn) => taskFunction(fn).functionArn);
     if (arns.length > 0) this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: arns }));
     // A workflow that starts another (states:startExecution) may start exactly that one.
     for (const workflow of new Set(Object.values(def.workflows ?? {}))) started(workflow).grantStartExecution(this.stateMachine);

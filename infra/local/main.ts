@@ -19,11 +19,12 @@ async function main(): Promise<void> {
     throw new Error(`environment variable ${String(issue?.path[0])} is invalid: ${issue?.message}`);
   }
   const env = parsed.data;
-  process.stdout.write('Starting Support Center locally: DynamoDB Local, state machines, SMS outbox, API…\n');
+  process.stdout.write('Starting Support Center locally: DynamoDB Local, attachments bucket (s3rver), state machines, SMS outbox, API…\n');
   const runtime = await startLocalRuntime({ port: env.PORT, dataDir: env.DATA_DIR, waitScale: env.WAIT_SCALE, corsOrigins: env.CORS_ORIGINS });
   process.stdout.write(
     `Support Center API ready at ${runtime.url}\n` +
       `  DynamoDB Local at ${runtime.dynamo.endpoint}\n` +
+      `  attachments bucket ${runtime.objects.bucket} at ${runtime.objects.endpoint} (s3rver)\n` +
       `  data: ${env.DATA_DIR ? `kept in ${env.DATA_DIR}` : 'in memory (set DATA_DIR to keep it)'}; WAIT_SCALE=${env.WAIT_SCALE}\n` +
       `  a token: npm run --silent token -- --sub user-1 --roles citizen\n` +
       `  SMS outbox: ${runtime.url}/_local/outbox\n`,

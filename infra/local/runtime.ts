@@ -8,14 +8,17 @@ import type { HttpFunction } from '#http/routes';
 import { FUNCTIONS, type FunctionId, type TaskFunction } from '../functions.ts';
 import { type DynamoDbLocal, LOCAL_CREDENTIALS, LOCAL_REGION, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { localVerifyKey } from './jwt-keys.ts';
+import { type LocalObjectStore, type ObjectCreatedEvent, startLocalObjectStore } from './object-store.ts';
 import { resolveFromRepo } from './local-paths.ts';
 import { Outbox } from './outbox.ts';
 import { type HttpHandler, createLocalServer } from './server.ts';
+import { WORKFLOWS } from '../workflows.ts';
+import type { WorkflowName } from '#ports/workflows';
 import { LocalWorkflows, type TaskHandler } from './workflow-runner.ts';
 
 /**
- * The whole system on one machine: DynamoDB Local, the state machines, the SMS outbox and the
- * HTTP API, wired to the same handler modules Lambda runs. `npm start` (main.ts), the e2e tests
+ * The whole system on one machine: DynamoDB Local, the attachments bucket (s3rver), the state
+ * machines, the SMS outbox and the HTTP API, wired to the same handler modules Lambda runs. `npm start` (main.ts), the e2e tests
  * and the bench all start it through here.
  */
 export interface RuntimeOptions {
@@ -31,10 +34,12 @@ export interface LocalRuntime {
   outbox: Outbox;
   workflows: LocalWorkflows;
   dynamo: DynamoDbLocal;
+  objects: LocalObjectStore;
   stop(): Promise<void>;
 }
 
 export const LOCAL_TABLE_NAME = 'support-center-local';
+export const LOCAL_BUCKET_NAME = 'support-center-attachments';
 
 function identityKey(dataDir: string | undefined): string {
   if (!dataDir) return randomBytes(32).toString('hex');
@@ -58,12 +63,25 @@ function taskContext(fn: string): Context {
 
 export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
   const dynamo = await startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {});
+  let objects: LocalObjectStore | undefined;
   try {
     await ensureTable(dynamo.client, LOCAL_TABLE_NAME);
+    // Object Created → the workflows the cloud's EventBridge rule starts (WORKFLOWS `trigger`); the
+    // runner exists only below, and no upload can arrive before the API listens.
+    let objectCreated: (event: ObjectCreatedEvent) => void = () => undefined;
+    objects = await startLocalObjectStore({
+      bucket: LOCAL_BUCKET_NAME,
+      ...(options.dataDir ? { directory: join(options.dataDir, 's3') } : {}),
+      ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+      onObjectCreated: (event) => objectCreated(event),
+    });
     // The handlers build their SDK clients from these, exactly as in Lambda.
     Object.assign(process.env, {
       TABLE_NAME: LOCAL_TABLE_NAME,
+      ATTACHMENTS_BUCKET: LOCAL_BUCKET_NAME,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: objects.endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
@@ -73,7 +91,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     const { provideDeps } = await import('#functions/deps');
     const outbox = new Outbox(systemClock, options.dataDir ? join(options.dataDir, 'outbox.jsonl') : undefined);
 
-    const taskHandlers = {} as Record<TaskFunction, TaskHandler>;
+    const taskHandlers: Partial<Record<TaskFunction, TaskHandler>> = {};
     const httpHandlers = {} as Record<HttpFunction, HttpHandler>;
     for (const fn of Object.keys(FUNCTIONS) as FunctionId[]) {
       const handler = await loadHandler(fn);
@@ -89,6 +107,14 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       onFailure: (run) => process.stderr.write(`workflow ${run.workflow} ${run.name} failed: ${run.error ?? 'unknown'}\n`),
     });
     provideDeps({ workflows, sms: outbox });
+    const triggered = (Object.keys(WORKFLOWS) as WorkflowName[]).filter((w) => WORKFLOWS[w].trigger === 'attachments:objectCreated');
+    objectCreated = (event) => {
+      for (const workflow of triggered) {
+        workflows.start(workflow, `${event.detail.object.key.replace(/[^A-Za-z0-9-]/g, '-')}-${event.id}`, event as unknown as Record<string, unknown>).catch((error: unknown) => {
+          process.stderr.write(`workflow ${workflow} did not start: ${(error as Error).message}\n`);
+        });
+      }
+    };
 
     const server: Server = createLocalServer({
       handlers: httpHandlers,
@@ -112,16 +138,19 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       outbox,
       workflows,
       dynamo,
+      objects,
       async stop() {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
         await workflows.stop();
+        await objects?.stop();
         await dynamo.stop();
       },
     };
   } catch (error) {
+    await objects?.stop();
     await dynamo.stop();
     throw error;
   }

@@ -1,4 +1,6 @@
 import { CfnOutput, type CfnElement, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -7,6 +9,7 @@ import type { ConfigName } from '../../functions/config.ts';
 import { type HttpFunction, ROUTES } from '../../functions/http/routes.ts';
 import type { WorkflowName } from '../../functions/ports/workflows.ts';
 import { Api } from '../constructs/api.ts';
+import { Attachments } from '../constructs/attachments.ts';
 import { Data } from '../constructs/data.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { Workflow } from '../constructs/workflow.ts';
@@ -19,6 +22,14 @@ export interface SupportCenterStackProps extends StackProps {
 }
 
 type WorkflowGrant = Extract<Grant, `workflow:${string}`>;
+
+/** What each grant on the attachments bucket allows, on its objects only. */
+const BUCKET_ACTIONS: Record<Extract<Grant, `bucket:${string}`>, string> = {
+  'bucket:put': 's3:PutObject',
+  'bucket:read': 's3:GetObject',
+  'bucket:tag': 's3:PutObjectTagging',
+  'bucket:delete': 's3:DeleteObject',
+};
 
 /** The variable (functions/config.ts) that carries each state machine's ARN. */
 const STATE_MACHINE_ARN_ENV: Partial<Record<WorkflowName, ConfigName>> = {
@@ -54,6 +65,7 @@ function pascal(name: string): string {
  */
 export class SupportCenterStack extends Stack {
   readonly data: Data;
+  readonly attachments: Attachments;
   readonly functions: Record<FunctionId, ServiceFunction>;
   readonly workflows: Record<WorkflowName, Workflow>;
   readonly api: Api;
@@ -64,6 +76,8 @@ export class SupportCenterStack extends Stack {
 
     this.data = new Data(this, 'Data', { deletionProtection: settings.deletionProtection });
     const { table, identityKey } = this.data;
+    this.attachments = new Attachments(this, 'Attachments', { corsOrigins: settings.corsOrigins });
+    const { bucket } = this.attachments;
 
     // What each function is: a route handler, a workflow task, never both, never neither.
     const httpFns = new Set<string>(ROUTES.map((r) => r.fn));
@@ -78,11 +92,14 @@ export class SupportCenterStack extends Stack {
     const functions: Partial<Record<FunctionId, ServiceFunction>> = {};
     const stateMachines: Partial<Record<WorkflowName, StateMachine>> = {};
     const tableIndexResource = `Resource::<${this.getLogicalId(table.node.defaultChild as CfnElement)}.Arn>/index/*`;
+    const bucketObjectsResource = `Resource::<${this.getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>/*`;
 
     const createFunction = (id: FunctionId): void => {
       const def = FUNCTIONS[id];
-      const environment: Partial<Record<ConfigName, string>> = { TABLE_NAME: table.tableName };
+      const environment: Partial<Record<ConfigName, string>> = {};
       for (const grant of def.grants) {
+        if (grant.startsWith('table:')) environment.TABLE_NAME = table.tableName;
+        if (grant.startsWith('bucket:')) environment.ATTACHMENTS_BUCKET = bucket.bucketName;
         const workflow = workflowOf(grant);
         if (workflow !== undefined) {
           const stateMachine = stateMachines[workflow];
@@ -99,7 +116,7 @@ export class SupportCenterStack extends Stack {
         timeout: TIMEOUTS[kindOf(id)],
         environment: environment as Record<string, string>,
       });
-      for (const grant of def.grants) this.grant(created, grant, stateMachines, tableIndexResource);
+      for (const grant of def.grants) this.grant(created, grant, stateMachines, { tableIndexResource, bucketObjectsResource });
       functions[id] = created;
     };
 
@@ -132,6 +149,17 @@ export class SupportCenterStack extends Stack {
     this.functions = functions as Record<FunctionId, ServiceFunction>;
     this.workflows = workflows as Record<WorkflowName, Workflow>;
 
+    // Workflows started by an event: the attachments bucket's Object Created, through EventBridge
+    // (the bucket sends its events there), each event whole as the execution's input.
+    for (const [name, def] of Object.entries(WORKFLOWS) as [WorkflowName, (typeof WORKFLOWS)[WorkflowName]][]) {
+      if (def.trigger !== 'attachments:objectCreated') continue;
+      new Rule(this, `${pascal(name)}Trigger`, {
+        description: `Object Created in the attachments bucket starts the ${name} workflow`,
+        eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [bucket.bucketName] } } },
+        targets: [new SfnStateMachine(this.workflows[name].stateMachine)],
+      });
+    }
+
     const httpFunctions = {} as Record<HttpFunction, IFunction>;
     for (const fn of httpFns) httpFunctions[fn as HttpFunction] = this.functions[fn as FunctionId].fn;
     this.api = new Api(this, 'Api', {
@@ -143,11 +171,18 @@ export class SupportCenterStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'AttachmentsBucketName', { value: bucket.bucketName });
   }
 
   /** One grant of infra/functions.ts, exactly. */
-  private grant(target: ServiceFunction, grant: Grant, stateMachines: Partial<Record<WorkflowName, StateMachine>>, tableIndexResource: string): void {
+  private grant(
+    target: ServiceFunction,
+    grant: Grant,
+    stateMachines: Partial<Record<WorkflowName, StateMachine>>,
+    findings: { tableIndexResource: string; bucketObjectsResource: string },
+  ): void {
     const { table, identityKey } = this.data;
+    const { bucket } = this.attachments;
     const { fn, role } = target;
     const workflowGrant = workflowGrantOf(grant);
     if (workflowGrant !== undefined) {
@@ -173,6 +208,19 @@ export class SupportCenterStack extends Stack {
         // Resource, not NotResource, so there is no finding to acknowledge; test/infra holds this shape.
         role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], notResources: ['arn:aws:sns:*:*:*'] }));
         return;
+      case 'bucket:put':
+      case 'bucket:read':
+      case 'bucket:tag':
+      case 'bucket:delete':
+        // Objects only (never the bucket itself: no listing, no configuration), one action per grant.
+        role.addToPrincipalPolicy(new PolicyStatement({ actions: [BUCKET_ACTIONS[other]], resources: [bucket.arnForObjects('*')] }));
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions-IAM5[${findings.bucketObjectsResource}]`,
+          reason:
+            "The attachments bucket's own objects (<bucket ARN>/*): keys are generated per request and attachment at upload time, " +
+            'so no narrower resource exists when the policy is written; each grant is one object action of infra/functions.ts.',
+        });
+        return;
       default: {
         const unknown: never = other;
         throw new Error(`unknown grant ${String(unknown)}`);
@@ -180,7 +228,7 @@ export class SupportCenterStack extends Stack {
     }
     // The table grants also cover the table's indexes (TABLE.indexes: queries by GSI).
     Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[${tableIndexResource}]`,
+      id: `AwsSolutions-IAM5[${findings.tableIndexResource}]`,
       reason: "DynamoDB grant on this table's own indexes (<table ARN>/index/*, the GSIs of TABLE.indexes); no other table is reachable.",
     });
   }

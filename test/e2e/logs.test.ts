@@ -133,6 +133,21 @@ beforeAll(async () => {
   await smsNaming(done.number as string);
   await smsNaming(info.number as string);
 
+  // A file named with the person's name and address (free text, as a comment is): kept and shown to
+  // its owner, never logged. It holds text, so the check rejects and discards it: every step runs.
+  const fileBody = new TextEncoder().encode(`${FULL_NAME}, ${ADDRESS}`);
+  const attached = await call('attachment', 'POST', `/v1/requests/${ids.registered}/attachments`, {
+    token: citizen,
+    body: { fileName: `Паспорт ${FULL_NAME}, ${ADDRESS}.png`, contentType: 'image/png', size: fileBody.byteLength },
+  });
+  expect(attached.status, attached.text).toBe(201);
+  const upload = attached.json?.upload as { url: string; headers: Record<string, string> };
+  expect((await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: fileBody })).status).toBe(200);
+  await eventually(async () => {
+    const r = await call('poll', 'GET', `/v1/requests/${ids.registered}`, { token: citizen });
+    return (r.json?.attachments as { status: string }[] | undefined)?.[0]?.status === 'rejected' ? true : undefined;
+  }, 'the attachment to be rejected', 20_000);
+
   const comment = await call('comment', 'POST', `/v1/requests/${ids.registered}/comments`, {
     token: citizen,
     body: { text: `Перезвоните мне: 8 ${MOBILE.slice(0, 3)} ${MOBILE.slice(3, 6)} ${MOBILE.slice(6, 8)} ${MOBILE.slice(8)}, ${FULL_NAME}` },
@@ -161,7 +176,8 @@ beforeAll(async () => {
     const cancelled = lines.some((l) => l.route === 'POST /v1/requests/{id}/cancel');
     const listed = lines.some((l) => l.route === 'POST /v1/profile/phone/verify');
     const tasks = Object.values(ids).every((id) => lines.some((l) => l.requestId === id && l.task !== undefined));
-    return cancelled && listed && tasks ? true : undefined;
+    const discarded = lines.some((l) => l.task === 'discardUpload');
+    return cancelled && listed && tasks && discarded ? true : undefined;
   }, 'the log lines of every call and task', 20_000);
 }, 120_000);
 
@@ -184,8 +200,10 @@ describe('logs through npm start at INFO', () => {
         'GET /v1/requests',
         'POST /v1/profile/phone',
         'POST /v1/profile/phone/verify',
+        'POST /v1/requests/{id}/attachments',
       ]),
     );
+    expect(lines.map((l) => l.task)).toEqual(expect.arrayContaining(['inspectUpload', 'settleAttachment', 'discardUpload']));
     // Three accepted and one refused create.
     expect(routes.filter((r) => r === 'POST /v1/requests').length).toBeGreaterThanOrEqual(4);
     for (const id of Object.values(ids)) expect(lines.some((l) => l.requestId === id && l.task !== undefined), `task lines for ${id}`).toBe(true);

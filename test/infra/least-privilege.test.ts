@@ -25,6 +25,10 @@ const GRANT_ACTIONS: Record<Grant, readonly string[]> = {
   'workflow:start:confirmation': ['states:StartExecution'],
   'workflow:respond:callback': ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
   'secret:identity': ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+  'bucket:put': ['s3:PutObject'],
+  'bucket:read': ['s3:GetObject'],
+  'bucket:tag': ['s3:PutObjectTagging'],
+  'bucket:delete': ['s3:DeleteObject'],
 };
 
 /** Every function: write to its own log group, send traces. */
@@ -36,6 +40,12 @@ const ENV_FOR_GRANT: Partial<Record<Grant, string>> = {
   'workflow:start:confirmation': 'CONFIRMATION_STATE_MACHINE_ARN',
   'secret:identity': 'IDENTITY_KEY_SECRET_ARN',
   'sms:publish': 'SMS_SENDER_ID',
+  'table:read': 'TABLE_NAME',
+  'table:write': 'TABLE_NAME',
+  'bucket:put': 'ATTACHMENTS_BUCKET',
+  'bucket:read': 'ATTACHMENTS_BUCKET',
+  'bucket:tag': 'ATTACHMENTS_BUCKET',
+  'bucket:delete': 'ATTACHMENTS_BUCKET',
 };
 
 interface Statement {
@@ -107,6 +117,7 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     const { stack } = built;
     const tableId = logicalIdOf(stack, stack.data.table);
     const secretId = logicalIdOf(stack, stack.data.identityKey);
+    const bucketId = logicalIdOf(stack, stack.attachments.bucket);
     const logsId = logicalIdOf(stack, stack.functions[id].logGroup);
     // Only the state machines this function's grants name, never another one.
     const startable = FUNCTIONS[id].grants.filter((g) => g.startsWith('workflow:')).map((g) => g.split(':')[2] as string);
@@ -133,6 +144,10 @@ describe('least privilege: each function gets exactly the grants of infra/functi
         case 'states':
           expect(stateMachineIds.map((smId) => ({ Ref: smId }))).toContainEqual(s.Resource);
           break;
+        case 's3':
+          // The attachments bucket's objects, never the bucket itself or another bucket.
+          expect(s.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] });
+          break;
         case 'sns':
           // Phone numbers only: never a topic.
           expect(s.Resource).toBeUndefined();
@@ -151,7 +166,6 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     const expected = [
       'NODE_OPTIONS',
       'POWERTOOLS_SERVICE_NAME',
-      'TABLE_NAME',
       ...FUNCTIONS[id].grants.flatMap((g) => asList(ENV_FOR_GRANT[g])),
       // The Parameters and Secrets extension's own settings, only where a secret is read.
       ...(readsSecret ? SECRETS_EXTENSION_ENV : []),
@@ -159,7 +173,8 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     expect(Object.keys(env).sort()).toEqual(sorted(expected));
     expect(Boolean(lambdaProps(id).Layers), 'the secrets extension layer only where a secret is read').toBe(readsSecret);
     if (readsSecret) expect(env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT).toBe('2773');
-    expect(env.TABLE_NAME).toEqual({ Ref: logicalIdOf(built.stack, built.stack.data.table) });
+    if ('TABLE_NAME' in env) expect(env.TABLE_NAME).toEqual({ Ref: logicalIdOf(built.stack, built.stack.data.table) });
+    if ('ATTACHMENTS_BUCKET' in env) expect(env.ATTACHMENTS_BUCKET).toEqual({ Ref: logicalIdOf(built.stack, built.stack.attachments.bucket) });
     expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
     expect(env.POWERTOOLS_SERVICE_NAME).toBe('support-center');
     if ('IDENTITY_KEY_SECRET_ARN' in env) expect(env.IDENTITY_KEY_SECRET_ARN).toEqual({ Ref: logicalIdOf(built.stack, built.stack.data.identityKey) });

@@ -989,6 +989,16 @@ describe('fuzzing every route of the table in-process', () => {
     expect(created.statusCode).toBe(202);
     const id = (JSON.parse(created.body ?? '{}') as { id: string }).id;
     seeded = { id, userId: OWNER };
+    // And a (pending) attachment of that request, for the attachment routes.
+    const attachRoute = ALL_ROUTES.find((r) => r.method === 'POST' && r.path === '/v1/requests/{id}/attachments');
+    if (attachRoute) {
+      const attached = await (await handlerFor(attachRoute))(
+        httpEvent(attachRoute, { params: { id }, headers: json, body: JSON.stringify(exampleBodies(attachRoute)[0]), claims: { sub: OWNER, roles: gatewayRoles(['citizen']) } }),
+        lambdaContext(attachRoute),
+      );
+      expect(attached.statusCode).toBe(201);
+      seeded.attachmentId = (JSON.parse(attached.body ?? '{}') as { id: string }).id;
+    }
     before = await scanTable(table);
     workflows.calls.length = 0;
     sms.calls.length = 0;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
+import { memoryObjects } from '#adapters/memory/memory-objects';
 import { aesSealer, cryptoOtpRandom, hmacHasher, systemClock, systemIds } from '#adapters/system';
 import { ensureTable, localDynamoClient } from '#infra/local/dynamodb-local';
 
@@ -14,8 +15,15 @@ export async function freshTable() {
 
 export const TEST_HASH_KEY = 'integration-test-key-0123456789abcdef';
 
+/**
+ * The real clock, ids and hashing; attachments storage is the in-memory bucket (the S3 adapters
+ * have their own tests against s3rver), so no handler ever needs a bucket from the environment.
+ */
 export function realSystem() {
+  const bucket = memoryObjects();
   return {
+    presigner: bucket,
+    objects: bucket,
     clock: systemClock,
     ids: systemIds(),
     hasher: hmacHasher(async () => TEST_HASH_KEY),

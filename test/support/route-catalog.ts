@@ -77,6 +77,10 @@ const EXAMPLES: Record<string, () => unknown[]> = {
   fileClaim: () => [{ text: 'Ждал ответа оператора больше 20 минут.' }],
   requestPhoneChange: () => [{ phone: '+7 916 555-12-34' }],
   verifyPhoneChange: () => [{ code: '654321' }],
+  createAttachment: () => [
+    { fileName: 'Скриншот ошибки.png', contentType: 'image/png', size: 48_213 },
+    { fileName: 'заявление.pdf', contentType: 'application/pdf', size: 10 * 1024 * 1024 },
+  ],
 };
 
 /** A query that makes the operation's GET well-formed (e.g. the slots of the next day). */

@@ -39,7 +39,7 @@ describe('memoryStore.createRequest', () => {
     const store = memoryStore();
     expect(await store.createRequest(request(), received, undefined, T0)).toEqual({ kind: 'created' });
     expect(await store.getRequest('REQ1')).toEqual(request());
-    expect(await store.getRequestDetail('REQ1')).toEqual({ request: request(), timeline: [received], comments: [] });
+    expect(await store.getRequestDetail('REQ1')).toEqual({ request: request(), timeline: [received], comments: [], attachments: [] });
     expect(store.snapshot().numbers).toEqual({ '20260302-AAAAAA': 'REQ1' });
   });
 
@@ -157,7 +157,7 @@ describe('memoryStore detail, profiles and copies', () => {
     out.identity.phone = 'changed';
     const detail = await store.getRequestDetail('REQ1');
     detail?.timeline.push({ at: T0, event: 'forged' });
-    expect(await store.getRequestDetail('REQ1')).toEqual({ request: request(), timeline: [received], comments: [] });
+    expect(await store.getRequestDetail('REQ1')).toEqual({ request: request(), timeline: [received], comments: [], attachments: [] });
 
     const replay = await store.createRequest(request({ id: 'X' }), received, record(), T0);
     if (replay.kind !== 'replay') throw new Error('expected replay');

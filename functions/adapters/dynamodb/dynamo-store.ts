@@ -8,12 +8,13 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { Attachment } from '#core/attachments/model';
 import { StaleTransitionError } from '#core/errors';
 import type { CallRecord, QueueEntry } from '#core/callbacks/model';
 import { type OtpRecord, otpRetainUntil } from '#core/otp/otp';
 import type { RequestComment, RequestDetail, SupportRequest, TimelineEvent } from '#core/requests/model';
 import { TABLE } from './table-definition.ts';
-import type { CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
+import type { AttachmentOutcome, CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 import { SK_PREFIX, keys, ttlOf } from './keys.ts';
@@ -518,7 +519,111 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
       const comments = items
         .filter((i) => String(i.SK).startsWith(SK_PREFIX.comment))
         .map((i) => strip<RequestComment & Item>(i));
-      return { request: strip<SupportRequest & Item>(meta), timeline, comments };
+      const attachments = items
+        .filter((i) => String(i.SK).startsWith(SK_PREFIX.attachment))
+        .map((i) => strip<Attachment & Item>(i));
+      return { request: strip<SupportRequest & Item>(meta), timeline, comments, attachments };
+    },
+
+    async createAttachment(attachment, open, max, at): Promise<AttachmentOutcome> {
+      const values: Record<string, unknown> = { ':at': at, ':zero': 0, ':one': 1, ':max': max };
+      open.forEach((status, i) => {
+        values[`:open${i}`] = status;
+      });
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                // The count of attachments that are not rejected is the request's own attribute, so
+                // concurrent uploads can never pass the limit together.
+                Update: {
+                  TableName: tableName,
+                  Key: keys.request(attachment.requestId),
+                  UpdateExpression: 'SET updatedAt = :at, attachmentCount = if_not_exists(attachmentCount, :zero) + :one',
+                  ConditionExpression:
+                    `attribute_exists(PK) AND #status IN (${open.map((_, i) => `:open${i}`).join(', ')}) ` +
+                    'AND (attribute_not_exists(attachmentCount) OR attachmentCount < :max)',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: values,
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...keys.attachment(attachment.requestId, attachment.id), kind: 'attachment', ...attachment },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+            ],
+          }),
+        );
+        return 'created';
+      } catch (error) {
+        if (!failedCondition(error, 0)) throw error;
+        const request = await getRequest(attachment.requestId);
+        if (!request) return 'not_found';
+        return open.includes(request.status) ? 'too_many' : 'closed';
+      }
+    },
+
+    async getAttachment(requestId, attachmentId) {
+      const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.attachment(requestId, attachmentId), ConsistentRead: true }));
+      return out.Item ? strip<Attachment & Item>(out.Item) : undefined;
+    },
+
+    async listAttachments(requestId) {
+      const items: Item[] = [];
+      let start: Item | undefined;
+      do {
+        const out = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :att)',
+            ExpressionAttributeValues: { ':pk': keys.requestPartition(requestId), ':att': SK_PREFIX.attachment },
+            ConsistentRead: true,
+            ExclusiveStartKey: start,
+          }),
+        );
+        items.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return items.map((i) => strip<Attachment & Item>(i));
+    },
+
+    async settleAttachment(requestId, attachmentId, from, to, event, at) {
+      if (from === 'rejected') throw new Error('a rejected attachment stays rejected');
+      const rejected = to.status === 'rejected';
+      const items: TransactItem[] = [
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.attachment(requestId, attachmentId),
+            UpdateExpression: `SET #status = :to, settledAt = :at${rejected ? ', #reason = :reason' : ''}`,
+            ConditionExpression: 'attribute_exists(PK) AND #status = :from',
+            ExpressionAttributeNames: { '#status': 'status', ...(rejected ? { '#reason': 'reason' } : {}) },
+            ExpressionAttributeValues: { ':to': to.status, ':from': from, ':at': at, ...(to.status === 'rejected' ? { ':reason': to.reason } : {}) },
+          },
+        },
+        {
+          // A rejected file gives its place back.
+          Update: {
+            TableName: tableName,
+            Key: keys.request(requestId),
+            UpdateExpression: rejected ? 'SET updatedAt = :at ADD attachmentCount :minus' : 'SET updatedAt = :at',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':at': at, ...(rejected ? { ':minus': -1 } : {}) },
+          },
+        },
+        { Put: { TableName: tableName, Item: timelineItem(requestId, event) } },
+      ];
+      try {
+        await doc.send(new TransactWriteCommand({ TransactItems: items }));
+        return true;
+      } catch (error) {
+        if (failedCondition(error, 0)) return false;
+        throw error;
+      }
     },
 
     async transition(id, from, patch: RequestPatch, event, at, effects) {

@@ -11,6 +11,8 @@ export const keys = {
   ownerRequestsPartition: (userId: string) => `USER#${userId}#REQ`,
   timelineEvent: (requestId: string, at: string, seq: string) => ({ PK: `REQ#${requestId}`, SK: `EVT#${at}#${seq}` }),
   comment: (requestId: string, at: string, id: string) => ({ PK: `REQ#${requestId}`, SK: `CMT#${at}#${id}` }),
+  /** An attachment of a request; its id is time-ordered, so the partition lists them in creation order. */
+  attachment: (requestId: string, attachmentId: string) => ({ PK: `REQ#${requestId}`, SK: `ATT#${attachmentId}` }),
   /** Marks that the SMS of one request event went out, so a rerun of a workflow does not resend it. */
   notice: (requestId: string, notice: string) => ({ PK: `REQ#${requestId}`, SK: `NTC#${notice}` }),
   /** One slot's booked count; a queue's day is one partition, so a day's counts are one Query. */
@@ -34,7 +36,7 @@ export const keys = {
   idempotency: (scope: string) => ({ PK: `IDEM#${scope}`, SK: 'IDEM' }),
 } as const;
 
-export const SK_PREFIX = { event: 'EVT#', comment: 'CMT#', call: 'CALL#', meta: 'META' } as const;
+export const SK_PREFIX = { event: 'EVT#', comment: 'CMT#', call: 'CALL#', attachment: 'ATT#', meta: 'META' } as const;
 
 /** DynamoDB TTL wants epoch seconds. */
 export function ttlOf(iso: string): number {

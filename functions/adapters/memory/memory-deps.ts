@@ -1,6 +1,7 @@
 import { aesSealer, cryptoOtpRandom, hmacHasher } from '#adapters/system';
 import type { Deps } from '#ports/deps';
 import { type FixedClock, fixedClock } from './fixed-clock.ts';
+import { type MemoryObjects, memoryObjects } from './memory-objects.ts';
 import { type MemorySms, memorySms } from './memory-sms.ts';
 import { type MemoryStore, memoryStore } from './memory-store.ts';
 import { type MemoryWorkflows, memoryWorkflows } from './memory-workflows.ts';
@@ -16,10 +17,14 @@ export interface MemoryDeps extends Deps {
   workflows: MemoryWorkflows;
   clock: FixedClock;
   ids: SequenceIds;
+  presigner: MemoryObjects;
+  objects: MemoryObjects;
 }
 
 export function memoryDeps<O extends Partial<Deps> = Record<never, never>>(overrides?: O): Omit<MemoryDeps, keyof O> & O {
   const clock = (overrides?.clock as FixedClock | undefined) ?? fixedClock();
+  // One fake bucket behind both ports, as the real bucket is behind both adapters.
+  const bucket = memoryObjects();
   const base: MemoryDeps = {
     store: memoryStore(),
     sms: memorySms(clock),
@@ -29,6 +34,8 @@ export function memoryDeps<O extends Partial<Deps> = Record<never, never>>(overr
     hasher: hmacHasher(async () => TEST_HASH_KEY),
     sealer: aesSealer(async () => TEST_HASH_KEY),
     otpRandom: cryptoOtpRandom,
+    presigner: bucket,
+    objects: bucket,
   };
   return { ...base, ...overrides } as Omit<MemoryDeps, keyof O> & O;
 }

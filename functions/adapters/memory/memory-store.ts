@@ -1,15 +1,19 @@
+import type { Attachment } from '#core/attachments/model';
 import { StaleTransitionError } from '#core/errors';
 import type { CallRecord, QueueEntry } from '#core/callbacks/model';
 import type { OtpRecord } from '#core/otp/otp';
 import type { RequestComment, RequestDetail, Status, SupportRequest, TimelineEvent } from '#core/requests/model';
-import type { CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
+import type { AttachmentOutcome, CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
 
 /**
  * An in-memory Store with the semantics of the DynamoDB adapter (dynamo-store.ts), for unit tests:
  * - createRequest is all-or-nothing: a live idempotency record for the scope wins (`replay`), one
  *   whose `expiresAt <= now` counts as absent, a claimed number gives `number_taken`;
  * - transition applies only from one of the listed statuses, else StaleTransitionError;
- * - timeline events come back in time order (ties in write order), comments by time then id;
+ * - timeline events come back in time order (ties in write order), comments by time then id,
+ *   attachments by id (ids are time-ordered);
+ * - createAttachment counts the attachments that are not rejected on the request, as the
+ *   DynamoDB adapter's `attachmentCount`, and settleAttachment gives a rejected one's place back;
  * - every value is deep-copied on the way in and out, and `undefined` members are dropped as the
  *   DynamoDB document client's `removeUndefinedValues` does, so callers cannot mutate stored state.
  */
@@ -20,6 +24,7 @@ export interface MemoryStoreState {
   comments: Record<string, RequestComment[]>;
   numbers: Record<string, string>;
   idempotency: IdempotencyRecord[];
+  attachments: Attachment[];
 }
 
 export interface MemoryStore extends Store {
@@ -54,6 +59,11 @@ export function memoryStore(): MemoryStore {
   const calls = new Map<string, CallRecord>();
   const phones = new Map<string, string>();
   const otps = new Map<string, OtpRecord>();
+  /** By `requestId#attachmentId`. */
+  const attachments = new Map<string, Attachment>();
+  const attachmentKey = (requestId: string, attachmentId: string) => `${requestId}#${attachmentId}`;
+  const attachmentsOf = (requestId: string) =>
+    [...attachments.values()].filter((a) => a.requestId === requestId).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(copy);
   const otpKey = (r: { purpose: string; subject: string }) => `${r.purpose}#${r.subject}`;
   /** The DynamoDB condition of every code write: unchanged since it was read. */
   const unchanged = (read: OtpRecord) => {
@@ -171,7 +181,42 @@ export function memoryStore(): MemoryStore {
     async getRequestDetail(id): Promise<RequestDetail | undefined> {
       const request = requests.get(id);
       if (!request) return undefined;
-      return { request: copy(request), timeline: sortedTimeline(id), comments: sortedComments(id) };
+      return { request: copy(request), timeline: sortedTimeline(id), comments: sortedComments(id), attachments: attachmentsOf(id) };
+    },
+
+    async createAttachment(attachment, open, max, at): Promise<AttachmentOutcome> {
+      const request = requests.get(attachment.requestId);
+      if (!request) return 'not_found';
+      if (!open.includes(request.status)) return 'closed';
+      const count = request.attachmentCount ?? 0;
+      if (count >= max) return 'too_many';
+      const key = attachmentKey(attachment.requestId, attachment.id);
+      if (attachments.has(key)) throw new Error(`attachment ${attachment.id} already exists (transaction cancelled)`);
+      requests.set(request.id, { ...request, updatedAt: at, attachmentCount: count + 1 });
+      attachments.set(key, copy(attachment));
+      return 'created';
+    },
+
+    async getAttachment(requestId, attachmentId) {
+      const found = attachments.get(attachmentKey(requestId, attachmentId));
+      return found ? copy(found) : undefined;
+    },
+
+    async listAttachments(requestId) {
+      return attachmentsOf(requestId);
+    },
+
+    async settleAttachment(requestId, attachmentId, from, to, event, at) {
+      if (from === 'rejected') throw new Error('a rejected attachment stays rejected');
+      const key = attachmentKey(requestId, attachmentId);
+      const current = attachments.get(key);
+      const request = requests.get(requestId);
+      if (!current || current.status !== from) return false;
+      if (!request) throw new Error(`request ${requestId} does not exist (transaction cancelled)`);
+      attachments.set(key, { ...current, status: to.status, settledAt: at, ...(to.status === 'rejected' ? { reason: to.reason } : {}) });
+      requests.set(requestId, { ...request, updatedAt: at, ...(to.status === 'rejected' ? { attachmentCount: (request.attachmentCount ?? 0) - 1 } : {}) });
+      appendEvent(requestId, event);
+      return true;
     },
 
     async transition(id, from: readonly Status[], patch: RequestPatch, event, at, effects) {
@@ -305,6 +350,7 @@ export function memoryStore(): MemoryStore {
         comments: Object.fromEntries([...comments.keys()].map((id) => [id, sortedComments(id)])),
         numbers: Object.fromEntries(numbers),
         idempotency: [...idempotency.values()],
+        attachments: [...attachments.values()],
       });
     },
 

@@ -1,3 +1,5 @@
+import type { Attachment } from '../attachments/model.ts';
+
 /** The request aggregate and its vocabulary, as the contract names them. */
 export const CHANNELS = ['written', 'callback'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -91,6 +93,8 @@ export interface SupportRequest {
   taskToken?: string;
   /** For a complaint filed from a call: that call. */
   claimOf?: { callId: string; queuedAt: string; answeredAt?: string; waitSeconds: number };
+  /** Attachments that are not rejected (pending or ready): the limit is checked against it. */
+  attachmentCount?: number;
 }
 
 export interface TimelineEvent {
@@ -110,4 +114,6 @@ export interface RequestDetail {
   request: SupportRequest;
   timeline: TimelineEvent[];
   comments: RequestComment[];
+  /** In creation order. */
+  attachments: Attachment[];
 }

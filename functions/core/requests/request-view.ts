@@ -1,3 +1,4 @@
+import { attachmentView } from '../attachments/model.ts';
 import { maskPhone } from '../phone/phone.ts';
 import type { RequestDetail, SupportRequest } from './model.ts';
 
@@ -54,6 +55,6 @@ export function requestView(detail: RequestDetail) {
     ...(r.claimOf ? { claimOf: r.claimOf } : {}),
     timeline: detail.timeline,
     comments: detail.comments,
-    attachments: [],
+    attachments: detail.attachments.map(attachmentView),
   };
 }

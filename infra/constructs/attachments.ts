@@ -1,0 +1,70 @@
+import { type CfnBucket, BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { REJECTED_TAG, UPLOAD_HEADERS } from '../../functions/adapters/s3/bucket-rules.ts';
+
+export interface AttachmentsProps {
+  /** The portal's origins: browsers PUT and GET files straight to the bucket from there. */
+  corsOrigins: string[];
+  /** How long server access logs are kept. */
+  accessLogRetention?: Duration;
+}
+
+/**
+ * The attachments bucket: private (all public access blocked, no ACLs), encrypted (SSE-S3),
+ * SSL only (TLS 1.2+), no versioning (a rejected file deleted is gone), server access logs to a
+ * bucket of their own, CORS for the portal's origins only. Lifecycle: multipart uploads never
+ * completed are aborted after a day, and files tagged rejected (the check tags before it deletes)
+ * expire after a day, should a delete ever be lost. Object keys are `<request id>/<attachment id>`,
+ * generated, never a file name. Object Created events go to EventBridge (the check workflow's
+ * rule, in the stack): no notification custom resource and its broad role are needed for that.
+ */
+export class Attachments extends Construct {
+  readonly bucket: Bucket;
+  readonly accessLogs: Bucket;
+
+  constructor(scope: Construct, id: string, props: AttachmentsProps) {
+    super(scope, id);
+
+    // cdk-nag's S1 (server access logs) is satisfied for this bucket by being the log destination.
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      // Server access logs can only be delivered to SSE-S3 buckets.
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: false,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: props.accessLogRetention ?? Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: false,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'attachments/',
+      lifecycleRules: [
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'expire-rejected-files', tagFilters: { [REJECTED_TAG.Key]: REJECTED_TAG.Value }, expiration: Duration.days(1) },
+      ],
+      cors: [
+        {
+          allowedOrigins: props.corsOrigins,
+          allowedMethods: [HttpMethods.PUT, HttpMethods.GET, HttpMethods.HEAD],
+          allowedHeaders: [...UPLOAD_HEADERS],
+          exposedHeaders: ['ETag'],
+          maxAge: 3600,
+        },
+      ],
+      // Citizens' documents outlive the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Object Created (and other) events to EventBridge, set on the bucket itself.
+    (this.bucket.node.defaultChild as CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
+  }
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { memoryStore } from '#adapters/memory/memory-store';
+import type { Attachment } from '#core/attachments/model';
+import { CLOSED_STATUSES, STATUSES, type SupportRequest } from '#core/requests/model';
+import type { Store } from '#ports/store';
+import { freshTable } from '../support/integration.ts';
+
+/**
+ * The attachment methods of the Store, run the same way against DynamoDB Local and the in-memory
+ * store the unit tests use: both must keep the limit under concurrency and settle conditionally.
+ */
+const OPEN = STATUSES.filter((s) => !CLOSED_STATUSES.includes(s));
+const T0 = '2026-11-26T09:00:00.000Z';
+const T1 = '2026-11-26T09:05:00.000Z';
+
+function request(id: string): SupportRequest {
+  return {
+    id,
+    number: `N-${id}`,
+    userId: 'user-1',
+    channel: 'written',
+    type: 'technical',
+    status: 'registered',
+    createdAt: T0,
+    updatedAt: T0,
+    identity: { fullNameFolded: 'иванов иван', snilsHash: 'h1', snilsLast2: '95', passportHash: 'h2', passportLast2: '56', phone: '+79123456789' },
+    written: { topic: 't', text: 'x', attempts: [] },
+  };
+}
+
+function attachment(requestId: string, id: string): Attachment {
+  return { id, requestId, fileName: `Скан ${id}.pdf`, contentType: 'application/pdf', size: 1000, status: 'pending', createdAt: T0, uploadExpiresAt: '2026-11-26T09:15:00.000Z' };
+}
+
+const stores: [string, () => Promise<Store>][] = [
+  ['DynamoDB', async () => (await freshTable()).store],
+  ['memory', async () => memoryStore()],
+];
+
+async function withRequest(make: () => Promise<Store>, id = 'r1') {
+  const store = await make();
+  await store.createRequest(request(id), { at: T0, event: 'received' }, undefined, T0);
+  return store;
+}
+
+describe.each(stores)('%s store: attachments', (_name, make) => {
+  it('creates a pending attachment in the request partition, counts it and touches updatedAt', async () => {
+    const store = await withRequest(make);
+    expect(await store.createAttachment(attachment('r1', 'A1'), OPEN, 5, T1)).toBe('created');
+    expect(await store.getAttachment('r1', 'A1')).toEqual(attachment('r1', 'A1'));
+    expect(await store.getAttachment('r1', 'nope')).toBeUndefined();
+    const detail = await store.getRequestDetail('r1');
+    expect(detail?.attachments).toEqual([attachment('r1', 'A1')]);
+    expect(detail?.request).toMatchObject({ updatedAt: T1, attachmentCount: 1 });
+    // Nothing else of the request changed.
+    expect({ ...detail?.request, updatedAt: T0, attachmentCount: undefined }).toEqual({ ...request('r1'), attachmentCount: undefined });
+  });
+
+  it('tells a missing request, a closed one and a full one apart, writing nothing', async () => {
+    const store = await withRequest(make);
+    expect(await store.createAttachment(attachment('missing', 'A1'), OPEN, 5, T1)).toBe('not_found');
+    for (let i = 0; i < 2; i += 1) expect(await store.createAttachment(attachment('r1', `A${i}`), OPEN, 2, T1)).toBe('created');
+    expect(await store.createAttachment(attachment('r1', 'A9'), OPEN, 2, T1)).toBe('too_many');
+    await store.transition('r1', ['registered'], { status: 'cancelled' }, { at: T1, event: 'cancelled' }, T1);
+    expect(await store.createAttachment(attachment('r1', 'A8'), OPEN, 5, T1)).toBe('closed');
+    expect((await store.listAttachments('r1')).map((a) => a.id)).toEqual(['A0', 'A1']);
+    expect(await store.getAttachment('missing', 'A1')).toBeUndefined();
+  });
+
+  it('never lets concurrent uploads pass the limit', async () => {
+    const store = await withRequest(make);
+    const ids = Array.from({ length: 12 }, (_, i) => `A${String(i).padStart(2, '0')}`);
+    const outcomes = await Promise.all(ids.map((id) => store.createAttachment(attachment('r1', id), OPEN, 5, T1)));
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(5);
+    expect(outcomes.filter((o) => o === 'too_many')).toHaveLength(7);
+    expect(await store.listAttachments('r1')).toHaveLength(5);
+    expect((await store.getRequest('r1'))?.attachmentCount).toBe(5);
+  });
+
+  it('settles only from the expected status, with its event; a rejection gives the place back', async () => {
+    const store = await withRequest(make);
+    for (const id of ['A1', 'A2']) await store.createAttachment(attachment('r1', id), OPEN, 2, T1);
+    const ready = { at: T1, event: 'attachment_ready', detail: 'A1' };
+    expect(await store.settleAttachment('r1', 'A1', 'pending', { status: 'ready' }, ready, T1)).toBe(true);
+    expect(await store.settleAttachment('r1', 'A1', 'pending', { status: 'ready' }, ready, T1)).toBe(false);
+    expect(await store.settleAttachment('r1', 'missing', 'pending', { status: 'ready' }, ready, T1)).toBe(false);
+    expect(await store.getAttachment('r1', 'A1')).toMatchObject({ status: 'ready', settledAt: T1 });
+    expect(await store.createAttachment(attachment('r1', 'A3'), OPEN, 2, T1)).toBe('too_many');
+
+    const rejected = { at: T1, event: 'attachment_rejected', detail: 'A2: type_mismatch' };
+    // Two checks of the same file at once: one settles it, the other finds it settled.
+    const both = await Promise.all([1, 2].map(() => store.settleAttachment('r1', 'A2', 'pending', { status: 'rejected', reason: 'type_mismatch' }, rejected, T1)));
+    expect(both.sort()).toEqual([false, true]);
+    expect(await store.getAttachment('r1', 'A2')).toMatchObject({ status: 'rejected', reason: 'type_mismatch', settledAt: T1 });
+    expect((await store.getRequest('r1'))?.attachmentCount).toBe(1);
+    expect(await store.createAttachment(attachment('r1', 'A3'), OPEN, 2, T1)).toBe('created');
+
+    // A ready file replaced by a bad one is rejected from `ready`, freeing its place too.
+    expect(await store.settleAttachment('r1', 'A1', 'ready', { status: 'rejected', reason: 'size_mismatch' }, rejected, T1)).toBe(true);
+    expect((await store.getRequest('r1'))?.attachmentCount).toBe(1);
+    await expect(store.settleAttachment('r1', 'A2', 'rejected', { status: 'ready' }, ready, T1)).rejects.toThrow(/stays rejected/);
+
+    const timeline = (await store.getRequestDetail('r1'))?.timeline.map((e) => e.event);
+    expect(timeline).toEqual(['received', 'attachment_ready', 'attachment_rejected', 'attachment_rejected']);
+  });
+
+  it('lists a request\'s attachments in id order, and only its own', async () => {
+    const store = await withRequest(make);
+    await store.createRequest(request('r2'), { at: T0, event: 'received' }, undefined, T0);
+    for (const id of ['01B', '01A', '01C']) await store.createAttachment(attachment('r1', id), OPEN, 5, T1);
+    await store.createAttachment(attachment('r2', '01D'), OPEN, 5, T1);
+    expect((await store.listAttachments('r1')).map((a) => a.id)).toEqual(['01A', '01B', '01C']);
+    expect((await store.listAttachments('r2')).map((a) => a.id)).toEqual(['01D']);
+    expect(await store.listAttachments('none')).toEqual([]);
+  });
+});
