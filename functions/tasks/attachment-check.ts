@@ -1,8 +1,7 @@
-import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { detectType, SIGNATURE_BYTES } from '#core/attachments/sniff';
 import { composeDeps, objectStoreFromEnv } from '#functions/deps';
-import { taskHandler } from './task-stack.ts';
+import { parseTaskInput as parse, taskHandler } from './task-stack.ts';
 
 /**
  * The storage side of the upload check (statemachines/attachment.asl.json), with the SDK's S3
@@ -12,17 +11,6 @@ import { taskHandler } from './task-stack.ts';
  * holds the table: the S3 and DynamoDB clients together do not fit one 400 KB bundle.
  */
 const deps = composeDeps({ objects: objectStoreFromEnv });
-
-// zod/mini, as in request-tasks.ts; `en` by name (bundle size).
-if (!z.config().localeError) z.config(en());
-
-function parse<S extends z.ZodMiniType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const error = result.error;
-  error.name = 'ZodError';
-  throw error;
-}
 
 /** Object keys as the event carries them: this service's keys are ids and a slash, at most. */
 const KeyRef = z.object({ key: z.string().check(z.minLength(1), z.maxLength(1024)) });

@@ -1,4 +1,3 @@
-import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { ATTACHMENT_TYPES } from '#core/attachments/model';
 import { settleUpload } from '#core/attachments/check';
@@ -10,30 +9,13 @@ import { codeText } from '#core/notices/sms-templates';
 import { OTP_PURPOSES } from '#core/otp/otp';
 import { markNeedsInfo, routeRequest, sendNotice, verifyIdentity } from '#core/requests/intake';
 import { composeDeps, hasherFromEnv, sealerFromEnv, smsFromEnv, storeFromEnv, systemClockFactory } from '#functions/deps';
-import { taskHandler } from './task-stack.ts';
+import { parseTaskInput as parse, taskHandler } from './task-stack.ts';
 
 /**
  * The tasks of the intake, notice, callback, confirmation and attachment workflows (statemachines/*.asl.json): one Lambda
  * dispatching on `task`. Inputs are checked here; errors go back to the state machine by name.
  */
 const deps = composeDeps({ store: storeFromEnv, sms: smsFromEnv, clock: systemClockFactory, hasher: hasherFromEnv, sealer: sealerFromEnv });
-
-// zod/mini, not classic zod (bundle size). Classic installs English messages on its own; `en` by
-// name, not `z.locales.en`, which would bundle every locale.
-if (!z.config().localeError) z.config(en());
-
-/**
- * `schema.parse(input)` as classic zod did it: zod/mini throws a `$ZodError`, classic a `ZodError`,
- * and the error's name is what the state machine (and its history) sees.
- */
-function parse<S extends z.ZodMiniType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const error = result.error;
-  error.name = 'ZodError';
-  Error.captureStackTrace(error, parse);
-  throw error;
-}
 
 const RequestRef = z.object({ requestId: z.string().check(z.minLength(1)) });
 const NOTICE_KINDS = ['registered', 'scheduled', 'answered', 'missed', 'needs_info'] as const;

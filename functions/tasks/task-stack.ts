@@ -1,4 +1,6 @@
 import middy from '@middy/core';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import type { Context } from 'aws-lambda';
 import { logger } from '#adapters/logger';
 
@@ -28,4 +30,21 @@ export function taskHandler(tasks: Record<string, Task>) {
     }
   };
   return middy<TaskEvent, unknown, Error, Context>({ timeoutEarlyInMillis: 0 }).handler(core);
+}
+
+// zod/mini, not classic zod (bundle size). Classic installs English messages on its own; `en` by
+// name, not `z.locales.en`, which would bundle every locale.
+if (!z.config().localeError) z.config(en());
+
+/**
+ * A task's input checked as classic zod's `parse` did: zod/mini throws a `$ZodError`, classic a
+ * `ZodError`, and the error's name is what the state machine (and its history) sees.
+ */
+export function parseTaskInput<S extends z.ZodMiniType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const error = result.error;
+  error.name = 'ZodError';
+  Error.captureStackTrace(error, parseTaskInput);
+  throw error;
 }

@@ -1,18 +1,13 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
-import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
-import { aesSealer, cryptoOtpRandom, hmacHasher, systemClock, systemIds } from '#adapters/system';
-import { provideDeps, resetDeps } from '#functions/deps';
 import { handler as opsHandler } from '#functions/http/ops';
 import { handler as requestsHandler } from '#functions/http/requests';
 import { handler as requestTasks } from '#functions/tasks/request-tasks';
-import { ensureTable, startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { waitFor } from '#infra/local/free-port';
-import { Outbox } from '#infra/local/outbox';
-import { LocalWorkflows } from '#infra/local/workflow-runner';
 import { COST_GOALS, PRICES } from '#infra/prices';
 import { putProfile } from '#core/profiles/put-profile';
 import { identity, writtenRequest } from '../support/fixtures.ts';
+import { benchSystem } from './bench-system.ts';
 
 /**
  * Latency of the hot routes (warm handlers against DynamoDB Local), DynamoDB capacity per call
@@ -71,43 +66,20 @@ function percentile(values: number[], p: number): number {
 }
 
 export async function costsAndLatency(samples = 200) {
-  const dynamo = await startDynamoDbLocal();
+  let taskInvocations = 0;
+  let taskMs = 0;
+  const system = await benchSystem('bench-costs', async (e) => {
+    const t = performance.now();
+    try {
+      return await requestTasks(e as never, context);
+    } finally {
+      taskInvocations += 1;
+      taskMs += performance.now() - t;
+    }
+  });
+  const { deps, workflows } = system;
+  const m = meter(system.dynamo.client);
   try {
-    await ensureTable(dynamo.client, 'bench-costs');
-    const m = meter(dynamo.client);
-    const sms = new Outbox(systemClock);
-    let taskInvocations = 0;
-    let taskMs = 0;
-    const workflows = new LocalWorkflows({
-      taskHandlers: {
-        requestTasks: async (e) => {
-          const t = performance.now();
-          try {
-            return await requestTasks(e as never, context);
-          } finally {
-            taskInvocations += 1;
-            taskMs += performance.now() - t;
-          }
-        },
-      },
-      dynamo: dynamo.client,
-      sms,
-      tableName: 'bench-costs',
-      waitScale: 0,
-    });
-    const key = async () => 'bench-key-0123456789abcdef0123456789';
-    const deps = {
-      store: dynamoStore(dynamo.client, 'bench-costs'),
-      sms,
-      workflows,
-      clock: systemClock,
-      ids: systemIds(),
-      hasher: hmacHasher(key),
-      sealer: aesSealer(key),
-      otpRandom: cryptoOtpRandom,
-    };
-    resetDeps();
-    provideDeps(deps);
     await putProfile(deps, 'bench-user', identity());
 
     // Latency of warm handlers: create, get, list.
@@ -191,7 +163,6 @@ export async function costsAndLatency(samples = 200) {
     ].map((c) => ({ ...c, lambdaMs: Math.round(c.lambdaMs), rcu: Math.round(c.rcu * 10) / 10, wcu: Math.round(c.wcu * 10) / 10, withinGoal: c.usdPerThousand < c.goal }));
     return { latency, costs };
   } finally {
-    resetDeps();
-    await dynamo.stop();
+    await system.stop();
   }
 }

@@ -1,18 +1,14 @@
-import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
-import { aesSealer, cryptoOtpRandom, hmacHasher, systemClock, systemIds } from '#adapters/system';
 import { requestCallConfirmation } from '#core/calls/confirmation';
 import { recordCall } from '#core/callbacks/record-call';
 import { putProfile } from '#core/profiles/put-profile';
 import { createRequest, type CreateRequestInput } from '#core/requests/create-request';
-import { provideDeps } from '#functions/deps';
 import { handler as requestTasks } from '#functions/tasks/request-tasks';
-import { ensureTable, startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { waitFor } from '#infra/local/free-port';
-import { Outbox } from '#infra/local/outbox';
-import { type ExecutionRecord, LocalWorkflows } from '#infra/local/workflow-runner';
+import type { ExecutionRecord } from '#infra/local/workflow-runner';
 import { WORKFLOWS } from '#infra/workflows';
 import type { WorkflowName } from '#ports/workflows';
 import { identity, writtenRequest } from '../support/fixtures.ts';
+import { benchSystem } from './bench-system.ts';
 
 /**
  * Runs each workflow path once through the real ASL files on DynamoDB Local (waits skipped) and
@@ -26,29 +22,9 @@ const callbackRequest: CreateRequestInput = {
 };
 
 export async function workflowPaths() {
-  const dynamo = await startDynamoDbLocal();
+  const system = await benchSystem('bench', (event) => requestTasks(event as never, {} as never));
+  const { deps, workflows } = system;
   try {
-    await ensureTable(dynamo.client, 'bench');
-    const sms = new Outbox(systemClock);
-    const workflows = new LocalWorkflows({
-      taskHandlers: { requestTasks: (event) => requestTasks(event as never, {} as never) },
-      dynamo: dynamo.client,
-      sms,
-      tableName: 'bench',
-      waitScale: 0,
-    });
-    const key = async () => 'bench-key-0123456789abcdef0123456789';
-    const deps = {
-      store: dynamoStore(dynamo.client, 'bench'),
-      sms,
-      workflows,
-      clock: systemClock,
-      ids: systemIds(),
-      hasher: hmacHasher(key),
-      sealer: aesSealer(key),
-      otpRandom: cryptoOtpRandom,
-    };
-    provideDeps(deps);
     await putProfile(deps, 'bench-user', identity());
 
     const finished = async (workflow: WorkflowName, id: string): Promise<ExecutionRecord> => {
@@ -100,6 +76,6 @@ export async function workflowPaths() {
     row('confirmation', 'code sent, then its 5 minutes', await finished('confirmation', confirmation.name));
     return rows;
   } finally {
-    await dynamo.stop();
+    await system.stop();
   }
 }
