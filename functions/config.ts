@@ -14,6 +14,7 @@ const schemas = {
   INTAKE_STATE_MACHINE_ARN: z.string().check(z.minLength(1)),
   NOTICE_STATE_MACHINE_ARN: z.string().check(z.minLength(1)),
   CONFIRMATION_STATE_MACHINE_ARN: z.string().check(z.minLength(1)),
+  CALLBACK_STATE_MACHINE_ARN: z.string().check(z.minLength(1)),
   /** Cloud: the Secrets Manager secret holding the HMAC key for identity hashes. */
   IDENTITY_KEY_SECRET_ARN: z.string().check(z.minLength(1)),
   /** Local runtime and tests: the HMAC key itself. */

@@ -4,6 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
+import { emfMetrics } from '#adapters/metrics/emf-metrics';
 import { s3ObjectStore } from '#adapters/s3/s3-object-store';
 import { s3Presigner } from '#adapters/s3/s3-presigner';
 import { secretFromExtension } from '#adapters/secrets/secrets-extension';
@@ -27,6 +28,7 @@ export const workflowsFromEnv = () =>
     intake: optionalConfig('INTAKE_STATE_MACHINE_ARN'),
     notice: optionalConfig('NOTICE_STATE_MACHINE_ARN'),
     confirmation: optionalConfig('CONFIRMATION_STATE_MACHINE_ARN'),
+    callback: optionalConfig('CALLBACK_STATE_MACHINE_ARN'),
   });
 export const systemClockFactory = () => systemClock;
 export const systemIdsFactory = () => systemIds();
@@ -40,6 +42,7 @@ function serviceSecret(): () => Promise<string> {
 export const hasherFromEnv = () => hmacHasher(serviceSecret());
 export const sealerFromEnv = () => aesSealer(serviceSecret());
 export const otpRandomFactory = () => cryptoOtpRandom;
+export const emfMetricsFactory = () => emfMetrics();
 
 const forcePathStyle = () => optionalConfig('S3_FORCE_PATH_STYLE') === 'true';
 /**

@@ -12,6 +12,7 @@ export type Grant =
   | 'workflow:start:intake'
   | 'workflow:start:notice'
   | 'workflow:start:confirmation'
+  | 'workflow:start:callback'
   | 'workflow:respond:callback'
   | 'secret:identity'
   // The attachments bucket's objects: PUT (what a presigned upload does), GET (a presigned
@@ -21,7 +22,9 @@ export type Grant =
   | 'bucket:tag'
   | 'bucket:delete';
 export type TaskFunction = 'requestTasks' | 'attachmentCheck';
-export type FunctionId = HttpFunction | TaskFunction;
+/** Functions nothing calls: a schedule runs them (EventBridge in the cloud, a timer locally). */
+export type ScheduledFunction = 'reconciler';
+export type FunctionId = HttpFunction | TaskFunction | ScheduledFunction;
 
 export interface FunctionDef {
   entry: string;
@@ -29,6 +32,8 @@ export interface FunctionDef {
   grants: readonly Grant[];
   /** Files the bundle needs beside its entry file at run time: repository path → file name. */
   files?: Readonly<Record<string, string>>;
+  /** A scheduled function's rate, in minutes (an EventBridge `rate(N minutes)` rule in the cloud). */
+  everyMinutes?: number;
 }
 
 export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
@@ -67,6 +72,13 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     description: 'The storage side of the upload check: real size and first bytes, discard of rejected files',
     // No table: the verdict is settled by requestTasks (the S3 and DynamoDB clients together outgrow one bundle).
     grants: ['bucket:read', 'bucket:tag', 'bucket:delete'],
+  },
+  reconciler: {
+    entry: 'functions/scheduled/reconciler.ts',
+    description: 'Finds requests stuck in a non-final status and resumes them, or marks them for an operator',
+    // Resumes: intake (received), callback (a booked callback whose workflow is gone), notice (a lost SMS).
+    grants: ['table:read', 'table:write', 'workflow:start:intake', 'workflow:start:callback', 'workflow:start:notice'],
+    everyMinutes: 5,
   },
   requestTasks: { entry: 'functions/tasks/request-tasks.ts', description: 'Tasks of the intake, notice, callback and confirmation workflows, and the attachment verdict', grants: ['table:read', 'table:write', 'sms:publish', 'secret:identity'] },
 };

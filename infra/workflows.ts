@@ -58,6 +58,21 @@ export const WORKFLOWS: Record<WorkflowName, WorkflowDef> = {
   },
 };
 
+/**
+ * What a task Lambda throws, by name, when AWS is briefly unwell after its SDK's own retries
+ * (DynamoDB throttling, a 500, a transaction conflict, a socket timeout). Every Lambda task of
+ * statemachines/ retries these with backoff; a test holds the files to this list.
+ */
+export const AWS_TRANSIENT_ERRORS = [
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'TransactionConflictException',
+  'ServiceUnavailable',
+  'TimeoutError',
+] as const;
+
 /** The `${Name}` placeholders an ASL text uses. */
 export function placeholdersIn(aslText: string): string[] {
   return [...new Set([...aslText.matchAll(/\$\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] as string))].sort();

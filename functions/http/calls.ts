@@ -11,6 +11,7 @@ import {
   systemClockFactory,
   systemIdsFactory,
   workflowsFromEnv,
+  emfMetricsFactory,
 } from '#functions/deps';
 import { CallIdSchema, ClaimSchema, CodeSchema, PhoneChangeSchema } from './schemas.ts';
 import { callerOfRequest, httpFunction } from './stack.ts';
@@ -25,6 +26,7 @@ const deps = composeDeps({
   sealer: sealerFromEnv,
   otpRandom: otpRandomFactory,
   workflows: workflowsFromEnv,
+  metrics: emfMetricsFactory,
 });
 
 export const handler = httpFunction('httpCalls', {

@@ -1,13 +1,13 @@
 import { listQueue, takeRequest } from '#core/callbacks/queue';
 import { recordCall } from '#core/callbacks/record-call';
 import { answerRequest } from '#core/requests/answer';
-import { composeDeps, storeFromEnv, systemClockFactory, systemIdsFactory, workflowsFromEnv } from '#functions/deps';
+import { composeDeps, storeFromEnv, systemClockFactory, systemIdsFactory, workflowsFromEnv, emfMetricsFactory } from '#functions/deps';
 import { AnswerSchema, QueueParamSchema, QueueQuerySchema, RecordCallSchema, RequestIdSchema } from './schemas.ts';
 import { callerOfRequest, httpFunction } from './stack.ts';
 import { parseWith } from './validate.ts';
 
 /** Operator routes (role `operator`, checked by the stack from the route table). */
-const deps = composeDeps({ store: storeFromEnv, clock: systemClockFactory, ids: systemIdsFactory, workflows: workflowsFromEnv });
+const deps = composeDeps({ store: storeFromEnv, clock: systemClockFactory, ids: systemIdsFactory, workflows: workflowsFromEnv, metrics: emfMetricsFactory });
 
 export const handler = httpFunction('httpOps', {
   async answerRequest(req) {

@@ -3,7 +3,7 @@ import { cancelOwnRequest } from '#core/requests/cancel';
 import { addCitizenComment } from '#core/requests/comments';
 import { getOwnRequest } from '#core/requests/get-request';
 import { listOwnRequests } from '#core/requests/list-requests';
-import { composeDeps, hasherFromEnv, storeFromEnv, systemClockFactory, systemIdsFactory, workflowsFromEnv } from '#functions/deps';
+import { composeDeps, hasherFromEnv, storeFromEnv, systemClockFactory, systemIdsFactory, workflowsFromEnv, emfMetricsFactory } from '#functions/deps';
 import { CommentSchema, CreateRequestSchema, IdempotencyKeySchema, ListQuerySchema, RequestIdSchema } from './schemas.ts';
 import type { HttpRequest } from './stack.ts';
 import { callerOfRequest, httpFunction } from './stack.ts';
@@ -16,6 +16,7 @@ const deps = composeDeps({
   clock: systemClockFactory,
   ids: systemIdsFactory,
   hasher: hasherFromEnv,
+  metrics: emfMetricsFactory,
 });
 
 function idempotencyKeyOf(req: HttpRequest): string | undefined {

@@ -1,6 +1,7 @@
 import type { Clock } from './clock.ts';
 import type { Hasher } from './hasher.ts';
 import type { Ids } from './ids.ts';
+import type { Metrics } from './metrics.ts';
 import type { ObjectStore } from './object-store.ts';
 import type { OtpRandom } from './otp-random.ts';
 import type { Presigner } from './presigner.ts';
@@ -23,4 +24,6 @@ export interface Deps {
   presigner: Presigner;
   /** The stored attachment files, for the upload check. */
   objects: ObjectStore;
+  /** Business metrics (CloudWatch EMF in Lambda). */
+  metrics: Metrics;
 }

@@ -64,6 +64,17 @@ export interface RequestPatch {
   dueBy?: string;
   answer?: SupportRequest['answer'];
   scheduledAt?: string;
+  /** `null` removes it (and the request leaves the reconciler's index). */
+  checkAt?: string | null;
+  failure?: SupportRequest['failure'] | null;
+  resumes?: number;
+  attention?: SupportRequest['attention'] | null;
+}
+
+/** A request the reconciler should look at, and from when. */
+export interface DueCheck {
+  id: string;
+  checkAt: string;
 }
 
 /** `too_many`: the request already has its maximum of attachments that are not rejected. */
@@ -181,6 +192,13 @@ export interface Store {
     patch: RequestPatch,
     event: TimelineEvent,
     at: string,
-    effects?: { releaseSlot?: SlotRef & { day: string } },
+    effects?: {
+      releaseSlot?: SlotRef & { day: string };
+      /** Takes the request out of its operator queue too (an attempt ended without a recorded call). */
+      dequeue?: boolean;
+      expectResumes?: number;
+    },
   ): Promise<SupportRequest>;
+  /** Requests whose `checkAt` is at or before `until`, earliest first, `limit` at most, continuing after `after`. */
+  listDueChecks(until: string, limit: number, after?: DueCheck): Promise<DueCheck[]>;
 }

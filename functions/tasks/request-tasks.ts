@@ -3,19 +3,20 @@ import { ATTACHMENT_TYPES } from '#core/attachments/model';
 import { settleUpload } from '#core/attachments/check';
 import { enqueueDue } from '#core/callbacks/queue';
 import { markMissed, recordLostOutcome } from '#core/callbacks/record-call';
-import { scheduleCallback } from '#core/callbacks/schedule';
+import { resumeCallback, scheduleCallback } from '#core/callbacks/schedule';
 import { closeCode, deliverCode } from '#core/calls/codes';
 import { codeText } from '#core/notices/sms-templates';
 import { OTP_PURPOSES } from '#core/otp/otp';
+import { recordWorkflowFailure } from '#core/reconcile/record-failure';
 import { markNeedsInfo, routeRequest, sendNotice, verifyIdentity } from '#core/requests/intake';
-import { composeDeps, hasherFromEnv, sealerFromEnv, smsFromEnv, storeFromEnv, systemClockFactory } from '#functions/deps';
+import { composeDeps, hasherFromEnv, sealerFromEnv, smsFromEnv, storeFromEnv, systemClockFactory, emfMetricsFactory } from '#functions/deps';
 import { parseTaskInput as parse, taskHandler } from './task-stack.ts';
 
 /**
  * The tasks of the intake, notice, callback, confirmation and attachment workflows (statemachines/*.asl.json): one Lambda
  * dispatching on `task`. Inputs are checked here; errors go back to the state machine by name.
  */
-const deps = composeDeps({ store: storeFromEnv, sms: smsFromEnv, clock: systemClockFactory, hasher: hasherFromEnv, sealer: sealerFromEnv });
+const deps = composeDeps({ store: storeFromEnv, sms: smsFromEnv, clock: systemClockFactory, hasher: hasherFromEnv, sealer: sealerFromEnv, metrics: emfMetricsFactory });
 
 const RequestRef = z.object({ requestId: z.string().check(z.minLength(1)) });
 const NOTICE_KINDS = ['registered', 'scheduled', 'answered', 'missed', 'needs_info'] as const;
@@ -60,6 +61,17 @@ export const handler = taskHandler({
     return sendNotice(deps, requestId, kind, when);
   },
   scheduleCallback: async (input) => scheduleCallback(deps, parse(RequestRef, input).requestId),
+  resumeCallback: async (input) => resumeCallback(deps, parse(RequestRef, input).requestId),
+  recordFailure: async (input) => {
+    const { requestId, workflow, failed } = parse(
+      z.extend(RequestRef, {
+        workflow: z.enum(['intake', 'callback', 'notice']),
+        failed: z.record(z.string(), z.object({ Error: z.optional(z.string()) })),
+      }),
+      input,
+    );
+    return recordWorkflowFailure(deps, requestId, workflow, failed);
+  },
   enqueueDue: async (input) => {
     const { requestId, taskToken } = parse(z.extend(RequestRef, { taskToken: z.string().check(z.minLength(1)) }), input);
     return enqueueDue(deps, requestId, taskToken);

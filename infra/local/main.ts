@@ -29,6 +29,8 @@ async function main(): Promise<void> {
       `  a token: npm run --silent token -- --sub user-1 --roles citizen\n` +
       `  SMS outbox: ${runtime.url}/_local/outbox\n`,
   );
+  const resumed = (runtime.startReconcile.resumed ?? 0) + (runtime.startReconcile.resent ?? 0);
+  if (resumed > 0) process.stdout.write(`  resumed ${resumed} request(s) the last run left unfinished\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

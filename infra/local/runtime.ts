@@ -3,9 +3,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { Context } from 'aws-lambda';
+import { type MemoryMetrics, memoryMetrics } from '#adapters/memory/memory-metrics';
 import { systemClock } from '#adapters/system';
 import type { HttpFunction } from '#http/routes';
-import { FUNCTIONS, type FunctionId, type TaskFunction } from '../functions.ts';
+import { FUNCTIONS, type FunctionId, type ScheduledFunction, type TaskFunction } from '../functions.ts';
 import { type DynamoDbLocal, LOCAL_CREDENTIALS, LOCAL_REGION, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
 import { localVerifyKey } from './jwt-keys.ts';
 import { type LocalObjectStore, type ObjectCreatedEvent, startLocalObjectStore } from './object-store.ts';
@@ -32,10 +33,22 @@ export interface RuntimeOptions {
 export interface LocalRuntime {
   url: string;
   outbox: Outbox;
+  metrics: MemoryMetrics;
+  /** What the reconciler did at start (resuming the runs the previous process left unfinished). */
+  startReconcile: Record<string, number>;
+  /** Runs the reconciler now, as its schedule does. */
+  reconcile(): Promise<Record<string, number>>;
   workflows: LocalWorkflows;
   dynamo: DynamoDbLocal;
   objects: LocalObjectStore;
   stop(): Promise<void>;
+}
+
+/** Each metric's sum so far, by name: what CloudWatch would graph. */
+function metricTotals(metrics: MemoryMetrics): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const m of metrics.recorded) totals[m.name] = (totals[m.name] ?? 0) + m.value;
+  return totals;
 }
 
 export const LOCAL_TABLE_NAME = 'support-center-local';
@@ -62,6 +75,8 @@ function taskContext(fn: string): Context {
 }
 
 export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalRuntime> {
+  // Every workflow run from before this instant died with the previous process (runs live in memory).
+  const startedAt = new Date().toISOString();
   const dynamo = await startDynamoDbLocal(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {});
   let objects: LocalObjectStore | undefined;
   try {
@@ -93,9 +108,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
     const taskHandlers: Partial<Record<TaskFunction, TaskHandler>> = {};
     const httpHandlers = {} as Record<HttpFunction, HttpHandler>;
+    const scheduled: { fn: ScheduledFunction; everyMinutes: number; run: (event: unknown) => Promise<unknown> }[] = [];
     for (const fn of Object.keys(FUNCTIONS) as FunctionId[]) {
       const handler = await loadHandler(fn);
-      if (FUNCTIONS[fn].entry.startsWith('functions/tasks/')) taskHandlers[fn as TaskFunction] = (event) => handler(event, taskContext(fn));
+      const everyMinutes = FUNCTIONS[fn].everyMinutes;
+      if (everyMinutes !== undefined) scheduled.push({ fn: fn as ScheduledFunction, everyMinutes, run: (event) => handler(event, taskContext(fn)) });
+      else if (FUNCTIONS[fn].entry.startsWith('functions/tasks/')) taskHandlers[fn as TaskFunction] = (event) => handler(event, taskContext(fn));
       else httpHandlers[fn as HttpFunction] = handler as HttpHandler;
     }
     const workflows = new LocalWorkflows({
@@ -106,7 +124,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       waitScale: options.waitScale,
       onFailure: (run) => process.stderr.write(`workflow ${run.workflow} ${run.name} failed: ${run.error ?? 'unknown'}\n`),
     });
-    provideDeps({ workflows, sms: outbox });
+    // Metrics stay in memory locally (GET /_local/metrics) instead of EMF lines on stdout.
+    const metrics = memoryMetrics();
+    provideDeps({ workflows, sms: outbox, metrics });
     const triggered = (Object.keys(WORKFLOWS) as WorkflowName[]).filter((w) => WORKFLOWS[w].trigger === 'attachments:objectCreated');
     objectCreated = (event) => {
       for (const workflow of triggered) {
@@ -123,6 +143,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       extra: async (method, url) => {
         if (method === 'GET' && url.pathname === '/health') return { status: 200, body: { status: 'ok' } };
         if (method === 'GET' && url.pathname === '/_local/outbox') return { status: 200, body: { items: outbox.list(url.searchParams.get('to') ?? undefined) } };
+        if (method === 'GET' && url.pathname === '/_local/metrics') return { status: 200, body: { totals: metricTotals(metrics) } };
         return undefined;
       },
     });
@@ -133,13 +154,29 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     });
     const address = server.address();
     const port = address && typeof address === 'object' ? address.port : options.port;
+    // The schedule of the cloud, played by timers; the first run at start resumes what the last process left.
+    const runScheduled = async (event: unknown) => {
+      const results: Record<string, number> = {};
+      for (const job of scheduled) Object.assign(results, (await job.run(event)) as Record<string, number>);
+      return results;
+    };
+    const startReconcile = await runScheduled({ orphanedBefore: startedAt });
+    const timers = scheduled.map((job) =>
+      setInterval(() => {
+        job.run({}).catch((error: unknown) => process.stderr.write(`${job.fn} failed: ${(error as Error).message}\n`));
+      }, job.everyMinutes * 60_000).unref(),
+    );
     return {
       url: `http://${host}:${port}`,
       outbox,
+      metrics,
+      startReconcile,
+      reconcile: () => runScheduled({}),
       workflows,
       dynamo,
       objects,
       async stop() {
+        for (const timer of timers) clearInterval(timer);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -32,6 +32,7 @@ type StateDef = {
   Comment?: string;
   ResultPath?: string | null;
   Retry?: { IntervalSeconds?: number }[];
+  TimeoutSeconds?: number;
   Branches?: { States: Record<string, StateDef> }[];
   Iterator?: { States: Record<string, StateDef> };
   ItemProcessor?: { States: Record<string, StateDef> };
@@ -53,6 +54,11 @@ export interface LocalWorkflowsOptions {
   sms: SmsSender;
   tableName: string;
   waitScale: number;
+  /**
+   * Tests only: a factor on the timeout of every task that waits for an outcome
+   * (`.waitForTaskToken`), to drive "the operator's outcome never came" without waiting hours.
+   */
+  outcomeTimeoutScale?: number;
   onFailure?: (record: ExecutionRecord) => void;
 }
 
@@ -133,6 +139,11 @@ export class LocalWorkflows implements Workflows {
         return;
       }
       if (state.Type === 'Task') taskResourceLocalHandlers[name] = this.bindTask(def.file, name, state.Resource ?? '');
+      const outcomeScale = this.options.outcomeTimeoutScale;
+      if (outcomeScale !== undefined && state.Resource?.endsWith('.waitForTaskToken') && state.TimeoutSeconds !== undefined) {
+        // Whole seconds, at least one: ASL allows nothing else.
+        state.TimeoutSeconds = Math.max(1, Math.round(state.TimeoutSeconds * outcomeScale));
+      }
       if (state.Type === 'Wait' && scale !== 1) {
         if (typeof state.Seconds === 'number') waitTimeOverrides[name] = state.Seconds * 1000 * scale;
         else waitTimeOverrides[name] = 0;

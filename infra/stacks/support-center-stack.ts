@@ -1,6 +1,6 @@
 import { CfnOutput, type CfnElement, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { Rule } from 'aws-cdk-lib/aws-events';
-import { SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -11,6 +11,8 @@ import type { WorkflowName } from '../../functions/ports/workflows.ts';
 import { Api } from '../constructs/api.ts';
 import { Attachments } from '../constructs/attachments.ts';
 import { Data } from '../constructs/data.ts';
+import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { Observability } from '../constructs/observability.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { Workflow } from '../constructs/workflow.ts';
 import { FUNCTIONS, type FunctionId, type Grant, type TaskFunction } from '../functions.ts';
@@ -36,9 +38,20 @@ const STATE_MACHINE_ARN_ENV: Partial<Record<WorkflowName, ConfigName>> = {
   intake: 'INTAKE_STATE_MACHINE_ARN',
   notice: 'NOTICE_STATE_MACHINE_ARN',
   confirmation: 'CONFIRMATION_STATE_MACHINE_ARN',
+  callback: 'CALLBACK_STATE_MACHINE_ARN',
 };
 
-const TIMEOUTS = { http: Duration.seconds(10), task: Duration.seconds(30) } as const;
+// A scheduled run walks many requests; it still ends well before its next tick.
+const TIMEOUTS = { http: Duration.seconds(10), task: Duration.seconds(30), scheduled: Duration.seconds(60) } as const;
+
+/**
+ * EventBridge's retry policy per kind of rule. A bucket event is a citizen's file waiting for its
+ * check: retry for an hour, then keep it in the dead-letter queue for a redrive. A schedule tick
+ * carries nothing and the next one does the same work: an older tick than one period is dropped
+ * to the dead-letter queue (where it still shows that delivery fails).
+ */
+const TRIGGER_RETRY = { maxEventAge: Duration.hours(1), retryAttempts: 20 } as const;
+const scheduleRetry = (everyMinutes: number) => ({ maxEventAge: Duration.minutes(Math.max(1, everyMinutes)), retryAttempts: 2 });
 
 /** `workflow:start:<name>` (start executions) or `workflow:respond:<name>` (send task results). */
 function workflowGrantOf(grant: Grant): { action: 'start' | 'respond'; workflow: WorkflowName } | undefined {
@@ -69,6 +82,17 @@ export class SupportCenterStack extends Stack {
   readonly functions: Record<FunctionId, ServiceFunction>;
   readonly workflows: Record<WorkflowName, Workflow>;
   readonly api: Api;
+  /** Rules that start a workflow on an event, by workflow name. */
+  readonly triggers: Partial<Record<WorkflowName, Rule>> = {};
+  /** Rules that run a scheduled function, by function id. */
+  readonly schedules: Partial<Record<FunctionId, Rule>> = {};
+  /**
+   * One dead-letter queue per rule, by rule (`<workflow>Trigger`, `<function>Schedule`), not one
+   * shared: the alarm's name then says which path lost events, and each is redriven its own way
+   * (bucket events back to their workflow; schedule ticks are only evidence and can be purged).
+   */
+  readonly deadLetterQueues: Record<string, DeadLetterQueue> = {};
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: SupportCenterStackProps) {
     super(scope, id, props);
@@ -79,14 +103,16 @@ export class SupportCenterStack extends Stack {
     this.attachments = new Attachments(this, 'Attachments', { corsOrigins: settings.corsOrigins });
     const { bucket } = this.attachments;
 
-    // What each function is: a route handler, a workflow task, never both, never neither.
+    // What each function is: a route handler, a workflow task or run on a schedule; exactly one.
     const httpFns = new Set<string>(ROUTES.map((r) => r.fn));
     const taskFns = new Set<string>(Object.values(WORKFLOWS).flatMap((w) => Object.values(w.functions)));
-    const kindOf = (id: FunctionId): 'http' | 'task' => {
-      if (httpFns.has(id) && taskFns.has(id)) throw new Error(`function ${id} serves both routes and workflows`);
-      if (httpFns.has(id)) return 'http';
-      if (taskFns.has(id)) return 'task';
-      throw new Error(`function ${id} is used by no route and no workflow`);
+    const scheduledFns = new Set<string>((Object.keys(FUNCTIONS) as FunctionId[]).filter((id) => FUNCTIONS[id].everyMinutes !== undefined));
+    const kindOf = (id: FunctionId): keyof typeof TIMEOUTS => {
+      const kinds = (['http', 'task', 'scheduled'] as const).filter((kind) => ({ http: httpFns, task: taskFns, scheduled: scheduledFns })[kind].has(id));
+      if (kinds.length > 1) throw new Error(`function ${id} is ${kinds.join(' and ')}: one kind only`);
+      const [kind] = kinds;
+      if (kind === undefined) throw new Error(`function ${id} is used by no route, no workflow and no schedule`);
+      return kind;
     };
 
     const functions: Partial<Record<FunctionId, ServiceFunction>> = {};
@@ -153,10 +179,26 @@ export class SupportCenterStack extends Stack {
     // (the bucket sends its events there), each event whole as the execution's input.
     for (const [name, def] of Object.entries(WORKFLOWS) as [WorkflowName, (typeof WORKFLOWS)[WorkflowName]][]) {
       if (def.trigger !== 'attachments:objectCreated') continue;
-      new Rule(this, `${pascal(name)}Trigger`, {
+      const ruleName = `${name}Trigger`;
+      const dlq = new DeadLetterQueue(this, `${pascal(ruleName)}DeadLetters`, { source: `the EventBridge rule that starts the ${name} workflow` });
+      this.deadLetterQueues[ruleName] = dlq;
+      this.triggers[name] = new Rule(this, pascal(ruleName), {
         description: `Object Created in the attachments bucket starts the ${name} workflow`,
         eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [bucket.bucketName] } } },
-        targets: [new SfnStateMachine(this.workflows[name].stateMachine)],
+        targets: [new SfnStateMachine(this.workflows[name].stateMachine, { deadLetterQueue: dlq.queue, ...TRIGGER_RETRY })],
+      });
+    }
+
+    // Scheduled functions: an EventBridge rate rule each (locally, a timer in infra/local).
+    for (const id of ids.filter((i) => kindOf(i) === 'scheduled')) {
+      const everyMinutes = FUNCTIONS[id].everyMinutes as number;
+      const ruleName = `${id}Schedule`;
+      const dlq = new DeadLetterQueue(this, `${pascal(ruleName)}DeadLetters`, { source: `the EventBridge schedule that runs ${id}` });
+      this.deadLetterQueues[ruleName] = dlq;
+      this.schedules[id] = new Rule(this, pascal(ruleName), {
+        description: `Runs ${id} every ${everyMinutes} minutes`,
+        schedule: Schedule.rate(Duration.minutes(everyMinutes)),
+        targets: [new LambdaFunction(this.functions[id].fn, { deadLetterQueue: dlq.queue, ...scheduleRetry(everyMinutes) })],
       });
     }
 
@@ -169,7 +211,17 @@ export class SupportCenterStack extends Stack {
       corsOrigins: settings.corsOrigins,
     });
 
+    this.observability = new Observability(this, 'Observability', {
+      httpApi: this.api.httpApi,
+      functions: Object.fromEntries(ids.map((id) => [id, this.functions[id].fn])),
+      scheduled: scheduledFns,
+      stateMachines: Object.fromEntries(Object.entries(this.workflows).map(([name, w]) => [name, w.stateMachine])),
+      deadLetterQueues: Object.fromEntries(Object.entries(this.deadLetterQueues).map(([rule, d]) => [rule, d.queue])),
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn, description: 'Subscribe the on-call address here' });
+    new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'AttachmentsBucketName', { value: bucket.bucketName });
   }

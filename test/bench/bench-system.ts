@@ -1,3 +1,4 @@
+import { memoryMetrics } from '#adapters/memory/memory-metrics';
 import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
 import { aesSealer, cryptoOtpRandom, hmacHasher, systemClock, systemIds } from '#adapters/system';
 import { provideDeps, resetDeps } from '#functions/deps';
@@ -24,6 +25,7 @@ export async function benchSystem(tableName: string, requestTasks: TaskHandler) 
     hasher: hmacHasher(key),
     sealer: aesSealer(key),
     otpRandom: cryptoOtpRandom,
+    metrics: memoryMetrics(),
   };
   resetDeps();
   provideDeps(deps);

@@ -87,7 +87,8 @@ describe('attachments bucket', () => {
     expect(Object.keys(resourcesOf(built.template, 'Custom::S3BucketNotifications'))).toEqual([]);
     const triggered = Object.entries(WORKFLOWS).filter(([, def]) => def.trigger === 'attachments:objectCreated').map(([name]) => name);
     expect(triggered).toEqual(['attachment']);
-    const rules = Object.values(resourcesOf(built.template, 'AWS::Events::Rule'));
+    // Event-pattern rules only (scheduled functions have rate rules of their own).
+    const rules = Object.values(resourcesOf(built.template, 'AWS::Events::Rule')).filter((r) => r.Properties?.EventPattern !== undefined);
     expect(rules).toHaveLength(1);
     const rule = rules[0]?.Properties ?? {};
     expect(rule.EventPattern).toEqual({ source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [{ Ref: bucketId }] } } });
@@ -99,7 +100,7 @@ describe('attachments bucket', () => {
   });
 
   it("lets EventBridge start exactly the check workflow, nothing else", () => {
-    const rule = Object.values(resourcesOf(built.template, 'AWS::Events::Rule'))[0]?.Properties ?? {};
+    const rule = Object.values(resourcesOf(built.template, 'AWS::Events::Rule')).find((r) => r.Properties?.EventPattern !== undefined)?.Properties ?? {};
     const roleId = rule.Targets[0].RoleArn['Fn::GetAtt'][0];
     const role = resourcesOf(built.template, 'AWS::IAM::Role')[roleId]?.Properties ?? {};
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole' })]);

@@ -23,6 +23,7 @@ const GRANT_ACTIONS: Record<Grant, readonly string[]> = {
   'workflow:start:intake': ['states:StartExecution'],
   'workflow:start:notice': ['states:StartExecution'],
   'workflow:start:confirmation': ['states:StartExecution'],
+  'workflow:start:callback': ['states:StartExecution'],
   'workflow:respond:callback': ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'],
   'secret:identity': ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
   'bucket:put': ['s3:PutObject'],
@@ -38,6 +39,7 @@ const ENV_FOR_GRANT: Partial<Record<Grant, string>> = {
   'workflow:start:intake': 'INTAKE_STATE_MACHINE_ARN',
   'workflow:start:notice': 'NOTICE_STATE_MACHINE_ARN',
   'workflow:start:confirmation': 'CONFIRMATION_STATE_MACHINE_ARN',
+  'workflow:start:callback': 'CALLBACK_STATE_MACHINE_ARN',
   'secret:identity': 'IDENTITY_KEY_SECRET_ARN',
   'sms:publish': 'SMS_SENDER_ID',
   'table:read': 'TABLE_NAME',
@@ -180,6 +182,7 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     if ('IDENTITY_KEY_SECRET_ARN' in env) expect(env.IDENTITY_KEY_SECRET_ARN).toEqual({ Ref: logicalIdOf(built.stack, built.stack.data.identityKey) });
     if ('INTAKE_STATE_MACHINE_ARN' in env) expect(env.INTAKE_STATE_MACHINE_ARN).toEqual({ Ref: logicalIdOf(built.stack, built.stack.workflows.intake.stateMachine) });
     if ('NOTICE_STATE_MACHINE_ARN' in env) expect(env.NOTICE_STATE_MACHINE_ARN).toEqual({ Ref: logicalIdOf(built.stack, built.stack.workflows.notice.stateMachine) });
+    if ('CALLBACK_STATE_MACHINE_ARN' in env) expect(env.CALLBACK_STATE_MACHINE_ARN).toEqual({ Ref: logicalIdOf(built.stack, built.stack.workflows.callback.stateMachine) });
   });
 
   it.each(ids)('%s: arm64, latest Node.js runtime, 256 MB, active tracing, its own log group', (id) => {
@@ -190,8 +193,9 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     expect(props.MemorySize).toBe(256);
     expect(props.TracingConfig).toEqual({ Mode: 'Active' });
     expect(props.LoggingConfig.LogGroup).toEqual({ Ref: logicalIdOf(built.stack, built.stack.functions[id].logGroup) });
-    // Route handlers answer within API Gateway's patience; workflow tasks get more room.
-    expect(props.Timeout).toBe((ROUTES as readonly RouteDef[]).some((r) => r.fn === id) ? 10 : 30);
+    // Route handlers answer within API Gateway's patience; workflow tasks get more room; a scheduled run the most.
+    const isRoute = (ROUTES as readonly RouteDef[]).some((r) => r.fn === id);
+    expect(props.Timeout).toBe(isRoute ? 10 : FUNCTIONS[id].everyMinutes !== undefined ? 60 : 30);
   });
 
   it('every log group has a retention', () => {

@@ -40,7 +40,7 @@ describe('the single table, from TABLE', () => {
         { AttributeName: index.partitionKey, KeyType: 'HASH' },
         { AttributeName: index.sortKey, KeyType: 'RANGE' },
       ],
-      projection: { ProjectionType: 'ALL' },
+      projection: { ProjectionType: index.projection },
     }));
     expect(actual).toEqual(expected);
   });

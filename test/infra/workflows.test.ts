@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as domainErrors from '../../functions/core/errors.ts';
 import type { WorkflowName } from '../../functions/ports/workflows.ts';
 import { Workflow, workflowSubstitutions } from '../../infra/constructs/workflow.ts';
-import { WORKFLOWS, placeholdersIn, substitute } from '../../infra/workflows.ts';
+import { AWS_TRANSIENT_ERRORS, WORKFLOWS, placeholdersIn, substitute } from '../../infra/workflows.ts';
 import { type Built, REPO, buildForTest, logicalIdOf, resourcesOf } from './support.ts';
 
 type AslValidator = (definition: unknown, options?: { checkPaths: boolean; checkArn: boolean }) => { isValid: boolean; errorsText: (separator?: string) => string };
@@ -87,14 +87,33 @@ describe('state machines: the deployed definitions are the ASL files of statemac
   });
 
   it.each(names)('%s: every custom error name in Catch/Retry is a domain error class of functions/core/errors.ts', (name) => {
-    // AWS's own names (States.*, and the service integrations' Lambda.* and StepFunctions.*) aside.
-    const custom = [...new Set(catchNames(JSON.parse(aslOf(name))))].filter((e) => !/^(States|Lambda|StepFunctions)\./.test(e));
+    // AWS's own names (States.*, the service integrations' Lambda.* and StepFunctions.*, the SDK's transient errors) aside.
+    const aws = new Set<string>(AWS_TRANSIENT_ERRORS);
+    const custom = [...new Set(catchNames(JSON.parse(aslOf(name))))].filter((e) => !/^(States|Lambda|StepFunctions)\./.test(e) && !aws.has(e));
     const exported = domainErrors as Record<string, unknown>;
     for (const errorName of custom) {
       expect(typeof exported[errorName], `${errorName} is not exported by functions/core/errors.ts`).toBe('function');
       expect((exported[errorName] as { name: string }).name).toBe(errorName);
     }
   });
+
+  it.each(names.filter((n) => WORKFLOWS[n].functions.RequestTasksFunctionArn))(
+    '%s: every task of requestTasks retries the transient AWS errors, and gives up into a recorded failure or a domain Catch',
+    (name) => {
+      const states = JSON.parse(aslOf(name)).States as Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: string; Payload?: { task?: string } }; Retry?: { ErrorEquals: string[] }[]; Catch?: { ErrorEquals: string[]; Next: string }[] }>;
+      const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task' && s.Parameters?.FunctionName === '${RequestTasksFunctionArn}');
+      expect(tasks.length).toBeGreaterThan(0);
+      for (const [stateName, state] of tasks) {
+        const retried = new Set((state.Retry ?? []).flatMap((r) => r.ErrorEquals));
+        for (const error of AWS_TRANSIENT_ERRORS) expect(retried.has(error), `${name}.${stateName} retries ${error}`).toBe(true);
+        // Workflows about a request: anything else ends in RecordFailure (or is itself the recorder).
+        // (Codes and attachments have no request status to keep: their runs fail into the workflow alarms.)
+        if (name === 'confirmation' || name === 'attachment' || state.Parameters?.Payload?.task === 'recordFailure') continue;
+        const catchAll = (state.Catch ?? []).find((c) => c.ErrorEquals.includes('States.ALL'));
+        expect(catchAll?.Next, `${name}.${stateName} catches everything`).toMatch(/^Record(Notice)?Failure$/);
+      }
+    },
+  );
 
   it.each(names)('%s: type from WORKFLOWS, logging ALL without execution data, tracing on', (name) => {
     const props = stateMachine(name);

@@ -86,7 +86,7 @@ describe('callback workflow', () => {
     expect((await deps.store.getRequest(id))?.status).toBe('completed');
     const run = workflows.execution('callback', id);
     // Billed transitions of a callback answered at the first attempt (goal: at most 15).
-    expect(run?.states).toEqual(['Schedule', 'FirstBooking?', 'NotifyScheduled', 'WaitUntilDue', 'AwaitOutcome', 'Answered?', 'Done']);
+    expect(run?.states).toEqual(['Resume?', 'Schedule', 'FirstBooking?', 'NotifyScheduled', 'WaitUntilDue', 'AwaitOutcome', 'Answered?', 'Done']);
     const calls = await deps.store.listCallsOfRequest(id);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ userId: 'user-1', outcome: 'answered', operatorId: 'op-1' });

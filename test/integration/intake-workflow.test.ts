@@ -109,16 +109,20 @@ describe('intake state machine', () => {
     expect(workflows.execution('intake', id)?.states.filter((s) => s === 'Notify').length).toBe(1);
   });
 
-  it('keeps the request registered when SMS keeps failing, and ends the run cleanly', async () => {
+  it('keeps the request registered when SMS keeps failing, and records the lost notice for the reconciler', async () => {
     const { deps, sms, workflows } = await setup(100);
     await putProfile(deps, 'user-1', identity());
     const id = ((await createRequest(deps, 'user-1', writtenRequest())).body as { id: string }).id;
-    const request = await finalStatus(deps, id, workflows);
-    expect(request.status).toBe('registered');
+    await finalStatus(deps, id, workflows);
+    await workflows.idle();
+    const request = await deps.store.getRequest(id);
+    expect(request?.status).toBe('registered');
+    expect(request?.failure).toMatchObject({ workflow: 'intake', step: 'Notify', error: 'SmsSendError' });
+    expect(request?.checkAt).toBe(request?.failure?.at);
     expect(sms.sent).toHaveLength(0);
     const run = workflows.execution('intake', id);
-    expect(run?.status).toBe('SUCCEEDED');
-    expect(run?.states.at(-1)).toBe('NoticeFailed');
+    expect(run?.status).toBe('FAILED');
+    expect(run?.states.slice(-2)).toEqual(['RecordFailure', 'Failed']);
   });
 
   it('runs twice harmlessly: the second run finds the request moved on and sends nothing', async () => {

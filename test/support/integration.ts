@@ -1,3 +1,4 @@
+import { memoryMetrics } from '#adapters/memory/memory-metrics';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
@@ -29,6 +30,7 @@ export function realSystem() {
     hasher: hmacHasher(async () => TEST_HASH_KEY),
     sealer: aesSealer(async () => TEST_HASH_KEY),
     otpRandom: cryptoOtpRandom,
+    metrics: memoryMetrics(),
   };
 }
 

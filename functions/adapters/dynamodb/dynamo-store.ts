@@ -23,7 +23,7 @@ type Item = Record<string, unknown>;
 
 function strip<T extends Item>(item: Item, ...extra: string[]): T {
   const copy: Item = { ...item };
-  for (const k of ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'ttl', 'kind', ...extra]) delete copy[k];
+  for (const k of ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'ttl', 'kind', ...extra]) delete copy[k];
   return copy as T;
 }
 
@@ -50,13 +50,29 @@ function idempotencyPut(tableName: string, record: IdempotencyRecord, now: strin
   };
 }
 
-/** The conditional Update of a request: the patch (null removes), `updatedAt`, only from `from`. */
-function requestUpdate(tableName: string, id: string, from: readonly string[], patch: RequestPatch, at: string): TransactItem {
+/** A request's place in the reconciler's index follows its `checkAt`: set, moved or removed with it. */
+function withCheckKeys(id: string, patch: RequestPatch): Record<string, unknown> {
+  if (patch.checkAt === undefined) return patch as Record<string, unknown>;
+  if (patch.checkAt === null) return { ...patch, GSI2PK: null, GSI2SK: null };
+  return { ...patch, ...keys.requestCheck(patch.checkAt, id) };
+}
+
+/**
+ * The conditional Update of a request: the patch (null removes), `updatedAt`, only from `from`
+ * (and, with `expectResumes`, only if the reconciler's resume count is still that).
+ */
+function requestUpdate(tableName: string, id: string, from: readonly string[], patch: RequestPatch, at: string, expectResumes?: number): TransactItem {
   const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
   const values: Record<string, unknown> = { ':updatedAt': at };
   const sets = ['#updatedAt = :updatedAt'];
   const removes: string[] = [];
-  Object.entries(patch).forEach(([field, value], i) => {
+  let condition = `attribute_exists(PK) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`;
+  if (expectResumes !== undefined) {
+    names['#resumes'] = 'resumes';
+    values[':seenResumes'] = expectResumes;
+    condition += expectResumes === 0 ? ' AND (attribute_not_exists(#resumes) OR #resumes = :seenResumes)' : ' AND #resumes = :seenResumes';
+  }
+  Object.entries(withCheckKeys(id, patch)).forEach(([field, value], i) => {
     if (value === undefined) return;
     names[`#f${i}`] = field;
     if (value === null) {
@@ -74,7 +90,7 @@ function requestUpdate(tableName: string, id: string, from: readonly string[], p
       TableName: tableName,
       Key: keys.request(id),
       UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-      ConditionExpression: `attribute_exists(PK) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+      ConditionExpression: condition,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     },
@@ -109,7 +125,13 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
       {
         Put: {
           TableName: tableName,
-          Item: { ...keys.request(request.id), ...keys.requestByOwner(request.userId, request.createdAt, request.id), kind: 'request', ...request },
+          Item: {
+            ...keys.request(request.id),
+            ...keys.requestByOwner(request.userId, request.createdAt, request.id),
+            ...(request.checkAt ? keys.requestCheck(request.checkAt, request.id) : {}),
+            kind: 'request',
+            ...request,
+          },
           ConditionExpression: 'attribute_not_exists(PK)',
         },
       },
@@ -627,7 +649,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     },
 
     async transition(id, from, patch: RequestPatch, event, at, effects) {
-      const items: TransactItem[] = [requestUpdate(tableName, id, from, patch, at), { Put: { TableName: tableName, Item: timelineItem(id, event) } }];
+      const items: TransactItem[] = [requestUpdate(tableName, id, from, patch, at, effects?.expectResumes), { Put: { TableName: tableName, Item: timelineItem(id, event) } }];
       const release = effects?.releaseSlot;
       if (release) {
         // Freed with the status change itself: two cancels at once free the place once.
@@ -640,8 +662,8 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
             ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
           },
         });
-        items.push({ Delete: { TableName: tableName, Key: keys.queueEntry(id) } });
       }
+      if (release || effects?.dequeue) items.push({ Delete: { TableName: tableName, Key: keys.queueEntry(id) } });
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (error) {
@@ -652,6 +674,24 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
       const updated = await getRequest(id);
       if (!updated) throw new StaleTransitionError('request vanished');
       return updated;
+    },
+
+    async listDueChecks(until, limit, after) {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'GSI2',
+          KeyConditionExpression: 'GSI2PK = :pk AND GSI2SK <= :until',
+          // '~' sorts after every id character: everything due at `until` itself is included.
+          ExpressionAttributeValues: { ':pk': keys.checkPartition, ':until': `${until}#~` },
+          Limit: limit,
+          ...(after ? { ExclusiveStartKey: { ...keys.request(after.id), ...keys.requestCheck(after.checkAt, after.id) } } : {}),
+        }),
+      );
+      return (out.Items ?? []).map((item) => {
+        const sk = String(item.GSI2SK);
+        return { id: keys.requestIdOf(String(item.PK)), checkAt: sk.slice(0, sk.lastIndexOf('#')) };
+      });
     },
   };
 }

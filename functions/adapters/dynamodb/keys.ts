@@ -6,6 +6,7 @@ export const keys = {
   profile: (userId: string) => ({ PK: `USER#${userId}`, SK: 'PROFILE' }),
   request: (id: string) => ({ PK: `REQ#${id}`, SK: 'META' }),
   requestPartition: (id: string) => `REQ#${id}`,
+  requestIdOf: (pk: string) => pk.slice('REQ#'.length),
   /** GSI1: a citizen's requests, newest first by creation time. */
   requestByOwner: (userId: string, createdAt: string, id: string) => ({ GSI1PK: `USER#${userId}#REQ`, GSI1SK: `${createdAt}#${id}` }),
   ownerRequestsPartition: (userId: string) => `USER#${userId}#REQ`,
@@ -33,6 +34,9 @@ export const keys = {
   otp: (purpose: string, subject: string) => ({ PK: `OTP#${purpose}#${subject}`, SK: 'OTP' }),
   phoneIndex: (e164: string) => ({ PK: `PHONE#${e164}`, SK: 'PROFILE' }),
   requestNumber: (number: string) => ({ PK: `NUM#${number}`, SK: 'NUM' }),
+  /** GSI2: a request the reconciler should look at from `checkAt` on, unless it moved on by then. */
+  requestCheck: (checkAt: string, id: string) => ({ GSI2PK: 'CHECK', GSI2SK: `${checkAt}#${id}` }),
+  checkPartition: 'CHECK',
   idempotency: (scope: string) => ({ PK: `IDEM#${scope}`, SK: 'IDEM' }),
 } as const;
 

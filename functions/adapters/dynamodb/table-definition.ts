@@ -6,5 +6,11 @@ export const TABLE = {
   partitionKey: 'PK',
   sortKey: 'SK',
   ttlAttribute: 'ttl',
-  indexes: [{ name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' }],
+  indexes: [
+    // Owner lists, operator queues: the whole item, as the reads need it.
+    { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK', projection: 'ALL' },
+    // The reconciler's due checks (sparse: only requests with `checkAt`): keys only, so keeping
+    // it current costs one small index write, and the reconciler reads each due request itself.
+    { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'KEYS_ONLY' },
+  ],
 } as const;

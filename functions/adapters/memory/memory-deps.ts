@@ -1,6 +1,7 @@
 import { aesSealer, cryptoOtpRandom, hmacHasher } from '#adapters/system';
 import type { Deps } from '#ports/deps';
 import { type FixedClock, fixedClock } from './fixed-clock.ts';
+import { type MemoryMetrics, memoryMetrics } from './memory-metrics.ts';
 import { type MemoryObjects, memoryObjects } from './memory-objects.ts';
 import { type MemorySms, memorySms } from './memory-sms.ts';
 import { type MemoryStore, memoryStore } from './memory-store.ts';
@@ -19,6 +20,7 @@ export interface MemoryDeps extends Deps {
   ids: SequenceIds;
   presigner: MemoryObjects;
   objects: MemoryObjects;
+  metrics: MemoryMetrics;
 }
 
 export function memoryDeps<O extends Partial<Deps> = Record<never, never>>(overrides?: O): Omit<MemoryDeps, keyof O> & O {
@@ -36,6 +38,7 @@ export function memoryDeps<O extends Partial<Deps> = Record<never, never>>(overr
     otpRandom: cryptoOtpRandom,
     presigner: bucket,
     objects: bucket,
+    metrics: memoryMetrics(),
   };
   return { ...base, ...overrides } as Omit<MemoryDeps, keyof O> & O;
 }

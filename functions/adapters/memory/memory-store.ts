@@ -86,11 +86,12 @@ export function memoryStore(): MemoryStore {
   }
 
   /** The conditional status change every write of a request shares; `null` in a patch removes. */
-  function applyPatch(id: string, from: readonly Status[], patch: RequestPatch, at: string): SupportRequest {
+  function applyPatch(id: string, from: readonly Status[], patch: RequestPatch, at: string, expectResumes?: number): SupportRequest {
     if (from.length === 0) throw new Error('transition needs at least one expected status');
     const current = requests.get(id);
     if (!current) throw new StaleTransitionError('request vanished');
     if (!from.includes(current.status)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
+    if (expectResumes !== undefined && (current.resumes ?? 0) !== expectResumes) throw new StaleTransitionError('another reconciler resumed it');
     const next: Record<string, unknown> = { ...copy(current), updatedAt: at };
     for (const [field, value] of Object.entries(patch)) {
       if (value === null) delete next[field];
@@ -220,16 +221,26 @@ export function memoryStore(): MemoryStore {
     },
 
     async transition(id, from: readonly Status[], patch: RequestPatch, event, at, effects) {
-      const next = applyPatch(id, from, patch, at);
+      const next = applyPatch(id, from, patch, at, effects?.expectResumes);
       requests.set(id, next);
       appendEvent(id, event);
       const release = effects?.releaseSlot;
       if (release) {
         const key = `${release.queue}#${release.start}`;
         slots.set(key, Math.max(0, (slots.get(key) ?? 0) - 1));
-        queueEntries.delete(id);
       }
+      if (release || effects?.dequeue) queueEntries.delete(id);
       return copy(next);
+    },
+
+    async listDueChecks(until, limit, after) {
+      // Ordered as GSI2's sort key orders them: `checkAt#id`.
+      const key = (c: { checkAt: string; id: string }) => `${c.checkAt}#${c.id}`;
+      return [...requests.values()]
+        .flatMap((r) => (r.checkAt !== undefined && r.checkAt <= until ? [{ id: r.id, checkAt: r.checkAt }] : []))
+        .filter((c) => !after || key(c) > key(after))
+        .sort((a, b) => (key(a) < key(b) ? -1 : 1))
+        .slice(0, limit);
     },
 
     async slotCounts(queue) {

@@ -37,7 +37,7 @@ function checkTimes(input: RecordCallInput) {
  * queue, counts the attempt, completes the request when answered, and resumes the waiting
  * workflow with the outcome (which books a retry or gives up after the third attempt).
  */
-export async function recordCall(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'workflows'>, operatorId: string, input: RecordCallInput) {
+export async function recordCall(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'workflows' | 'metrics'>, operatorId: string, input: RecordCallInput) {
   const phone = checkTimes(input);
   const waitSeconds = seconds(input.queuedAt, input.answeredAt ?? input.endedAt);
   const durationSeconds = input.answeredAt ? seconds(input.answeredAt, input.endedAt) : 0;
@@ -62,13 +62,14 @@ export async function recordCall(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'w
     confirmed: false,
   };
   const at = deps.clock.now().toISOString();
+  deps.metrics.put('CallWaitSeconds', { Queue: call.queue ?? 'inbound' }, waitSeconds);
   const isCallback = request?.channel === 'callback';
   if (!request || !isCallback) {
     await deps.store.putCall(call);
     return { id: call.id, waitSeconds, durationSeconds };
   }
   const attempts = (request.attempts ?? 0) + 1;
-  const patch: RequestPatch = { attempts, taskToken: null, ...(input.outcome === 'answered' ? { status: 'completed' } : {}) };
+  const patch: RequestPatch = { attempts, taskToken: null, ...(input.outcome === 'answered' ? { status: 'completed', checkAt: null } : {}) };
   try {
     await deps.store.putCall(call, {
       from: ['scheduled', 'in_progress'],
@@ -91,14 +92,22 @@ export async function recordLostOutcome(deps: Pick<Deps, 'store' | 'clock'>, req
   if (!request) throw new NotFoundError('request');
   const attempts = (request.attempts ?? 0) + 1;
   const at = deps.clock.now().toISOString();
-  await deps.store.transition(requestId, ['scheduled', 'in_progress'], { attempts, taskToken: null }, { at, event: 'call_unanswered', detail: `attempt ${attempts}: no outcome recorded` }, at);
+  // Out of the operators' queue too: the next attempt queues it again when due.
+  await deps.store.transition(
+    requestId,
+    ['scheduled', 'in_progress'],
+    { attempts, taskToken: null },
+    { at, event: 'call_unanswered', detail: `attempt ${attempts}: no outcome recorded` },
+    at,
+    { dequeue: true },
+  );
   return { outcome: 'no_answer' as const, attempts, maxAttempts: MAX_ATTEMPTS };
 }
 
 /** After the last unanswered attempt: `missed`, and the SMS offers a written request. */
 export async function markMissed(deps: Pick<Deps, 'store' | 'clock'>, requestId: string) {
   const at = deps.clock.now().toISOString();
-  await deps.store.transition(requestId, ['scheduled', 'in_progress', 'received'], { status: 'missed', taskToken: null }, { at, event: 'missed' }, at);
+  await deps.store.transition(requestId, ['scheduled', 'in_progress', 'received'], { status: 'missed', taskToken: null, checkAt: null }, { at, event: 'missed' }, at, { dequeue: true });
   return { notice: 'missed' as const };
 }
 

@@ -2,6 +2,7 @@ import type { Deps } from '#ports/deps';
 import { NoFreeSlotError, NotFoundError, StaleTransitionError } from '../errors.ts';
 import type { SupportRequest } from '../requests/model.ts';
 import { type CentreConfig, DEFAULT_CENTRE_CONFIG } from '../scheduling/centre-config.ts';
+import { callbackCheckAt } from '../reconcile/expectations.ts';
 import { formatMoscow, moscowDate } from '../scheduling/moscow-time.ts';
 import { bookingCandidates, retryCandidates, slotCapacity } from '../scheduling/slots.ts';
 
@@ -18,7 +19,17 @@ export async function loadCallback(deps: Pick<Deps, 'store'>, requestId: string)
   return request as SupportRequest & { route: NonNullable<SupportRequest['route']> };
 }
 
-export async function scheduleCallback(deps: Pick<Deps, 'store' | 'clock'>, requestId: string, config: CentreConfig = DEFAULT_CENTRE_CONFIG) {
+/**
+ * A resumed run (the reconciler: the first run is gone) takes the booking the request has, so
+ * it waits for that slot, or queues at once when it is past, and never books a second place.
+ */
+export async function resumeCallback(deps: Pick<Deps, 'store'>, requestId: string) {
+  const request = await loadCallback(deps, requestId);
+  if ((request.status !== 'scheduled' && request.status !== 'in_progress') || !request.scheduledAt) throw new StaleTransitionError(`callback is ${request.status}`);
+  return { scheduledAt: request.scheduledAt, when: formatMoscow(request.scheduledAt), first: false };
+}
+
+export async function scheduleCallback(deps: Pick<Deps, 'store' | 'clock' | 'metrics'>, requestId: string, config: CentreConfig = DEFAULT_CENTRE_CONFIG) {
   const request = await loadCallback(deps, requestId);
   const now = deps.clock.now();
   const first = request.scheduledAt === undefined;
@@ -34,11 +45,15 @@ export async function scheduleCallback(deps: Pick<Deps, 'store' | 'clock'>, requ
       requestId,
       first ? ['received'] : ['scheduled', 'in_progress'],
       { queue, start: slot.start, day: moscowDate(slot.start), capacity },
-      { status: 'scheduled', scheduledAt: slot.start, slot: { queue, start: slot.start }, assignedTo: null },
+      { status: 'scheduled', scheduledAt: slot.start, slot: { queue, start: slot.start }, assignedTo: null, checkAt: callbackCheckAt(slot.start) },
       { at, event: first ? 'scheduled' : 'rescheduled', detail: `${when} МСК, queue ${queue}` },
       at,
     );
-    if (outcome === 'booked') return { scheduledAt: slot.start, when, first };
+    if (outcome === 'booked') {
+      deps.metrics.put('SlotsBooked', { Queue: queue });
+      deps.metrics.put('SlotFill', { Queue: queue }, Math.round((((counts.get(slot.start) ?? 0) + 1) / capacity) * 100));
+      return { scheduledAt: slot.start, when, first };
+    }
   }
   throw new NoFreeSlotError(`no free slot in queue ${queue} within the horizon`);
 }

@@ -1,4 +1,5 @@
 import type { Deps } from '#ports/deps';
+import { intakeCheckAt } from '../reconcile/expectations.ts';
 import { StateConflictError } from '../errors.ts';
 import { CLAIM_WAIT_SECONDS } from '../callbacks/model.ts';
 import { getOwnRequest } from '../requests/get-request.ts';
@@ -17,7 +18,7 @@ function minutesAndSeconds(seconds: number): string {
   return `${Math.floor(seconds / 60)} мин ${seconds % 60} с`;
 }
 
-export async function fileClaim(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'workflows'>, userId: string, callId: string, input: { text: string }) {
+export async function fileClaim(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'workflows' | 'metrics'>, userId: string, callId: string, input: { text: string }) {
   const call = await ownCall(deps, userId, callId);
   if (!(call.waitSeconds > CLAIM_WAIT_SECONDS)) throw new StateConflictError('claim_not_eligible', 'A claim can be filed for a wait over 10 minutes.');
   if (call.claimRequestId) throw new StateConflictError('already_claimed', 'A claim was already filed for this call.');
@@ -40,6 +41,7 @@ export async function fileClaim(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'wo
       status: 'received',
       createdAt: at,
       updatedAt: at,
+      checkAt: intakeCheckAt(now),
       identity: {
         fullNameFolded: profile.fullNameFolded,
         snilsHash: profile.snilsHash,
@@ -55,6 +57,7 @@ export async function fileClaim(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'wo
     if (outcome.kind === 'already_claimed') throw new StateConflictError('already_claimed', 'A claim was already filed for this call.');
     if (outcome.kind === 'number_taken' && attempt < NUMBER_ATTEMPTS) continue;
     if (outcome.kind !== 'created') throw new Error('could not issue a unique request number');
+    deps.metrics.put('RequestsCreated', { Channel: request.channel, Type: request.type });
     await deps.workflows.start('intake', request.id, { requestId: request.id });
     return getOwnRequest(deps, userId, request.id);
   }

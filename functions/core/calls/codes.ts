@@ -1,5 +1,6 @@
 import type { Deps } from '#ports/deps';
 import { RateLimitedError } from '../errors.ts';
+import { sendCounted } from '../notices/send-counted.ts';
 import { type OtpPurpose, type OtpRecord, hashCode, issueCode, verifyCode, verifyError } from '../otp/otp.ts';
 
 /**
@@ -27,11 +28,14 @@ export async function sendCode(deps: CodeDeps, purpose: OtpPurpose, subject: str
  * Checks a code. `ok` hands back the used record to store with the action; every other outcome
  * throws its error (a wrong code first spends an attempt, conditionally).
  */
-export async function checkCode(deps: Pick<Deps, 'store' | 'clock' | 'hasher'>, purpose: OtpPurpose, subject: string, code: string) {
+export async function checkCode(deps: Pick<Deps, 'store' | 'clock' | 'hasher' | 'metrics'>, purpose: OtpPurpose, subject: string, code: string) {
   const record = await deps.store.getOtp(purpose, subject);
   const decision = await verifyCode(record, code, deps.clock.now(), deps.hasher, { purpose, subject });
   if (decision.kind === 'ok') return { used: decision.record, read: record as OtpRecord };
-  if (decision.kind === 'invalid') await deps.store.spendOtpAttempt(decision.record, record as OtpRecord);
+  if (decision.kind === 'invalid') {
+    const spent = await deps.store.spendOtpAttempt(decision.record, record as OtpRecord);
+    if (spent && decision.attemptsLeft === 0) deps.metrics.put('CodesLocked', { Purpose: purpose });
+  }
   throw verifyError(decision);
 }
 
@@ -39,12 +43,12 @@ export async function checkCode(deps: Pick<Deps, 'store' | 'clock' | 'hasher'>, 
  * The confirmation workflow's send step: opens the sealed code and sends it to the record's phone,
  * unless a newer code replaced it, it was used or it expired (then there is nothing to send).
  */
-export async function deliverCode(deps: Pick<Deps, 'store' | 'clock' | 'hasher' | 'sealer' | 'sms'>, purpose: OtpPurpose, subject: string, sealedCode: string, text: (code: string) => string) {
+export async function deliverCode(deps: Pick<Deps, 'store' | 'clock' | 'hasher' | 'sealer' | 'sms' | 'metrics'>, purpose: OtpPurpose, subject: string, sealedCode: string, text: (code: string) => string) {
   const record = await deps.store.getOtp(purpose, subject);
   const code = await deps.sealer.unseal(sealedCode);
   const live = record && !record.used && record.target && Date.parse(record.expiresAt) >= deps.clock.now().getTime();
   if (!live || (await hashCode(deps.hasher, purpose, subject, code)) !== record.codeHash) return { sent: false };
-  await deps.sms.send(record.target as string, text(code));
+  await sendCounted(deps, `code_${purpose}`, record.target as string, text(code));
   return { sent: true };
 }
 

@@ -19,7 +19,7 @@ export async function requestCallConfirmation(deps: CodeDeps, userId: string, ca
   return sendCode(deps, 'call-confirmation', callId, profile.phone);
 }
 
-export async function verifyCallConfirmation(deps: Pick<Deps, 'store' | 'clock' | 'hasher'>, userId: string, callId: string, code: string) {
+export async function verifyCallConfirmation(deps: Pick<Deps, 'store' | 'clock' | 'hasher' | 'metrics'>, userId: string, callId: string, code: string) {
   const call = await ownCall(deps, userId, callId);
   if (call.confirmed) throw new StateConflictError('already_confirmed', 'This call is already confirmed.');
   const { used, read } = await checkCode(deps, 'call-confirmation', callId, code);

@@ -13,7 +13,7 @@ export async function requestPhoneChange(deps: CodeDeps, userId: string, input: 
   return sendCode(deps, 'phone-change', userId, parsed.phone.e164);
 }
 
-export async function verifyPhoneChange(deps: Pick<Deps, 'store' | 'clock' | 'hasher'>, userId: string, code: string) {
+export async function verifyPhoneChange(deps: Pick<Deps, 'store' | 'clock' | 'hasher' | 'metrics'>, userId: string, code: string) {
   const { used, read } = await checkCode(deps, 'phone-change', userId, code);
   const phone = read.target;
   if (!phone) throw new StateConflictError('code_not_requested', 'No phone change was requested.');

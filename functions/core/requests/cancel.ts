@@ -17,7 +17,7 @@ export async function cancelOwnRequest(deps: Pick<Deps, 'store' | 'clock'>, user
     await deps.store.transition(
       requestId,
       CANCELLABLE,
-      { status: 'cancelled', taskToken: null },
+      { status: 'cancelled', taskToken: null, checkAt: null },
       { at, event: 'cancelled', detail: 'by the citizen' },
       at,
       releaseSlot ? { releaseSlot } : undefined,

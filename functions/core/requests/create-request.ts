@@ -1,4 +1,5 @@
 import type { Deps } from '#ports/deps';
+import { intakeCheckAt } from '../reconcile/expectations.ts';
 import type { IdempotencyRecord } from '#ports/store';
 import { canonicalJson } from '../canonical-json.ts';
 import { type FieldProblem, ValidationError } from '../errors.ts';
@@ -93,6 +94,7 @@ async function buildRequest(deps: Pick<Deps, 'ids' | 'hasher'>, userId: string, 
     createdAt: at,
     updatedAt: at,
     identity: await storedIdentity(input.identity, deps.hasher),
+    checkAt: intakeCheckAt(now),
   };
   if (input.relatedNumber !== undefined) request.relatedNumber = input.relatedNumber;
   if (input.relatedKind !== undefined) request.relatedKind = input.relatedKind;
@@ -131,7 +133,7 @@ async function replay(deps: Pick<Deps, 'workflows'>, record: IdempotencyRecord, 
  * transaction, and starts the intake workflow named after the request (so a retry cannot start two).
  */
 export async function createRequest(
-  deps: Pick<Deps, 'store' | 'workflows' | 'clock' | 'ids' | 'hasher'>,
+  deps: Pick<Deps, 'store' | 'workflows' | 'clock' | 'ids' | 'hasher' | 'metrics'>,
   userId: string,
   input: CreateRequestInput,
   idempotencyKey?: string,
@@ -165,6 +167,8 @@ export async function createRequest(
     if (outcome.kind === 'number_taken' && attempt < NUMBER_ATTEMPTS) continue;
     if (outcome.kind === 'number_taken') throw new Error('could not issue a unique request number');
     if (outcome.kind === 'replay') return replay(deps, outcome.record, bodyHash);
+    deps.metrics.put('RequestsCreated', { Channel: request.channel, Type: request.type });
+    // Stored first, started second: a start that fails leaves a `received` request the reconciler resumes.
     await deps.workflows.start('intake', request.id, { requestId: request.id });
     return created;
   }

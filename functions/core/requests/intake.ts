@@ -1,8 +1,10 @@
 import type { Deps } from '#ports/deps';
+import { sendCounted } from '../notices/send-counted.ts';
 import { NotFoundError, ProfileMissingError, StaleTransitionError } from '../errors.ts';
 import { compareWithProfile } from '../identity/verify.ts';
 import { type NoticeKind, noticeText } from '../notices/sms-templates.ts';
 import { routeFor } from '../routing/routing-table.ts';
+import { formatMoscow } from '../scheduling/moscow-time.ts';
 import { addDays } from '../time.ts';
 import type { IdentityProblem, SupportRequest } from './model.ts';
 
@@ -21,10 +23,11 @@ export async function verifyIdentity(deps: Pick<Deps, 'store'>, requestId: strin
   return { verified: problems.length === 0, problems, channel: request.channel };
 }
 
-export async function markNeedsInfo(deps: Pick<Deps, 'store' | 'clock'>, requestId: string, problems: IdentityProblem[]) {
+export async function markNeedsInfo(deps: Pick<Deps, 'store' | 'clock' | 'metrics'>, requestId: string, problems: IdentityProblem[]) {
   const at = deps.clock.now().toISOString();
   const detail = problems.map((p) => `${p.field}:${p.code}`).join(', ');
-  await deps.store.transition(requestId, ['received'], { status: 'needs_info', problems }, { at, event: 'needs_info', detail }, at);
+  const moved = await deps.store.transition(requestId, ['received'], { status: 'needs_info', problems, checkAt: null }, { at, event: 'needs_info', detail }, at);
+  deps.metrics.put('VerificationFailed', { Channel: moved.channel });
   // Without a profile there is no phone the citizen has proven: the portal shows the status instead.
   const noProfile = problems.some((p) => p.field === 'profile');
   return { notice: noProfile ? null : ('needs_info' as NoticeKind) };
@@ -43,7 +46,7 @@ export async function routeRequest(deps: Pick<Deps, 'store' | 'clock'>, requestI
     await deps.store.transition(
       requestId,
       ['received'],
-      { status: 'registered', route, questions: rule.questions, dueBy },
+      { status: 'registered', route, questions: rule.questions, dueBy, checkAt: null },
       { at, event: 'registered', detail: `queue ${rule.queue}` },
       at,
     );
@@ -58,12 +61,14 @@ export async function routeRequest(deps: Pick<Deps, 'store' | 'clock'>, requestI
  * Sends the SMS for a status to the profile phone, once per request event: a rerun of the workflow
  * finds the mark and sends nothing. Throws on failure so the state machine retries.
  */
-export async function sendNotice(deps: Pick<Deps, 'store' | 'sms' | 'clock'>, requestId: string, kind: NoticeKind, when?: string) {
+export async function sendNotice(deps: Pick<Deps, 'store' | 'sms' | 'clock' | 'metrics'>, requestId: string, kind: NoticeKind, when?: string) {
   const request = await load(deps, requestId);
   if (await deps.store.noticeSent(requestId, kind)) return { sent: false };
   const profile = await deps.store.getProfile(request.userId);
   if (!profile) throw new ProfileMissingError('The profile to notify is gone.');
-  await deps.sms.send(profile.phone, noticeText(kind, when ? { number: request.number, when } : { number: request.number }));
+  // A resent `scheduled` notice (the reconciler) names the booked time as the first one did.
+  const time = when ?? (kind === 'scheduled' && request.scheduledAt ? formatMoscow(request.scheduledAt) : undefined);
+  await sendCounted(deps, kind, profile.phone, noticeText(kind, time ? { number: request.number, when: time } : { number: request.number }));
   await deps.store.recordNotice(requestId, kind, deps.clock.now().toISOString());
   return { sent: true };
 }

@@ -95,12 +95,32 @@ export interface SupportRequest {
   claimOf?: { callId: string; queuedAt: string; answeredAt?: string; waitSeconds: number };
   /** Attachments that are not rejected (pending or ready): the limit is checked against it. */
   attachmentCount?: number;
+  /**
+   * When the reconciler should look at this request if nothing moved it on by then (internal:
+   * never shown to citizens). Absent: nothing automatic is pending.
+   */
+  checkAt?: string;
+  /** The last workflow step that gave up after its retries (internal). */
+  failure?: WorkflowFailure;
+  /** How many times the reconciler resumed this request. */
+  resumes?: number;
+  /** Set when automation gave up: an operator must look at the request (internal). */
+  attention?: { reason: string; at: string };
+}
+
+export interface WorkflowFailure {
+  workflow: string;
+  step: string;
+  error: string;
+  at: string;
 }
 
 export interface TimelineEvent {
   at: string;
   event: string;
   detail?: string;
+  /** The service's own bookkeeping (a failed step, a resume): kept in the history, not shown to the citizen. */
+  internal?: true;
 }
 
 export interface RequestComment {

@@ -53,7 +53,7 @@ export function requestView(detail: RequestDetail) {
     ...(r.dueBy ? { dueBy: r.dueBy } : {}),
     ...(r.answer ? { answer: { text: r.answer.text, at: r.answer.at } } : {}),
     ...(r.claimOf ? { claimOf: r.claimOf } : {}),
-    timeline: detail.timeline,
+    timeline: detail.timeline.filter((e) => !e.internal).map(({ at, event, detail: d }) => ({ at, event, ...(d !== undefined ? { detail: d } : {}) })),
     comments: detail.comments,
     attachments: detail.attachments.map(attachmentView),
   };

@@ -1,0 +1,28 @@
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { logger } from '#adapters/logger';
+import { reconcile } from '#core/reconcile/reconcile';
+import { composeDeps, emfMetricsFactory, storeFromEnv, systemClockFactory, workflowsFromEnv } from '#functions/deps';
+
+/**
+ * The scheduled reconciler (every FUNCTIONS.reconciler.everyMinutes in the cloud; at start and on
+ * a timer locally). The event carries nothing it needs; locally, `orphanedBefore` says when the
+ * runtime started, so every run from before is known to be gone.
+ */
+const deps = composeDeps({ store: storeFromEnv, clock: systemClockFactory, workflows: workflowsFromEnv, metrics: emfMetricsFactory });
+
+export interface ReconcileEvent {
+  orphanedBefore?: string;
+}
+
+async function run(event: ReconcileEvent | undefined) {
+  const orphanedBefore = typeof event?.orphanedBefore === 'string' && !Number.isNaN(Date.parse(event.orphanedBefore)) ? event.orphanedBefore : undefined;
+  const report = await reconcile(deps, orphanedBefore ? { orphanedBefore } : {});
+  const { handedOverIds, errors, ...counts } = report;
+  logger.info('reconciled', counts);
+  for (const requestId of handedOverIds) logger.warn('request needs an operator', { requestId });
+  for (const e of errors) logger.error('reconcile step failed', e);
+  return counts;
+}
+
+export const handler = middy<ReconcileEvent | undefined, unknown, Error, Context>({ timeoutEarlyInMillis: 0 }).handler(run);
