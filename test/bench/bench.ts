@@ -78,25 +78,35 @@ async function main(): Promise<void> {
   process.stderr.write('running each workflow path on the real ASL and DynamoDB Local…\n');
   const workflows = await workflowPaths();
 
-  console.log(`\nFunctions (budget: ≤ ${BUDGET_KB} KB, cold import < ${BUDGET_COLD_MS} ms; median of ${RUNS}, empty-module baseline ${baseline.toFixed(1)} ms subtracted)`);
-  console.table(functions);
-  console.log('Workflow paths (states entered = transitions; Express runs are billed per run, not per transition)');
-  console.table(workflows.map((w) => ({ workflow: w.workflow, type: w.type, path: w.path, transitions: w.transitions })));
-
   process.stderr.write('measuring warm handler latency, capacity units and cost on DynamoDB Local…\n');
   const { latency, costs } = await costsAndLatency(Number(process.env.BENCH_SAMPLES ?? 200));
-  console.log('Warm handler latency against DynamoDB Local (in-process, no network hop)');
-  console.table(latency);
-  console.log('Work and estimated AWS cost per 1,000 (SMS excluded; prices in infra/prices.ts)');
-  console.table(costs);
   const load = existsSync(join(OUT, 'load.json')) ? (JSON.parse(readFileSync(join(OUT, 'load.json'), 'utf8')) as Record<string, unknown>) : undefined;
-  if (load) {
-    console.log(`Local HTTP under the load test (npm run test:load, ${String(load.at)}): ${String(load.throughputPerSecond)} calls/s, p50 ${String(load.p50Ms)} ms, p99 ${String(load.p99Ms)} ms`);
-  } else {
-    console.log('Local HTTP under load: run `npm run test:load` first (it writes .bench/load.json)');
-  }
 
-  const results = { at: new Date().toISOString(), node: process.version, runs: RUNS, baselineMs: baseline, functions, workflows, latency, costs, load };
+  // One table: every figure a row, with its budget or goal where it has one.
+  type Row = { figure: string; value: string | number; budget: string; ok: string };
+  const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? 'yes' : 'NO');
+  const rows: Row[] = [
+    ...functions.flatMap((f) => [
+      { figure: `${f.fn}: bundle KB`, value: f.bundleKB, budget: f.budget, ok: mark(f.withinBudget) },
+      { figure: `${f.fn}: cold import ms`, value: f.coldImportMs, budget: '', ok: '' },
+    ]),
+    ...latency.flatMap((l) => [
+      { figure: `${l.route}: warm p50 / p99 ms`, value: `${l.p50Ms} / ${l.p99Ms}`, budget: `${l.samples} samples, DynamoDB Local`, ok: '' },
+      { figure: `${l.route}: RCU / WCU per call`, value: `${l.rcuPerCall} / ${l.wcuPerCall}`, budget: 'ReturnConsumedCapacity', ok: '' },
+    ]),
+    load
+      ? { figure: 'local HTTP under load: calls/s, p50 / p99 ms', value: `${String(load.throughputPerSecond)}, ${String(load.p50Ms)} / ${String(load.p99Ms)}`, budget: `npm run test:load at ${String(load.at)}`, ok: '' }
+      : { figure: 'local HTTP under load', value: 'not measured', budget: 'run npm run test:load first (writes .bench/load.json)', ok: '' },
+    ...workflows.map((w) => ({ figure: `${w.workflow} (${w.type}): ${w.path}`, value: w.transitions, budget: w.type === 'EXPRESS' ? 'states; billed per run' : 'billed transitions', ok: '' })),
+    ...costs.flatMap((c) => [
+      { figure: `${c.name}: USD per 1,000`, value: c.usdPerThousand, budget: `< ${c.goal}`, ok: mark(c.withinGoal) },
+      { figure: `${c.name}: RCU / WCU / transitions`, value: `${c.rcu} / ${c.wcu} / ${c.standardTransitions}`, budget: `${c.httpCalls} HTTP calls, ${c.lambdaInvocations} Lambda invocations`, ok: '' },
+    ]),
+  ];
+  console.log(`\nSupport Center bench (${new Date().toISOString()}, Node ${process.version}; cold imports: median of ${RUNS}, ${baseline.toFixed(1)} ms baseline subtracted; SMS excluded from costs)`);
+  console.table(rows);
+
+  const results = { at: new Date().toISOString(), node: process.version, runs: RUNS, baselineMs: baseline, table: rows, functions, workflows, latency, costs, load };
   writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`written to ${join(OUT, 'results.json')}`);
   if (functions.some((f) => !f.withinBudget) || costs.some((c) => !c.withinGoal)) process.exitCode = 1;

@@ -6,6 +6,7 @@ import { handler as requestTasks } from '#functions/tasks/request-tasks';
 import { waitFor } from '#infra/local/free-port';
 import { COST_GOALS, PRICES } from '#infra/prices';
 import { putProfile } from '#core/profiles/put-profile';
+import { provideDeps } from '#functions/deps';
 import { identity, writtenRequest } from '../support/fixtures.ts';
 import { benchSystem } from './bench-system.ts';
 
@@ -97,7 +98,29 @@ export async function costsAndLatency(samples = 200) {
     }
     for (const id of ids) await timed('GET /v1/requests/{id}', requestsHandler as Handler, event('GET /v1/requests/{id}', 'bench-user', '[citizen]', { params: { id } }));
     for (let i = 0; i < samples; i += 1) await timed('GET /v1/requests', requestsHandler as Handler, event('GET /v1/requests', 'bench-user', '[citizen]', { query: { limit: '20' } }));
-    const latency = Object.entries(timings).map(([route, values]) => ({ route, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99), samples: values.length }));
+    // Capacity of one call of each route, alone: the workflows are held (a no-op port) so that
+    // nothing a call starts is counted with it.
+    await workflows.idle();
+    provideDeps({ workflows: { start: async () => undefined, sendTaskSuccess: async () => false, sendTaskFailure: async () => false } });
+    const capacity: Record<string, { rcu: number; wcu: number }> = {};
+    const probe = async (name: string, h: Handler, e: APIGatewayProxyEventV2WithJWTAuthorizer) => {
+      const before = { rcu: m.rcu, wcu: m.wcu };
+      const out = await h(e, context);
+      capacity[name] = { rcu: Math.round((m.rcu - before.rcu) * 10) / 10, wcu: Math.round((m.wcu - before.wcu) * 10) / 10 };
+      return out;
+    };
+    const probed = JSON.parse((await probe('POST /v1/requests', requestsHandler as Handler, event('POST /v1/requests', 'bench-user', '[citizen]', { body: writtenRequest() }))).body ?? '{}') as { id: string };
+    await probe('GET /v1/requests/{id}', requestsHandler as Handler, event('GET /v1/requests/{id}', 'bench-user', '[citizen]', { params: { id: probed.id } }));
+    await probe('GET /v1/requests', requestsHandler as Handler, event('GET /v1/requests', 'bench-user', '[citizen]', { query: { limit: '20' } }));
+    provideDeps({ workflows });
+    const latency = Object.entries(timings).map(([route, values]) => ({
+      route,
+      p50Ms: percentile(values, 50),
+      p99Ms: percentile(values, 99),
+      samples: values.length,
+      rcuPerCall: capacity[route]?.rcu ?? 0,
+      wcuPerCall: capacity[route]?.wcu ?? 0,
+    }));
 
     // The counted work of one written request, from filing to the answer's SMS.
     const measure = async (name: string, run: () => Promise<{ http: number; httpMs: number }>) => {
