@@ -71,6 +71,17 @@ export interface RequestPatch {
   attention?: SupportRequest['attention'] | null;
 }
 
+/**
+ * What a conditional write expects of a request besides its status (optimistic concurrency):
+ * the reconciler's resume count it read; the workflow token it read (`null`: none).
+ */
+export interface RequestExpectation {
+  resumes?: number;
+  taskToken?: string | null;
+  /** Callback attempts counted so far (absent counts as 0). */
+  attempts?: number;
+}
+
 /** A request the reconciler should look at, and from when. */
 export interface DueCheck {
   id: string;
@@ -131,8 +142,11 @@ export interface Store {
     event: TimelineEvent,
     at: string,
   ): Promise<'booked' | 'full'>;
-  /** Puts the request in its operator queue (visible from now) and keeps the workflow's token. */
-  enqueue(entry: QueueEntry, taskToken: string): Promise<void>;
+  /**
+   * Puts the request in its operator queue (visible from now) and keeps the workflow's token, while
+   * what `expect` names is as read. Throws StaleTransitionError otherwise.
+   */
+  enqueue(entry: QueueEntry, taskToken: string, expect?: RequestExpectation): Promise<void>;
   listQueue(queue: string, limit: number): Promise<QueueEntry[]>;
   countQueue(queue: string): Promise<number>;
   /**
@@ -140,7 +154,7 @@ export interface Store {
    * request out of its queue and applies the patch, in one transaction. Throws
    * StaleTransitionError when the request is not in `from`.
    */
-  putCall(call: CallRecord, request?: { from: readonly Status[]; patch: RequestPatch; event: TimelineEvent; at: string }): Promise<void>;
+  putCall(call: CallRecord, request?: { from: readonly Status[]; patch: RequestPatch; event: TimelineEvent; at: string; expect?: RequestExpectation }): Promise<void>;
   getCall(id: string): Promise<CallRecord | undefined>;
   listCallsByOwner(userId: string, limit: number): Promise<CallRecord[]>;
   listCallsOfRequest(requestId: string): Promise<CallRecord[]>;
@@ -196,7 +210,7 @@ export interface Store {
       releaseSlot?: SlotRef & { day: string };
       /** Takes the request out of its operator queue too (an attempt ended without a recorded call). */
       dequeue?: boolean;
-      expectResumes?: number;
+      expect?: RequestExpectation;
     },
   ): Promise<SupportRequest>;
   /** Requests whose `checkAt` is at or before `until`, earliest first, `limit` at most, continuing after `after`. */

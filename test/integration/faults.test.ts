@@ -324,6 +324,30 @@ describe('faults in the callback workflow', () => {
     expect(s.workflows.execution('callback', `${id}-r1`)?.status).toBe('SUCCEEDED');
   });
 
+  it('a lost scheduled SMS: the run goes on to the call; the reconciler resends the SMS and starts no second run', async () => {
+    const s = await system();
+    s.sms.failing = 5;
+    const id = await created(s, callbackBody() as never);
+    await queued(s, id, 1);
+    // Not `settled`: this run stays alive, waiting for its call.
+    const r = await eventually(async () => {
+      const got = await s.deps.store.getRequest(id);
+      return got?.failure ? got : undefined;
+    }, 'the lost notice recorded');
+    expect(r.failure).toMatchObject({ workflow: 'callback', step: 'NotifyScheduled', error: 'SmsSendError' });
+    expect(s.workflows.execution('callback', id)?.status).toBe('RUNNING');
+    // An operator takes it meanwhile; the reconciler then only resends the SMS.
+    await s.deps.store.transition(id, ['scheduled'], { status: 'in_progress', assignedTo: 'op-1' }, { at: new Date().toISOString(), event: 'in_progress' }, new Date().toISOString());
+    expect(await reconcileAt(s, new Date())).toMatchObject({ resent: 1, resumed: 0 });
+    await eventually(async () => (s.sms.sent.length === 1 ? true : undefined), 'the resent SMS');
+    expect(s.sms.sent[0]?.text).toContain('перезвонит');
+    expect(s.workflows.executions().filter((e) => e.workflow === 'callback')).toHaveLength(1);
+    await recordCall(s.deps, 'op-1', answered(id));
+    const done = await settled(s, id, (x) => x.status === 'completed', 'completed');
+    expect(done.failure).toBeUndefined();
+    expect(done.checkAt).toBeUndefined();
+  });
+
   it('a retry that dies mid-way is resumed and the remaining attempts still end in missed', async () => {
     const s = await system();
     const id = await created(s, callbackBody() as never);

@@ -14,7 +14,7 @@ import type { CallRecord, QueueEntry } from '#core/callbacks/model';
 import { type OtpRecord, otpRetainUntil } from '#core/otp/otp';
 import type { RequestComment, RequestDetail, SupportRequest, TimelineEvent } from '#core/requests/model';
 import { TABLE } from './table-definition.ts';
-import type { AttachmentOutcome, CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
+import type { AttachmentOutcome, CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestExpectation, RequestPatch, Store } from '#ports/store';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 import { SK_PREFIX, keys, ttlOf } from './keys.ts';
@@ -59,18 +59,31 @@ function withCheckKeys(id: string, patch: RequestPatch): Record<string, unknown>
 
 /**
  * The conditional Update of a request: the patch (null removes), `updatedAt`, only from `from`
- * (and, with `expectResumes`, only if the reconciler's resume count is still that).
+ * (and only while what `expect` names is still as it was read).
  */
-function requestUpdate(tableName: string, id: string, from: readonly string[], patch: RequestPatch, at: string, expectResumes?: number): TransactItem {
+function requestUpdate(tableName: string, id: string, from: readonly string[], patch: RequestPatch, at: string, expect: RequestExpectation = {}): TransactItem {
   const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
   const values: Record<string, unknown> = { ':updatedAt': at };
   const sets = ['#updatedAt = :updatedAt'];
   const removes: string[] = [];
   let condition = `attribute_exists(PK) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`;
-  if (expectResumes !== undefined) {
+  if (expect.resumes !== undefined) {
     names['#resumes'] = 'resumes';
-    values[':seenResumes'] = expectResumes;
-    condition += expectResumes === 0 ? ' AND (attribute_not_exists(#resumes) OR #resumes = :seenResumes)' : ' AND #resumes = :seenResumes';
+    values[':seenResumes'] = expect.resumes;
+    condition += expect.resumes === 0 ? ' AND (attribute_not_exists(#resumes) OR #resumes = :seenResumes)' : ' AND #resumes = :seenResumes';
+  }
+  if (expect.attempts !== undefined) {
+    names['#attempts'] = 'attempts';
+    values[':seenAttempts'] = expect.attempts;
+    condition += expect.attempts === 0 ? ' AND (attribute_not_exists(#attempts) OR #attempts = :seenAttempts)' : ' AND #attempts = :seenAttempts';
+  }
+  if (expect.taskToken !== undefined) {
+    names['#taskToken'] = 'taskToken';
+    if (expect.taskToken === null) condition += ' AND attribute_not_exists(#taskToken)';
+    else {
+      values[':seenToken'] = expect.taskToken;
+      condition += ' AND #taskToken = :seenToken';
+    }
   }
   Object.entries(withCheckKeys(id, patch)).forEach(([field, value], i) => {
     if (value === undefined) return;
@@ -281,7 +294,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
       }
     },
 
-    async enqueue(entry, taskToken) {
+    async enqueue(entry, taskToken, expect) {
       try {
         await doc.send(
           new TransactWriteCommand({
@@ -292,7 +305,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
                   Item: { ...keys.queueEntry(entry.requestId), ...keys.queueIndex(entry.queue, entry.dueAt, entry.createdAt, entry.requestId), kind: 'queue', ...entry },
                 },
               },
-              requestUpdate(tableName, entry.requestId, ['scheduled', 'in_progress'], { taskToken }, new Date().toISOString()),
+              requestUpdate(tableName, entry.requestId, ['scheduled', 'in_progress'], { taskToken }, new Date().toISOString(), expect),
             ],
           }),
         );
@@ -328,7 +341,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
       if (call.requestId) items.push({ Put: { TableName: tableName, Item: { ...keys.requestCall(call.requestId, call.queuedAt, call.id), kind: 'request-call', callId: call.id } } });
       if (call.requestId && request) {
         items.push({ Delete: { TableName: tableName, Key: keys.queueEntry(call.requestId) } });
-        items.push(requestUpdate(tableName, call.requestId, request.from, request.patch, request.at));
+        items.push(requestUpdate(tableName, call.requestId, request.from, request.patch, request.at, request.expect));
         items.push({ Put: { TableName: tableName, Item: timelineItem(call.requestId, request.event) } });
       }
       try {
@@ -649,7 +662,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     },
 
     async transition(id, from, patch: RequestPatch, event, at, effects) {
-      const items: TransactItem[] = [requestUpdate(tableName, id, from, patch, at, effects?.expectResumes), { Put: { TableName: tableName, Item: timelineItem(id, event) } }];
+      const items: TransactItem[] = [requestUpdate(tableName, id, from, patch, at, effects?.expect), { Put: { TableName: tableName, Item: timelineItem(id, event) } }];
       const release = effects?.releaseSlot;
       if (release) {
         // Freed with the status change itself: two cancels at once free the place once.

@@ -3,7 +3,7 @@ import { StaleTransitionError } from '#core/errors';
 import type { CallRecord, QueueEntry } from '#core/callbacks/model';
 import type { OtpRecord } from '#core/otp/otp';
 import type { RequestComment, RequestDetail, Status, SupportRequest, TimelineEvent } from '#core/requests/model';
-import type { AttachmentOutcome, CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestPatch, Store } from '#ports/store';
+import type { AttachmentOutcome, CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestExpectation, RequestPatch, Store } from '#ports/store';
 
 /**
  * An in-memory Store with the semantics of the DynamoDB adapter (dynamo-store.ts), for unit tests:
@@ -86,12 +86,14 @@ export function memoryStore(): MemoryStore {
   }
 
   /** The conditional status change every write of a request shares; `null` in a patch removes. */
-  function applyPatch(id: string, from: readonly Status[], patch: RequestPatch, at: string, expectResumes?: number): SupportRequest {
+  function applyPatch(id: string, from: readonly Status[], patch: RequestPatch, at: string, expect: RequestExpectation = {}): SupportRequest {
     if (from.length === 0) throw new Error('transition needs at least one expected status');
     const current = requests.get(id);
     if (!current) throw new StaleTransitionError('request vanished');
     if (!from.includes(current.status)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
-    if (expectResumes !== undefined && (current.resumes ?? 0) !== expectResumes) throw new StaleTransitionError('another reconciler resumed it');
+    if (expect.resumes !== undefined && (current.resumes ?? 0) !== expect.resumes) throw new StaleTransitionError('another reconciler resumed it');
+    if (expect.attempts !== undefined && (current.attempts ?? 0) !== expect.attempts) throw new StaleTransitionError('an attempt was counted meanwhile');
+    if (expect.taskToken !== undefined && (current.taskToken ?? null) !== expect.taskToken) throw new StaleTransitionError('another workflow run holds the request');
     const next: Record<string, unknown> = { ...copy(current), updatedAt: at };
     for (const [field, value] of Object.entries(patch)) {
       if (value === null) delete next[field];
@@ -221,7 +223,7 @@ export function memoryStore(): MemoryStore {
     },
 
     async transition(id, from: readonly Status[], patch: RequestPatch, event, at, effects) {
-      const next = applyPatch(id, from, patch, at, effects?.expectResumes);
+      const next = applyPatch(id, from, patch, at, effects?.expect);
       requests.set(id, next);
       appendEvent(id, event);
       const release = effects?.releaseSlot;
@@ -259,8 +261,8 @@ export function memoryStore(): MemoryStore {
       return 'booked';
     },
 
-    async enqueue(entry, taskToken) {
-      const next = applyPatch(entry.requestId, ['scheduled', 'in_progress'], { taskToken }, new Date().toISOString());
+    async enqueue(entry, taskToken, expect) {
+      const next = applyPatch(entry.requestId, ['scheduled', 'in_progress'], { taskToken }, new Date().toISOString(), expect);
       requests.set(entry.requestId, next);
       queueEntries.set(entry.requestId, copy(entry));
     },
@@ -276,7 +278,7 @@ export function memoryStore(): MemoryStore {
 
     async putCall(call, request) {
       if (call.requestId && request) {
-        const next = applyPatch(call.requestId, request.from, request.patch, request.at);
+        const next = applyPatch(call.requestId, request.from, request.patch, request.at, request.expect);
         requests.set(call.requestId, next);
         appendEvent(call.requestId, request.event);
         queueEntries.delete(call.requestId);

@@ -3,28 +3,38 @@ import { NotFoundError, StaleTransitionError, StateConflictError } from '../erro
 import type { QueueEntry } from './model.ts';
 import { loadCallback } from './schedule.ts';
 
-/** The operator queue: due callbacks, in queue order, until an outcome is recorded. */
+/**
+ * The operator queue: due callbacks, in queue order, until an outcome is recorded. The entry names
+ * the attempt it is for; it is stored only while no other attempt was counted since it was read
+ * (an operator may record a call at that very moment), else it is built again.
+ */
 export async function enqueueDue(deps: Pick<Deps, 'store'>, requestId: string, taskToken: string) {
-  const request = await loadCallback(deps, requestId);
-  if (request.status !== 'scheduled' && request.status !== 'in_progress') throw new StaleTransitionError(`callback is ${request.status}`);
-  const callback = request.callback;
-  if (!callback || !request.scheduledAt) throw new StaleTransitionError('callback has no booking');
-  const entry: QueueEntry = {
-    requestId,
-    number: request.number,
-    queue: request.route.queue,
-    type: request.type,
-    dueAt: request.scheduledAt,
-    createdAt: request.createdAt,
-    attempt: (request.attempts ?? 0) + 1,
-    phone: callback.phone.e164,
-    ...(callback.phone.extension ? { extension: callback.phone.extension } : {}),
-    description: callback.description,
-    ...(callback.note !== undefined ? { note: callback.note } : {}),
-    questions: request.questions ?? [],
-  };
-  await deps.store.enqueue(entry, taskToken);
-  return { queued: true };
+  for (let round = 1; ; round += 1) {
+    const request = await loadCallback(deps, requestId);
+    if (request.status !== 'scheduled' && request.status !== 'in_progress') throw new StaleTransitionError(`callback is ${request.status}`);
+    const callback = request.callback;
+    if (!callback || !request.scheduledAt) throw new StaleTransitionError('callback has no booking');
+    const entry: QueueEntry = {
+      requestId,
+      number: request.number,
+      queue: request.route.queue,
+      type: request.type,
+      dueAt: request.scheduledAt,
+      createdAt: request.createdAt,
+      attempt: (request.attempts ?? 0) + 1,
+      phone: callback.phone.e164,
+      ...(callback.phone.extension ? { extension: callback.phone.extension } : {}),
+      description: callback.description,
+      ...(callback.note !== undefined ? { note: callback.note } : {}),
+      questions: request.questions ?? [],
+    };
+    try {
+      await deps.store.enqueue(entry, taskToken, { attempts: request.attempts ?? 0 });
+      return { queued: true };
+    } catch (error) {
+      if (!(error instanceof StaleTransitionError) || round >= 3) throw error;
+    }
+  }
 }
 
 export async function listQueue(deps: Pick<Deps, 'store'>, queue: string, limit: number) {

@@ -68,22 +68,33 @@ export async function recordCall(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'w
     await deps.store.putCall(call);
     return { id: call.id, waitSeconds, durationSeconds };
   }
-  const attempts = (request.attempts ?? 0) + 1;
-  const patch: RequestPatch = { attempts, taskToken: null, ...(input.outcome === 'answered' ? { status: 'completed', checkAt: null } : {}) };
-  try {
-    await deps.store.putCall(call, {
-      from: ['scheduled', 'in_progress'],
-      patch,
-      event: { at, event: input.outcome === 'answered' ? 'completed' : 'call_unanswered', detail: `attempt ${attempts}: ${input.outcome}` },
-      at,
-    });
-  } catch (error) {
-    if (error instanceof StaleTransitionError) throw new StateConflictError('not_awaiting_call', `The request is ${request.status}: it awaits no call.`);
-    throw error;
+  // Conditional on the workflow token read: a resumed run (the reconciler) may have queued the
+  // request again meanwhile, and the outcome must reach the run that waits now, not a dead one.
+  let current = request;
+  for (let round = 1; ; round += 1) {
+    const attempts = (current.attempts ?? 0) + 1;
+    const patch: RequestPatch = { attempts, taskToken: null, ...(input.outcome === 'answered' ? { status: 'completed', checkAt: null, failure: null } : {}) };
+    try {
+      await deps.store.putCall(call, {
+        from: ['scheduled', 'in_progress'],
+        patch,
+        event: { at, event: input.outcome === 'answered' ? 'completed' : 'call_unanswered', detail: `attempt ${attempts}: ${input.outcome}` },
+        at,
+        expect: { taskToken: current.taskToken ?? null },
+      });
+    } catch (error) {
+      if (!(error instanceof StaleTransitionError)) throw error;
+      const fresh = await deps.store.getRequest(current.id);
+      const awaiting = fresh && (fresh.status === 'scheduled' || fresh.status === 'in_progress');
+      if (!awaiting) throw new StateConflictError('not_awaiting_call', `The request is ${fresh?.status ?? 'gone'}: it awaits no call.`);
+      if (round >= 3) throw error;
+      current = fresh;
+      continue;
+    }
+    // A workflow that gave up waiting (timeout) has already counted the attempt: false is fine then.
+    if (current.taskToken) await deps.workflows.sendTaskSuccess(current.taskToken, { outcome: input.outcome, attempts, maxAttempts: MAX_ATTEMPTS });
+    return { id: call.id, waitSeconds, durationSeconds };
   }
-  // A workflow that gave up waiting (timeout) has already counted the attempt: false is fine then.
-  if (request.taskToken) await deps.workflows.sendTaskSuccess(request.taskToken, { outcome: input.outcome, attempts, maxAttempts: MAX_ATTEMPTS });
-  return { id: call.id, waitSeconds, durationSeconds };
 }
 
 /** The workflow waited in vain for an outcome: that counts as an unanswered attempt. */

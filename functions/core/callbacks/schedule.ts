@@ -23,9 +23,14 @@ export async function loadCallback(deps: Pick<Deps, 'store'>, requestId: string)
  * A resumed run (the reconciler: the first run is gone) takes the booking the request has, so
  * it waits for that slot, or queues at once when it is past, and never books a second place.
  */
-export async function resumeCallback(deps: Pick<Deps, 'store'>, requestId: string) {
+export async function resumeCallback(deps: Pick<Deps, 'store' | 'clock'>, requestId: string) {
   const request = await loadCallback(deps, requestId);
   if ((request.status !== 'scheduled' && request.status !== 'in_progress') || !request.scheduledAt) throw new StaleTransitionError(`callback is ${request.status}`);
+  // This run now owns the callback: the reconciler looks again only when this run should be done.
+  const now = deps.clock.now();
+  const at = now.toISOString();
+  const due = Date.parse(request.scheduledAt) > now.getTime() ? request.scheduledAt : at;
+  await deps.store.transition(requestId, [request.status], { checkAt: callbackCheckAt(due) }, { at, event: 'callback_resumed', internal: true }, at);
   return { scheduledAt: request.scheduledAt, when: formatMoscow(request.scheduledAt), first: false };
 }
 

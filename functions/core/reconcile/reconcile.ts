@@ -2,7 +2,7 @@ import type { Deps } from '#ports/deps';
 import { StaleTransitionError } from '../errors.ts';
 import type { NoticeKind } from '../notices/sms-templates.ts';
 import type { RequestPatch } from '#ports/store';
-import { CLOSED_STATUSES, type Status, type SupportRequest } from '../requests/model.ts';
+import type { Status, SupportRequest } from '../requests/model.ts';
 import { MAX_RESUMES, NOTICE_RECHECK_MS, callbackCheckAt, intakeCheckAt } from './expectations.ts';
 
 /**
@@ -54,45 +54,62 @@ const NOTICE_OF: Partial<Record<Status, NoticeKind>> = {
 };
 export const NOTICE_STEPS: readonly string[] = ['Notify', 'NotifyScheduled', 'NotifyMissed'];
 
-/** The notice a failed step may have lost, by the request's status now. */
-export const lostNotice = (r: SupportRequest): NoticeKind | undefined => (r.failure && NOTICE_STEPS.includes(r.failure.step) ? NOTICE_OF[r.status] : undefined);
+/** Steps that announce one notice whatever the status is by now (an operator may have taken the callback since). */
+const NOTICE_OF_STEP: Readonly<Record<string, NoticeKind>> = { NotifyScheduled: 'scheduled', NotifyMissed: 'missed' };
+
+/** The notice a failed step may have lost: named by the step, else by the status it announces. */
+export const lostNotice = (r: SupportRequest): NoticeKind | undefined =>
+  r.failure && NOTICE_STEPS.includes(r.failure.step) ? (NOTICE_OF_STEP[r.failure.step] ?? NOTICE_OF[r.status]) : undefined;
+
+const isBookedCallback = (r: SupportRequest) => r.channel === 'callback' && (r.status === 'scheduled' || r.status === 'in_progress');
+
+/**
+ * Whether a booked callback's run is gone: the process that ran it restarted, a step other than
+ * a notice failed, or the time by which a live run would have moved the request on has passed.
+ * Otherwise a due check is only a lost notice: the run went on without its SMS
+ * (RecordNoticeFailure → WaitUntilDue).
+ */
+function callbackRunGone(r: SupportRequest, now: Date, orphaned: boolean): boolean {
+  // Any step but a notice ends its run on failure (RecordFailure → Failed).
+  const failedStep = r.failure !== undefined && !NOTICE_STEPS.includes(r.failure.step);
+  return orphaned || failedStep || !r.scheduledAt || Date.parse(callbackCheckAt(r.scheduledAt)) <= now.getTime();
+}
 
 /**
  * What to do with a due request: pure, so every case is tested without a store. `delivered`:
  * the notice lostNotice names was sent after all (a resend, or a later retry, got through).
  */
-export function decide(r: SupportRequest, orphaned: boolean, delivered: boolean): Action {
-  const resend = delivered ? undefined : lostNotice(r);
-  const callbackBooked = r.channel === 'callback' && (r.status === 'scheduled' || r.status === 'in_progress');
-  // A notice that failed while its workflow went on: only the SMS is owed, unless the run is gone too.
-  const onlyNotice = resend !== undefined && !(orphaned && callbackBooked) && r.status !== 'received';
-  if (CLOSED_STATUSES.includes(r.status) || onlyNotice) {
-    if (!resend) return { kind: 'clear' };
-    return (r.resumes ?? 0) >= MAX_RESUMES ? { kind: 'hand_over', reason: 'notice_lost' } : { kind: 'resend', notice: resend };
-  }
-  if (r.status === 'received' || callbackBooked) {
-    if ((r.resumes ?? 0) >= MAX_RESUMES) return { kind: 'hand_over', reason: r.status === 'received' ? 'intake_stuck' : 'callback_stuck' };
+export function decide(r: SupportRequest, orphaned: boolean, delivered: boolean, now: Date): Action {
+  const owed = delivered ? undefined : lostNotice(r);
+  const exhausted = (r.resumes ?? 0) >= MAX_RESUMES;
+  if (r.status === 'received' || (isBookedCallback(r) && callbackRunGone(r, now, orphaned))) {
+    if (exhausted) return { kind: 'hand_over', reason: r.status === 'received' ? 'intake_stuck' : 'callback_stuck' };
     // A routed callback is past intake: its own workflow books it (a second intake run would stop at Route).
-    const workflow = r.channel === 'callback' && (r.route || callbackBooked) ? 'callback' : 'intake';
+    const workflow = r.channel === 'callback' && (r.route || r.status !== 'received') ? 'callback' : 'intake';
+    // A `scheduled` SMS whose time has passed would only confuse: the call is being made now.
+    const resend = owed === 'scheduled' && r.scheduledAt && Date.parse(r.scheduledAt) <= now.getTime() ? undefined : owed;
     return resend ? { kind: 'resume', workflow, resend } : { kind: 'resume', workflow };
   }
-  // registered / needs_info / a written request in progress: an operator's turn, nothing automatic owed.
-  return resend ? { kind: 'resend', notice: resend } : { kind: 'clear' };
+  // Everything else is an operator's turn, or closed: at most a notice is owed.
+  if (!owed) return { kind: 'clear' };
+  return exhausted ? { kind: 'hand_over', reason: 'notice_lost' } : { kind: 'resend', notice: owed };
 }
 
+/** When the reconciler should look next, after acting. */
 function nextCheckAt(r: SupportRequest, action: Action, now: Date): string | null {
-  if (action.kind === 'resume') {
-    if (r.status === 'received') return intakeCheckAt(now);
-    const due = r.scheduledAt && Date.parse(r.scheduledAt) > now.getTime() ? r.scheduledAt : now.toISOString();
-    return callbackCheckAt(due);
+  // A booked callback keeps its run's expectation whatever else happened (a notice resent, nothing owed).
+  const bookedExpectation = isBookedCallback(r) && r.scheduledAt ? callbackCheckAt(r.scheduledAt) : null;
+  switch (action.kind) {
+    case 'resume':
+      // Back soon if the start is lost; a resumed callback run sets its own expectation when it takes its booking.
+      return intakeCheckAt(now);
+    case 'resend':
+      return bookedExpectation ?? new Date(now.getTime() + NOTICE_RECHECK_MS).toISOString();
+    case 'clear':
+      return bookedExpectation;
+    case 'hand_over':
+      return null;
   }
-  if (action.kind === 'resend') {
-    // A booked callback keeps its own expectation (the notice is looked at again then); anything
-    // else comes back soon, to see whether the resent notice went out.
-    if ((r.status === 'scheduled' || r.status === 'in_progress') && r.scheduledAt) return callbackCheckAt(r.scheduledAt);
-    return new Date(now.getTime() + NOTICE_RECHECK_MS).toISOString();
-  }
-  return null;
 }
 
 async function act(deps: ReconcileDeps, r: SupportRequest, action: Action, now: Date): Promise<'resumed' | 'resent' | 'handedOver' | 'cleared' | 'skipped'> {
@@ -111,7 +128,7 @@ async function act(deps: ReconcileDeps, r: SupportRequest, action: Action, now: 
   const detail = action.kind === 'resume' ? `${action.workflow}, resume ${n}` : action.kind === 'resend' ? `notice ${action.notice}, resume ${n}` : action.kind === 'hand_over' ? action.reason : 'nothing owed';
   const event = action.kind === 'hand_over' ? 'needs_operator' : action.kind === 'clear' ? 'check_cleared' : 'resumed';
   try {
-    await deps.store.transition(r.id, [r.status], patch, { at, event, detail, internal: true }, at, { expectResumes: seen });
+    await deps.store.transition(r.id, [r.status], patch, { at, event, detail, internal: true }, at, { expect: { resumes: seen } });
   } catch (error) {
     // Moved on meanwhile, or another reconciler claimed it: either way, not ours to act on.
     if (error instanceof StaleTransitionError) return 'skipped';
@@ -161,7 +178,7 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
       try {
         const notice = lostNotice(r);
         const delivered = notice !== undefined && (await deps.store.noticeSent(r.id, notice));
-        const outcome = await act(deps, r, decide(r, orphaned, delivered), now);
+        const outcome = await act(deps, r, decide(r, orphaned, delivered, now), now);
         if (outcome !== 'skipped') report[outcome] += 1;
         if (outcome === 'handedOver') report.handedOverIds.push(r.id);
       } catch (error) {

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { memoryDeps } from '#adapters/memory/memory-deps';
+import { enqueueDue } from '#core/callbacks/queue';
+import { recordCall } from '#core/callbacks/record-call';
+import type { SupportRequest } from '#core/requests/model';
+import type { Store } from '#ports/store';
+
+/**
+ * The races a resumed callback run (the reconciler) can meet: an operator records a call while the
+ * run queues the request, so each write is conditional on what it read and is redone when that
+ * changed. Driven by a store that lets "the other side" act between a read and the write.
+ */
+const AT = '2026-03-02T09:00:00.000Z';
+
+function bookedCallback(over: Partial<SupportRequest> = {}): SupportRequest {
+  return {
+    id: 'req-1',
+    number: '20260302-000001',
+    userId: 'user-1',
+    channel: 'callback',
+    type: 'technical',
+    status: 'scheduled',
+    createdAt: AT,
+    updatedAt: AT,
+    identity: { fullNameFolded: 'x', snilsHash: 'x', snilsLast2: '00', passportHash: 'x', passportLast2: '00', phone: '+79123456789' },
+    callback: { phone: { e164: '+74951234567' }, description: 'Не приходит код' },
+    route: { queue: 'tech-support', line: '88001001001' },
+    scheduledAt: AT,
+    ...over,
+  };
+}
+
+/** A store whose first call of `method` lets `meanwhile` run first, as a concurrent writer would. */
+function interleaved<K extends 'enqueue' | 'putCall'>(store: Store, method: K, meanwhile: () => Promise<void>): Store {
+  let fired = false;
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop !== method || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return async (...args: unknown[]) => {
+        if (!fired) {
+          fired = true;
+          await meanwhile();
+        }
+        return (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+      };
+    },
+  });
+}
+
+async function setup(over: Partial<SupportRequest> = {}) {
+  const deps = memoryDeps();
+  await deps.store.createRequest(bookedCallback(over), { at: AT, event: 'scheduled' }, undefined, AT);
+  return deps;
+}
+
+const unanswered = { requestId: 'req-1', direction: 'outbound' as const, phone: '+74951234567', queuedAt: AT, endedAt: '2026-03-02T09:01:00.000Z', outcome: 'no_answer' as const };
+
+describe('callback races', () => {
+  it('a run queuing the request while an attempt is counted queues the next attempt, not the counted one', async () => {
+    const deps = await setup({ taskToken: 'old-run' });
+    // Between the run's read and its write, an operator records the first attempt (for the old run's token).
+    const store = interleaved(deps.store, 'enqueue', async () => {
+      await recordCall({ ...deps, store: deps.store }, 'op-1', unanswered);
+    });
+    await enqueueDue({ store }, 'req-1', 'new-run');
+    const [entry] = await deps.store.listQueue('tech-support', 10);
+    expect(entry?.attempt).toBe(2);
+    expect((await deps.store.getRequest('req-1'))?.taskToken).toBe('new-run');
+  });
+
+  it('an outcome recorded while a resumed run queues the request goes to the run that waits now', async () => {
+    const deps = await setup({ taskToken: 'dead-run' });
+    // The operator read the request (dead run's token); before the write, the resumed run queues it with its own.
+    const store = interleaved(deps.store, 'putCall', async () => {
+      await enqueueDue({ store: deps.store }, 'req-1', 'live-run');
+    });
+    const recorded = await recordCall({ ...deps, store }, 'op-1', unanswered);
+    expect(recorded.waitSeconds).toBe(60);
+    expect(deps.workflows.callbacks.map((c) => c.taskToken)).toEqual(['live-run']);
+    const r = await deps.store.getRequest('req-1');
+    expect(r?.attempts).toBe(1);
+    expect(r?.taskToken).toBeUndefined();
+    expect(await deps.store.listQueue('tech-support', 10)).toEqual([]);
+  });
+
+  it('an outcome for a request that closed meanwhile is refused with not_awaiting_call and stores no call', async () => {
+    const deps = await setup({ taskToken: 't' });
+    const store = interleaved(deps.store, 'putCall', async () => {
+      await deps.store.transition('req-1', ['scheduled'], { status: 'cancelled', taskToken: null }, { at: AT, event: 'cancelled' }, AT);
+    });
+    await expect(recordCall({ ...deps, store }, 'op-1', unanswered)).rejects.toMatchObject({ code: 'not_awaiting_call' });
+    expect(await deps.store.listCallsOfRequest('req-1')).toEqual([]);
+  });
+});
