@@ -7,7 +7,7 @@ import { waitFor } from '#infra/local/free-port';
 import { COST_GOALS, PRICES } from '#infra/prices';
 import { putProfile } from '#core/profiles/put-profile';
 import { provideDeps } from '#functions/deps';
-import { identity, writtenRequest } from '../support/fixtures.ts';
+import { answeredCallBody, identity, writtenRequest } from '../support/fixtures.ts';
 import { benchSystem } from './bench-system.ts';
 
 /**
@@ -165,9 +165,7 @@ export async function costsAndLatency(samples = 200) {
       await waitFor(async () => (await deps.store.listQueue('tech-support', 200)).some((e) => e.requestId === id), 'queued');
       for (let i = 0; i < 3; i += 1) await http(requestsHandler as Handler, event('GET /v1/requests/{id}', 'bench-user', '[citizen]', { params: { id } }), acc);
       await http(opsHandler as Handler, event('GET /v1/ops/queues/{queue}', 'op', '[operator]', { params: { queue: 'tech-support' } }), acc);
-      const now = Date.now();
-      const call = { requestId: id, direction: 'outbound', phone: '+74951234567', queuedAt: new Date(now - 90_000).toISOString(), answeredAt: new Date(now - 60_000).toISOString(), endedAt: new Date(now).toISOString(), outcome: 'answered' };
-      await http(opsHandler as Handler, event('POST /v1/ops/calls', 'op', '[operator]', { body: call }), acc);
+      await http(opsHandler as Handler, event('POST /v1/ops/calls', 'op', '[operator]', { body: answeredCallBody(id) }), acc);
       await waitFor(async () => workflows.execution('callback', id)?.status === 'SUCCEEDED', 'callback');
       return acc;
     });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api-client.ts';
-import { identity, writtenRequest } from '../support/fixtures.ts';
+import { answeredCallBody, identity, writtenRequest } from '../support/fixtures.ts';
 import { eventually } from '../support/integration.ts';
 import { type StartedSystem, cliToken, startSystem } from '../support/local-process.ts';
 
@@ -81,20 +81,7 @@ describe('kill -9 in the middle of workflows, then npm start again with the same
       const detail = await call(`/v1/requests/${cb.id}`, { token: tokens[cb.owner] });
       expect(detail.body.scheduledAt).toBe(booked.get(cb.id));
       expect((await call(`/v1/ops/requests/${cb.id}/take`, { method: 'POST', token: operator })).status).toBe(200);
-      const now = Date.now();
-      const recorded = await call('/v1/ops/calls', {
-        method: 'POST',
-        token: operator,
-        body: {
-          requestId: cb.id,
-          direction: 'outbound',
-          phone: '+74951234567',
-          queuedAt: new Date(now - 90_000).toISOString(),
-          answeredAt: new Date(now - 60_000).toISOString(),
-          endedAt: new Date(now).toISOString(),
-          outcome: 'answered',
-        },
-      });
+      const recorded = await call('/v1/ops/calls', { method: 'POST', token: operator, body: answeredCallBody(cb.id) });
       expect(recorded.status).toBe(201);
     }
     // Written requests: each leaves intake (resumed when it was cut off), and is answered.

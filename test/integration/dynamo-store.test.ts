@@ -2,22 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { StaleTransitionError } from '#core/errors';
 import type { SupportRequest } from '#core/requests/model';
 import type { IdempotencyRecord } from '#ports/store';
+import { storedWrittenRequest } from '../support/fixtures.ts';
 import { freshTable } from '../support/integration.ts';
 
-function request(id: string, number: string, createdAt = new Date().toISOString()): SupportRequest {
-  return {
-    id,
-    number,
-    userId: 'user-1',
-    channel: 'written',
-    type: 'technical',
-    status: 'received',
-    createdAt,
-    updatedAt: createdAt,
-    identity: { fullNameFolded: 'иванов иван', snilsHash: 'h1', snilsLast2: '95', passportHash: 'h2', passportLast2: '56', phone: '+79123456789' },
-    written: { topic: 't', text: 'x', attempts: [] },
-  };
-}
+const request = storedWrittenRequest;
 
 function record(scope: string, bodyHash: string, id: string, expiresAt = new Date(Date.now() + 86_400_000).toISOString()): IdempotencyRecord {
   return { scope, bodyHash, statusCode: 202, body: { id }, headers: { Location: `/v1/requests/${id}` }, expiresAt };

@@ -17,7 +17,7 @@ import { LocalWorkflows } from '#infra/local/workflow-runner';
 import type { Deps } from '#ports/deps';
 import type { SmsSender } from '#ports/sms';
 import type { Store } from '#ports/store';
-import { PROFILE_PHONE_E164, identity, writtenRequest } from '../support/fixtures.ts';
+import { PROFILE_PHONE_E164, answeredCallBody, identity, writtenRequest } from '../support/fixtures.ts';
 import { eventually, freshTable, realSystem } from '../support/integration.ts';
 import { dynamoFaults, injectFaults } from '../support/sdk-faults.ts';
 
@@ -135,18 +135,7 @@ function unanswered(requestId: string) {
   return { requestId, direction: 'outbound' as const, phone: '+74951234567', queuedAt, endedAt: new Date(Date.now() - 60_000).toISOString(), outcome: 'no_answer' as const };
 }
 
-function answered(requestId: string) {
-  const queuedAt = new Date(Date.now() - 120_000);
-  return {
-    requestId,
-    direction: 'outbound' as const,
-    phone: '+74951234567',
-    queuedAt: queuedAt.toISOString(),
-    answeredAt: new Date(queuedAt.getTime() + 30_000).toISOString(),
-    endedAt: new Date(queuedAt.getTime() + 90_000).toISOString(),
-    outcome: 'answered' as const,
-  };
-}
+const answered = (requestId: string) => answeredCallBody(requestId);
 
 describe('faults in the intake workflow', () => {
   beforeEach(() => resetDeps());

@@ -17,7 +17,7 @@ import { codeText } from '#core/notices/sms-templates';
 import { SmsSendError, StaleTransitionError } from '#core/errors';
 import type { SupportRequest } from '#core/requests/model';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#infra/local/dynamodb-local';
-import { PROFILE_PHONE_E164 } from '../support/fixtures.ts';
+import { PROFILE_PHONE_E164, storedWrittenRequest } from '../support/fixtures.ts';
 import { freshTable } from '../support/integration.ts';
 import { findLeaks } from '../support/pii-scan.ts';
 import { type FaultHandle, dynamoFaults, injectFaults, snsFaults, wire } from '../support/sdk-faults.ts';
@@ -64,20 +64,7 @@ function snsClient(retry?: { maxAttempts: number }): SNSClient {
   });
 }
 
-function request(id: string, number: string, createdAt = new Date().toISOString()): SupportRequest {
-  return {
-    id,
-    number,
-    userId: 'user-1',
-    channel: 'written',
-    type: 'technical',
-    status: 'received',
-    createdAt,
-    updatedAt: createdAt,
-    identity: { fullNameFolded: 'иванов иван', snilsHash: 'h1', snilsLast2: '95', passportHash: 'h2', passportLast2: '56', phone: PROFILE_PHONE_E164 },
-    written: { topic: 't', text: 'x', attempts: [] },
-  };
-}
+const request = storedWrittenRequest;
 
 /** The SDK's retry middleware numbered the attempts itself (`amz-sdk-request`): these are its retries. */
 function sdkAttemptHeaders(handle: FaultHandle): (string | undefined)[] {

@@ -4,7 +4,7 @@ import { localDynamoClient } from '#infra/local/dynamodb-local';
 import { signLocalToken } from '#infra/local/jwt-keys';
 import { LOCAL_TABLE_NAME } from '#infra/local/runtime';
 import { send } from '../support/e2e-http.ts';
-import { identity, writtenRequest } from '../support/fixtures.ts';
+import { answeredCallBody, identity, writtenRequest } from '../support/fixtures.ts';
 
 /**
  * A bounded load on the local runtime, loopback only: many citizens file written and callback
@@ -91,16 +91,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       for (const queue of ['tech-support', 'consultations']) {
         const list = await timed('GET', `/v1/ops/queues/${queue}?limit=50`, operator);
         for (const entry of (list.json?.items as { requestId: string }[] | undefined) ?? []) {
-          const now = Date.now();
-          const reply = await timed('POST', '/v1/ops/calls', operator, {
-            requestId: entry.requestId,
-            direction: 'outbound',
-            phone: '+74951234567',
-            queuedAt: new Date(now - 90_000).toISOString(),
-            answeredAt: new Date(now - 60_000).toISOString(),
-            endedAt: new Date(now).toISOString(),
-            outcome: 'answered',
-          });
+          const reply = await timed('POST', '/v1/ops/calls', operator, answeredCallBody(entry.requestId));
           if (reply.status === 201) worked += 1;
         }
       }

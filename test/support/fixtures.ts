@@ -1,5 +1,6 @@
 import type { CreateRequestInput } from '#core/requests/create-request';
 import type { IdentityInput } from '#core/identity/identity';
+import type { SupportRequest } from '#core/requests/model';
 
 /** The contract's example citizen: valid SNILS, passport and mobile phone. */
 export function identity(overrides: Partial<IdentityInput> = {}): IdentityInput {
@@ -29,3 +30,32 @@ export function writtenRequest(overrides: Partial<CreateRequestInput> = {}): Cre
 }
 
 export const PROFILE_PHONE_E164 = '+79123456789';
+
+/** A written request as the store keeps it, for tests that write to a store directly. */
+export function storedWrittenRequest(id: string, number: string, createdAt = new Date().toISOString()): SupportRequest {
+  return {
+    id,
+    number,
+    userId: 'user-1',
+    channel: 'written',
+    type: 'technical',
+    status: 'received',
+    createdAt,
+    updatedAt: createdAt,
+    identity: { fullNameFolded: 'иванов иван', snilsHash: 'h1', snilsLast2: '95', passportHash: 'h2', passportLast2: '56', phone: PROFILE_PHONE_E164 },
+    written: { topic: 't', text: 'x', attempts: [] },
+  };
+}
+
+/** `POST /v1/ops/calls` for an answered callback that ended `now`: 30 s of waiting, 60 s of talk. */
+export function answeredCallBody(requestId: string, now = Date.now()) {
+  return {
+    requestId,
+    direction: 'outbound' as const,
+    phone: '+74951234567',
+    queuedAt: new Date(now - 90_000).toISOString(),
+    answeredAt: new Date(now - 60_000).toISOString(),
+    endedAt: new Date(now).toISOString(),
+    outcome: 'answered' as const,
+  };
+}
