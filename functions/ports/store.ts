@@ -59,7 +59,6 @@ export interface RequestPatch {
   assignedTo?: string | null;
   taskToken?: string | null;
   route?: SupportRequest['route'];
-  questions?: string[];
   problems?: IdentityProblem[];
   dueBy?: string;
   answer?: SupportRequest['answer'];

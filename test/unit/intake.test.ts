@@ -1,3 +1,5 @@
+import { requestView } from '#core/requests/request-view';
+import type { RequestDetail } from '#core/requests/model';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError, ProfileMissingError, SmsSendError, StaleTransitionError } from '#core/errors';
 import type { IdentityInput } from '#core/identity/identity';
@@ -129,14 +131,20 @@ describe('routeRequest', () => {
     expect(detail?.request).toMatchObject({
       status: 'registered',
       route: { queue: rule.queue, line: rule.line.phone },
-      questions: rule.questions,
       dueBy: '2026-04-01T09:03:00.000Z', // 30 days after registration, not after filing
       updatedAt: '2026-03-02T09:03:00.000Z',
     });
+    // The questions come from the routing table once routed; nothing shown before.
+    expect(requestView(detail as RequestDetail).questions).toEqual(rule.questions);
     expect(detail?.timeline).toEqual([
       { at: '2026-03-02T09:00:00.000Z', event: 'received' },
       { at: '2026-03-02T09:03:00.000Z', event: 'registered', detail: `queue ${rule.queue}` },
     ]);
+  });
+
+  it('shows no questions before routing', async () => {
+    const { id } = await file(writtenInput());
+    expect(requestView((await deps.store.getRequestDetail(id)) as RequestDetail).questions).toEqual([]);
   });
 
   it('routes types to different queues', () => {
@@ -147,7 +155,7 @@ describe('routeRequest', () => {
     const { id } = await file(callbackInput({ type: 'status_check' }));
     expect(await routeRequest(deps, id)).toEqual({ channel: 'callback', notice: null });
     const detail = await deps.store.getRequestDetail(id);
-    expect(detail?.request).toMatchObject({ status: 'received', route: { queue: 'status', line: '88001001005' }, questions: ROUTING_TABLE.status_check.questions });
+    expect(detail?.request).toMatchObject({ status: 'received', route: { queue: 'status', line: '88001001005' } });
     expect(detail?.request.dueBy).toBeUndefined();
     expect(detail?.timeline.map((e) => e.event)).toEqual(['received', 'routed']);
   });

@@ -91,8 +91,8 @@ describe('memoryStore.transition', () => {
     const store = memoryStore();
     await store.createRequest(request(), received, undefined, T0);
     const at = '2026-03-02T09:05:00.000Z';
-    const updated = await store.transition('REQ1', ['received'], { status: 'registered', dueBy: 'D', questions: ['q'], answer: undefined }, { at, event: 'registered' }, at);
-    expect(updated).toMatchObject({ status: 'registered', dueBy: 'D', questions: ['q'], updatedAt: at });
+    const updated = await store.transition('REQ1', ['received'], { status: 'registered', dueBy: 'D', problems: [{ field: 'phone', code: 'mismatch' }], answer: undefined }, { at, event: 'registered' }, at);
+    expect(updated).toMatchObject({ status: 'registered', dueBy: 'D', problems: [{ field: 'phone', code: 'mismatch' }], updatedAt: at });
     expect(updated).not.toHaveProperty('answer');
     expect(await store.getRequest('REQ1')).toEqual(updated);
     expect((await store.getRequestDetail('REQ1'))?.timeline.map((e) => e.event)).toEqual(['received', 'registered']);
@@ -164,10 +164,10 @@ describe('memoryStore detail, profiles and copies', () => {
     (replay.record.body as { id: string }).id = 'forged';
     expect(store.idempotencyRecord(record().scope)?.body).toEqual({ id: 'REQ1' });
 
-    const patch = { questions: ['q1'] };
+    const patch: { problems: { field: 'phone' | 'snils'; code: 'mismatch' }[] } = { problems: [{ field: 'phone', code: 'mismatch' }] };
     await store.transition('REQ1', ['received'], patch, { at: T0, event: 'routed' }, T0);
-    patch.questions.push('q2');
-    expect((await store.getRequest('REQ1'))?.questions).toEqual(['q1']);
+    patch.problems.push({ field: 'snils', code: 'mismatch' });
+    expect((await store.getRequest('REQ1'))?.problems).toEqual([{ field: 'phone', code: 'mismatch' }]);
   });
 
   it('drops undefined members as the DynamoDB marshaller does', async () => {

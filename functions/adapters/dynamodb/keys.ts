@@ -34,8 +34,11 @@ export const keys = {
   otp: (purpose: string, subject: string) => ({ PK: `OTP#${purpose}#${subject}`, SK: 'OTP' }),
   phoneIndex: (e164: string) => ({ PK: `PHONE#${e164}`, SK: 'PROFILE' }),
   requestNumber: (number: string) => ({ PK: `NUM#${number}`, SK: 'NUM' }),
-  /** GSI2: a request the reconciler should look at from `checkAt` on, unless it moved on by then. */
-  requestCheck: (checkAt: string, id: string) => ({ GSI2PK: 'CHECK', GSI2SK: `${checkAt}#${id}` }),
+  /**
+   * GSI2: a request the reconciler should look at from `checkAt` on, unless it moved on by then.
+   * Index keys need not be unique, so the time alone sorts it (ties in table-key order).
+   */
+  requestCheck: (checkAt: string) => ({ GSI2PK: 'CHECK', GSI2SK: checkAt }),
   checkPartition: 'CHECK',
   idempotency: (scope: string) => ({ PK: `IDEM#${scope}`, SK: 'IDEM' }),
 } as const;

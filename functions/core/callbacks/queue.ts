@@ -1,5 +1,6 @@
 import type { Deps } from '#ports/deps';
 import { NotFoundError, StaleTransitionError, StateConflictError } from '../errors.ts';
+import { routeFor } from '../routing/routing-table.ts';
 import type { QueueEntry } from './model.ts';
 import { loadCallback } from './schedule.ts';
 
@@ -26,7 +27,7 @@ export async function enqueueDue(deps: Pick<Deps, 'store'>, requestId: string, t
       ...(callback.phone.extension ? { extension: callback.phone.extension } : {}),
       description: callback.description,
       ...(callback.note !== undefined ? { note: callback.note } : {}),
-      questions: request.questions ?? [],
+      questions: routeFor(request.type).questions,
     };
     try {
       await deps.store.enqueue(entry, taskToken, { attempts: request.attempts ?? 0 });

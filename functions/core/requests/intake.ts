@@ -46,14 +46,14 @@ export async function routeRequest(deps: Pick<Deps, 'store' | 'clock'>, requestI
     await deps.store.transition(
       requestId,
       ['received'],
-      { status: 'registered', route, questions: rule.questions, dueBy, checkAt: null },
+      { status: 'registered', route, dueBy, checkAt: null },
       { at, event: 'registered', detail: `queue ${rule.queue}` },
       at,
     );
     return { channel: request.channel, notice: 'registered' as NoticeKind };
   }
   // Callbacks keep `received` until scheduling books their slot; the route is recorded now.
-  await deps.store.transition(requestId, ['received'], { route, questions: rule.questions }, { at, event: 'routed', detail: `queue ${rule.queue}` }, at);
+  await deps.store.transition(requestId, ['received'], { route }, { at, event: 'routed', detail: `queue ${rule.queue}` }, at);
   return { channel: request.channel, notice: null };
 }
 

@@ -78,7 +78,6 @@ export interface SupportRequest {
   written?: WrittenDetails;
   callback?: CallbackDetails;
   route?: Route;
-  questions?: string[];
   problems?: IdentityProblem[];
   dueBy?: string;
   answer?: { text: string; at: string; operatorId: string };

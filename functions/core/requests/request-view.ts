@@ -1,5 +1,6 @@
 import { attachmentView } from '../attachments/model.ts';
 import { maskPhone } from '../phone/phone.ts';
+import { routeFor } from '../routing/routing-table.ts';
 import type { RequestDetail, SupportRequest } from './model.ts';
 
 /** What a citizen sees of their request: never a SNILS or passport, phones masked. */
@@ -48,7 +49,9 @@ export function requestView(detail: RequestDetail) {
         }
       : {}),
     route: r.route ?? null,
-    questions: r.questions ?? [],
+    // The routing table's questions for the type, once routed: not copied into every request
+    // (a copy pushed a written request over 1 KB, doubling each write's units).
+    questions: r.route ? routeFor(r.type).questions : [],
     problems: r.problems ?? [],
     ...(r.dueBy ? { dueBy: r.dueBy } : {}),
     ...(r.answer ? { answer: { text: r.answer.text, at: r.answer.at } } : {}),
