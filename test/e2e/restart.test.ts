@@ -107,6 +107,11 @@ describe('kill -9 in the middle of workflows, then npm start again with the same
     // Every answered written request got its `answered` SMS (sent after the restart).
     const numbers = await Promise.all(written.map(async (w) => (await call(`/v1/requests/${w.id}`, { token: tokens[w.owner] })).body.number as string));
     for (const n of numbers) expect(outbox.items.filter((m) => m.text.includes(n) && m.text.includes('дан ответ'))).toHaveLength(1);
+    // What the restarted runtime counted (GET /_local/metrics): its resumes, and the SMS it sent.
+    const totals = (await call('/_local/metrics')).body.totals as Record<string, number>;
+    expect(totals.RequestsReconciled).toBeGreaterThanOrEqual(callbacks.length);
+    expect(totals.SmsSent).toBeGreaterThanOrEqual(written.length);
+    expect(totals.SmsFailed ?? 0).toBe(0);
     // Slots: each callback holds the one place it had; none was booked a second time.
     const queue = await call('/v1/ops/queues/tech-support?limit=100', { token: operator });
     expect(queue.body.items).toEqual([]);
