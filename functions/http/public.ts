@@ -2,16 +2,20 @@ import { callbackSlots, contactsWithLoad } from '#core/callbacks/slots-view';
 import { composeDeps, storeFromEnv, systemClockFactory } from '#functions/deps';
 import { openApiDocument } from './openapi.ts';
 import { SlotQuerySchema } from './schemas.ts';
+import { shortCache } from './short-cache.ts';
 import { httpFunction } from './stack.ts';
 import { parseWith } from './validate.ts';
 
 /** Routes that need no token. */
 const deps = composeDeps({ store: storeFromEnv, clock: systemClockFactory });
 let document: unknown;
+/** Live enough: queue loads change by the minute, and an anonymous read must not cost ~25 queries each time. */
+export const CONTACTS_TTL_MS = 10_000;
+const contactsNow = shortCache(CONTACTS_TTL_MS, () => deps.clock.now().getTime(), () => contactsWithLoad(deps));
 
 export const handler = httpFunction('httpPublic', {
   async getContacts() {
-    return { statusCode: 200, body: await contactsWithLoad(deps) };
+    return { statusCode: 200, body: await contactsNow() };
   },
   async getCallbackSlots(req) {
     return { statusCode: 200, body: await callbackSlots(deps, parseWith(SlotQuerySchema, req.query)) };
