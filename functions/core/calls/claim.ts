@@ -1,5 +1,6 @@
 import type { Deps } from '#ports/deps';
 import { intakeCheckAt } from '../reconcile/expectations.ts';
+import { startIntake } from '../requests/create-request.ts';
 import { StateConflictError } from '../errors.ts';
 import { CLAIM_WAIT_SECONDS } from '../callbacks/model.ts';
 import { getOwnRequest } from '../requests/get-request.ts';
@@ -58,7 +59,7 @@ export async function fileClaim(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'wo
     if (outcome.kind === 'number_taken' && attempt < NUMBER_ATTEMPTS) continue;
     if (outcome.kind !== 'created') throw new Error('could not issue a unique request number');
     deps.metrics.put('RequestsCreated', { Channel: request.channel, Type: request.type });
-    await deps.workflows.start('intake', request.id, { requestId: request.id });
+    await startIntake(deps, request.id);
     return getOwnRequest(deps, userId, request.id);
   }
 }

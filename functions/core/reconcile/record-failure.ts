@@ -1,4 +1,5 @@
 import type { Deps } from '#ports/deps';
+import type { WorkflowName } from '#ports/workflows';
 import { NotFoundError, StaleTransitionError } from '../errors.ts';
 import { STATUSES } from '../requests/model.ts';
 
@@ -35,4 +36,23 @@ export async function recordWorkflowFailure(
     throw cause;
   }
   return { recorded: true, step };
+}
+
+/**
+ * Starts the workflow that carries a stored change on. If Step Functions refuses (throttled,
+ * briefly down), the change stays stored and the request is marked as a failed `step` of that
+ * workflow, due for the reconciler at once: the caller's answer stands, nothing is lost, and a
+ * retry by the client is not needed (nor would it help: the write is done).
+ */
+export async function startOrLeaveToReconciler(
+  deps: Pick<Deps, 'store' | 'clock' | 'metrics' | 'workflows'>,
+  start: { workflow: WorkflowName; name: string; input: Record<string, unknown> },
+  requestId: string,
+  step: string,
+): Promise<void> {
+  try {
+    await deps.workflows.start(start.workflow, start.name, start.input);
+  } catch (error) {
+    await recordWorkflowFailure(deps, requestId, start.workflow, { [step]: { Error: (error as Error).name } });
+  }
 }

@@ -1,5 +1,6 @@
 import type { Deps } from '#ports/deps';
 import { intakeCheckAt } from '../reconcile/expectations.ts';
+import { startOrLeaveToReconciler } from '../reconcile/record-failure.ts';
 import type { IdempotencyRecord } from '#ports/store';
 import { canonicalJson } from '../canonical-json.ts';
 import { type FieldProblem, ValidationError } from '../errors.ts';
@@ -120,11 +121,16 @@ async function buildRequest(deps: Pick<Deps, 'ids' | 'hasher'>, userId: string, 
   return request;
 }
 
-async function replay(deps: Pick<Deps, 'workflows'>, record: IdempotencyRecord, bodyHash: string): Promise<Created> {
+type StartDeps = Pick<Deps, 'store' | 'clock' | 'metrics' | 'workflows'>;
+
+/** Intake of a stored request, named after it: a second start of the same request is a no-op. */
+export const startIntake = (deps: StartDeps, requestId: string) =>
+  startOrLeaveToReconciler(deps, { workflow: 'intake', name: requestId, input: { requestId } }, requestId, 'Start');
+
+async function replay(deps: StartDeps, record: IdempotencyRecord, bodyHash: string): Promise<Created> {
   const outcome = replayOf(record, bodyHash);
-  const replayedId = (record.body as { id: string }).id;
   // The first attempt may have stored the request and then failed to start its workflow.
-  await deps.workflows.start('intake', replayedId, { requestId: replayedId });
+  await startIntake(deps, (record.body as { id: string }).id);
   return outcome;
 }
 
@@ -169,7 +175,7 @@ export async function createRequest(
     if (outcome.kind === 'replay') return replay(deps, outcome.record, bodyHash);
     deps.metrics.put('RequestsCreated', { Channel: request.channel, Type: request.type });
     // Stored first, started second: a start that fails leaves a `received` request the reconciler resumes.
-    await deps.workflows.start('intake', request.id, { requestId: request.id });
+    await startIntake(deps, request.id);
     return created;
   }
 }
