@@ -96,10 +96,16 @@ describe('callback workflow', () => {
     const { deps, sms, workflows } = await setup();
     const { id } = await queuedCallback(deps);
     const first = (await deps.store.getRequest(id))?.scheduledAt as string;
+    let previous = first;
     for (let attempt = 1; attempt <= 3; attempt += 1) {
       const entry = await eventually(async () => (await deps.store.listQueue('tech-support', 100)).find((e) => e.requestId === id && e.attempt === attempt), `attempt ${attempt} queued`);
-      // A retry is booked at least 15 minutes after the unanswered call (a minute of slack for this test's own run).
-      if (attempt > 1) expect(Date.parse(entry.dueAt)).toBeGreaterThanOrEqual(Date.now() + 14 * 60_000);
+      if (attempt > 1) {
+        // A retry is booked at least 15 minutes after the unanswered call (a minute of slack for
+        // this test's own run) and after the slot it retries (WAIT_SCALE 0 calls before the slot).
+        expect(Date.parse(entry.dueAt)).toBeGreaterThanOrEqual(Date.now() + 14 * 60_000);
+        expect(Date.parse(entry.dueAt)).toBeGreaterThanOrEqual(Date.parse(previous) + 15 * 60_000);
+      }
+      previous = entry.dueAt;
       await recordCall(deps, 'op-1', call(id, 'no_answer'));
     }
     await eventually(async () => (workflows.execution('callback', id)?.status === 'SUCCEEDED' ? true : undefined), 'the callback run to end');

@@ -5,6 +5,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { logger, scrub } from '#adapters/logger';
 import { type MemoryDeps, memoryDeps } from '#adapters/memory/memory-deps';
+import { scheduleCallback } from '#core/callbacks/schedule';
+import type { SupportRequest } from '#core/requests/model';
 import { checkCreateRules, createRequest } from '#core/requests/create-request';
 import { openApiDocument } from '#http/openapi';
 import { callbackInput, identity, writtenInput } from './fixtures.ts';
@@ -114,5 +116,37 @@ describe('regressions', () => {
     const now = new Date('2026-03-02T22:30:00.000Z'); // 2026-03-03 01:30 MSK
     const input = writtenInput({ identity: identity({ passport: { series: '4510', number: '123456', issuedOn: '2026-03-03' } }) });
     expect(checkCreateRules(input, now)).toEqual([]);
+  });
+
+  /*
+   * callbacks/schedule.ts — a retry was booked from now + 15 min only. A call made before its
+   * slot (an operator early; every local run with WAIT_SCALE=0) at 19:29 MSK, for a callback
+   * booked at 08:00 next morning, retried into that same 08:00 slot: the CI failure of
+   * 2026-11-26 ("scheduledAt not to be first"). A retry starts 15 min after its slot too.
+   */
+  it('scheduleCallback: an evening call for a next-morning slot retries after that slot, not into it', async () => {
+    const deps: MemoryDeps = memoryDeps();
+    deps.clock.set('2026-11-26T16:29:00.000Z'); // Thu 19:29 MSK: the next free slot is Fri 08:00
+    const at = deps.clock.now().toISOString();
+    const request: SupportRequest = {
+      id: 'req-1',
+      number: '20261126-000001',
+      userId: 'user-1',
+      channel: 'callback',
+      type: 'technical',
+      status: 'received',
+      createdAt: at,
+      updatedAt: at,
+      identity: { fullNameFolded: 'x', snilsHash: 'x', snilsLast2: '00', passportHash: 'x', passportLast2: '00', phone: '+79123456789' },
+      callback: { phone: { e164: '+74951234567' }, description: 'Не приходит код' },
+      route: { queue: 'tech-support', line: '88001001001' },
+    };
+    await deps.store.createRequest(request, { at, event: 'received' }, undefined, at);
+    const first = await scheduleCallback(deps, 'req-1');
+    expect(first.scheduledAt).toBe('2026-11-27T05:00:00.000Z');
+    deps.clock.advanceMinutes(1); // the unanswered call, still on Thursday evening
+    const retry = await scheduleCallback(deps, 'req-1');
+    expect(retry.scheduledAt).toBe('2026-11-27T05:15:00.000Z');
+    expect((await deps.store.getRequest('req-1'))?.scheduledAt).toBe(retry.scheduledAt);
   });
 });

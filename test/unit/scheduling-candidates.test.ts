@@ -155,6 +155,30 @@ describe('retry candidates', () => {
     expect(retryCandidates('status', msk('2026-11-27T19:50:00'), C)[0]?.start).toBe(msk('2026-11-28T09:00:00').toISOString());
   });
 
+  it('start 15 minutes after the retried slot when the call came before it (an early call, or WAIT_SCALE=0)', () => {
+    // The CI failure of 2026-11-26: an evening call on a callback booked for 08:00 next day
+    // retried into that same 08:00 slot.
+    const first = msk('2026-11-27T08:00:00').toISOString();
+    expect(retryCandidates('status', msk('2026-11-26T19:29:00'), C, first)[0]?.start).toBe(msk('2026-11-27T08:15:00').toISOString());
+    expect(retryCandidates('status', msk('2026-11-30T10:50:00'), C, msk('2026-11-30T11:00:00').toISOString())[0]?.start).toBe(msk('2026-11-30T11:15:00').toISOString());
+    // A call after its slot (the usual case) counts from the call.
+    expect(retryCandidates('status', msk('2026-11-30T11:03:00'), C, msk('2026-11-30T11:00:00').toISOString())[0]?.start).toBe(msk('2026-11-30T11:30:00').toISOString());
+  });
+
+  it('property: a retry slot starts ≥ 15 min after both now and the retried slot, and ends within 7 days of the later', () => {
+    fc.assert(
+      fc.property(anyNow, fc.integer({ min: -3 * 24 * 60, max: 3 * 24 * 60 }), (now, offsetMin) => {
+        const attempt = new Date(now.getTime() + offsetMin * MIN).toISOString();
+        const got = retryCandidates('tech-support', now, C, attempt);
+        const base = Math.max(now.getTime(), t(attempt));
+        expect(got.filter((s) => t(s.start) < base + 15 * MIN || t(s.end) > base + 7 * DAY)).toEqual([]);
+        // Nothing open in between is skipped (none at all across the New Year closure is right).
+        expect(got).toEqual(slotsInRange('tech-support', new Date(base + 15 * MIN), new Date(base + 7 * DAY), C));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('property: every retry slot starts ≥ now + 15 min and ends ≤ now + 7 days', () => {
     fc.assert(
       fc.property(anyNow, (now) => {

@@ -8,9 +8,10 @@ import { bookingCandidates, retryCandidates, slotCapacity } from '../scheduling/
 
 /**
  * Books a callback into the earliest slot with a free place: for the first attempt inside the
- * citizen's preferred window (else the earliest after it), for a retry from 15 minutes on. The
- * slot counter's conditional write makes overbooking impossible however many book at once; a
- * full slot just moves the booking on to the next candidate.
+ * citizen's preferred window (else the earliest after it), for a retry from 15 minutes after the
+ * call or the slot it retries, whichever is later. The slot counter's conditional write makes
+ * overbooking impossible however many book at once; a full slot just moves the booking on to the
+ * next candidate.
  */
 export async function loadCallback(deps: Pick<Deps, 'store'>, requestId: string): Promise<SupportRequest & { route: NonNullable<SupportRequest['route']> }> {
   const request = await deps.store.getRequest(requestId);
@@ -39,7 +40,7 @@ export async function scheduleCallback(deps: Pick<Deps, 'store' | 'clock' | 'met
   const now = deps.clock.now();
   const first = request.scheduledAt === undefined;
   const queue = request.route.queue;
-  const candidates = first ? bookingCandidates(queue, now, request.callback?.preferredWindow, config) : retryCandidates(queue, now, config);
+  const candidates = first ? bookingCandidates(queue, now, request.callback?.preferredWindow, config) : retryCandidates(queue, now, config, request.scheduledAt);
   const capacity = slotCapacity(queue, config);
   const counts = await deps.store.slotCounts(queue, [...new Set(candidates.map((s) => moscowDate(s.start)))]);
   const at = now.toISOString();

@@ -157,12 +157,15 @@ export function bookingCandidates(queue: string, now: Date, preferredWindow: Tim
 
 /**
  * The slots to try for a retry after an unanswered call: every slot starting at or after
- * now + `retryDelayMinutes` (15) and ending by now + horizon, in order. The lead time does not
- * apply: the retry delay takes its place.
+ * `retryDelayMinutes` (15) past the later of now and the unanswered attempt's slot, and ending
+ * by that same moment + horizon, in order. The lead time does not apply: the retry delay takes its place.
+ * Counting from the attempt's slot too matters when the call came early (an operator ahead of
+ * time, or local runs with WAIT_SCALE=0): a retry never lands on or before the slot it retries.
  */
-export function retryCandidates(queue: string, now: Date, config: CentreConfig): Slot[] {
-  const earliest = new Date(now.getTime() + config.retryDelayMinutes * MINUTE_MS);
-  return slotsInRange(queue, earliest, new Date(horizonEnd(now, config)), config);
+export function retryCandidates(queue: string, now: Date, config: CentreConfig, attemptSlot?: string): Slot[] {
+  const base = new Date(Math.max(now.getTime(), attemptSlot === undefined ? 0 : Date.parse(attemptSlot)));
+  const earliest = new Date(base.getTime() + config.retryDelayMinutes * MINUTE_MS);
+  return slotsInRange(queue, earliest, new Date(horizonEnd(base, config)), config);
 }
 
 /** Booked callbacks per slot start (the counter values), keyed by `Slot.start`. Missing = 0. */
