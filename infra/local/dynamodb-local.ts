@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -81,11 +81,15 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
   // -sharedDb: one database whatever the access key and region of the client.
   const storage = [...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']), '-sharedDb'];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  // The emulator's scratch: its working directory when in memory (it writes a metadata file there:
+  // keep it out of the repo) and its java.io.tmpdir (it unpacks a 0.9 MB SQLite library there on
+  // every start). Removed when it stops, so test runs leave nothing behind in /tmp.
+  const scratch = mkdtempSync(join(tmpdir(), 'dynamodb-local-'));
+  const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
   const child: ChildProcess = spawn(
     'java',
-    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-port', String(port)],
-    // The emulator writes a metadata file into its working directory: keep it out of the repo.
-    { stdio: ['ignore', 'ignore', 'pipe'], cwd: options.dataDir ?? mkdtempSync(join(tmpdir(), 'dynamodb-local-')) },
+    [`-Djava.io.tmpdir=${scratch}`, `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-port', String(port)],
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: options.dataDir ?? scratch },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -94,9 +98,12 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
   let exited = false;
   child.on('exit', () => {
     exited = true;
+    removeScratch();
   });
   const stopChild = () => {
     if (!exited) child.kill('SIGTERM');
+    // At process exit the child's own exit event never comes: remove the scratch now.
+    removeScratch();
   };
   process.once('exit', stopChild);
 

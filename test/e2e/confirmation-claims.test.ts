@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,9 +93,11 @@ describe('confirmation, transcript and claims through npm start', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.type).toBe('application/pdf');
     expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
-    const file = join(mkdtempSync(join(tmpdir(), 'transcript-')), 'call.pdf');
+    const dir = mkdtempSync(join(tmpdir(), 'transcript-'));
+    const file = join(dir, 'call.pdf');
     writeFileSync(file, pdf.bytes);
     const text = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
     expect(text.status, 'pdftotext (Debian poppler-utils) must be installed').toBe(0);
     expect(text.stdout).toContain('Не приходит код подтверждения из СМС.');
     expect(text.stdout).toContain('Отправили код повторно, проверьте телефон.');

@@ -1,10 +1,10 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ESBUILD_OPTIONS } from '#infra/bundling';
 import { FUNCTIONS } from '#infra/functions';
 import { resolveFromRepo } from '#infra/local/local-paths';
@@ -16,9 +16,12 @@ import { TEST_HASH_KEY, freshTable } from '../support/integration.ts';
  * provider) really talks to DynamoDB with the credentials Lambda puts in the environment.
  */
 describe('a deployed-shape bundle', () => {
+  const out = mkdtempSync(join(tmpdir(), 'bundle-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
   it('serves PUT /v1/admin/profiles against DynamoDB Local with environment credentials', async () => {
     const { client, tableName } = await freshTable();
-    const outfile = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'index.mjs');
+    const outfile = join(out, 'index.mjs');
     const built = await build({ ...ESBUILD_OPTIONS, entryPoints: [resolveFromRepo(FUNCTIONS.httpAdmin.entry)], outfile, metafile: true, logLevel: 'error' });
     const inputs = Object.keys(built.metafile.inputs);
     expect(inputs.some((f) => f.includes('credential-provider-env'))).toBe(true);
