@@ -29,6 +29,8 @@ const schemas = {
   AWS_ENDPOINT_URL: z.url(),
   /** `true`: address the bucket in the path, not the host name (s3rver, most S3 emulators). */
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']),
+  /** Optional: a JSON object whose fields replace DEFAULT_CENTRE_CONFIG's (tests: `{"holidays":[]}`). */
+  CENTRE_CONFIG: z.string().check(z.minLength(2)),
 } as const;
 
 export type ConfigName = keyof typeof schemas;

@@ -11,6 +11,7 @@ import { secretFromExtension } from '#adapters/secrets/secrets-extension';
 import { sfnWorkflows } from '#adapters/sfn/sfn-workflows';
 import { snsSms } from '#adapters/sns/sns-sms';
 import { aesSealer, cryptoOtpRandom, hmacHasher, systemClock, systemIds } from '#adapters/system';
+import { DEFAULT_CENTRE_CONFIG, overriddenCentreConfig } from '#core/scheduling/centre-config';
 import type { Deps } from '#ports/deps';
 import { config, optionalConfig } from './config.ts';
 
@@ -31,6 +32,10 @@ export const workflowsFromEnv = () =>
     callback: optionalConfig('CALLBACK_STATE_MACHINE_ARN'),
   });
 export const systemClockFactory = () => systemClock;
+export const centreFromEnv = () => {
+  const override = optionalConfig('CENTRE_CONFIG');
+  return override === undefined ? DEFAULT_CENTRE_CONFIG : overriddenCentreConfig(DEFAULT_CENTRE_CONFIG, override);
+};
 export const systemIdsFactory = () => systemIds();
 /** The service secret: an env value locally, Secrets Manager (through the extension) in the cloud. */
 function serviceSecret(): () => Promise<string> {

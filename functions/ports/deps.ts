@@ -1,3 +1,4 @@
+import type { CentreConfig } from '#core/scheduling/centre-config';
 import type { Clock } from './clock.ts';
 import type { Hasher } from './hasher.ts';
 import type { Ids } from './ids.ts';
@@ -26,4 +27,6 @@ export interface Deps {
   objects: ObjectStore;
   /** Business metrics (CloudWatch EMF in Lambda). */
   metrics: Metrics;
+  /** The centre's calendar: hours, slots, holidays (DEFAULT_CENTRE_CONFIG unless CENTRE_CONFIG overrides it). */
+  centre: CentreConfig;
 }

@@ -9,14 +9,22 @@ import { codeText } from '#core/notices/sms-templates';
 import { OTP_PURPOSES } from '#core/otp/otp';
 import { recordWorkflowFailure } from '#core/reconcile/record-failure';
 import { markNeedsInfo, routeRequest, sendNotice, verifyIdentity } from '#core/requests/intake';
-import { composeDeps, hasherFromEnv, sealerFromEnv, smsFromEnv, storeFromEnv, systemClockFactory, emfMetricsFactory } from '#functions/deps';
+import { centreFromEnv, composeDeps, hasherFromEnv, sealerFromEnv, smsFromEnv, storeFromEnv, systemClockFactory, emfMetricsFactory } from '#functions/deps';
 import { parseTaskInput as parse, taskHandler } from './task-stack.ts';
 
 /**
  * The tasks of the intake, notice, callback, confirmation and attachment workflows (statemachines/*.asl.json): one Lambda
  * dispatching on `task`. Inputs are checked here; errors go back to the state machine by name.
  */
-const deps = composeDeps({ store: storeFromEnv, sms: smsFromEnv, clock: systemClockFactory, hasher: hasherFromEnv, sealer: sealerFromEnv, metrics: emfMetricsFactory });
+const deps = composeDeps({
+  store: storeFromEnv,
+  sms: smsFromEnv,
+  clock: systemClockFactory,
+  hasher: hasherFromEnv,
+  sealer: sealerFromEnv,
+  metrics: emfMetricsFactory,
+  centre: centreFromEnv,
+});
 
 const RequestRef = z.object({ requestId: z.string().check(z.minLength(1)) });
 const NOTICE_KINDS = ['registered', 'scheduled', 'answered', 'missed', 'needs_info'] as const;

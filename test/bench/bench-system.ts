@@ -5,6 +5,7 @@ import { provideDeps, resetDeps } from '#functions/deps';
 import { ensureTable, startDynamoDbLocal } from '#infra/local/dynamodb-local';
 import { Outbox } from '#infra/local/outbox';
 import { LocalWorkflows, type TaskHandler } from '#infra/local/workflow-runner';
+import { ANY_DAY_CENTRE } from '../support/any-day-centre.ts';
 
 /**
  * The system the bench measures, in-process: DynamoDB Local, the real ASL run with waits skipped,
@@ -26,6 +27,8 @@ export async function benchSystem(tableName: string, requestTasks: TaskHandler) 
     sealer: aesSealer(key),
     otpRandom: cryptoOtpRandom,
     metrics: memoryMetrics(),
+    // The bench books callbacks on whatever day it runs: the calendar without holidays.
+    centre: ANY_DAY_CENTRE,
   };
   resetDeps();
   provideDeps(deps);

@@ -11,7 +11,7 @@ import { handler as requestTasks } from '#functions/tasks/request-tasks';
 import { LocalWorkflows } from '#infra/local/workflow-runner';
 import { Outbox } from '#infra/local/outbox';
 import type { Deps } from '#ports/deps';
-import { PROFILE_PHONE_E164, identity } from '../support/fixtures.ts';
+import { PROFILE_PHONE_E164, identity, storedCallbackRequest } from '../support/fixtures.ts';
 import { eventually, freshTable, realSystem } from '../support/integration.ts';
 
 /**
@@ -127,24 +127,7 @@ describe('callback workflow', () => {
     const ids = Array.from({ length: 100 }, (_, i) => `01M8C2${String(i).padStart(20, '0')}`);
     await Promise.all(
       ids.map((id, i) =>
-        store.createRequest(
-          {
-            id,
-            number: `N-${i}`,
-            userId: 'user-1',
-            channel: 'callback',
-            type: 'technical',
-            status: 'received',
-            createdAt: at,
-            updatedAt: at,
-            identity: { fullNameFolded: 'x', snilsHash: 'x', snilsLast2: '00', passportHash: 'x', passportLast2: '00', phone: PROFILE_PHONE_E164 },
-            callback: { phone: { e164: '+74951234567' }, description: 'x' },
-            route: { queue: 'tech-support', line: '88001001001' },
-          },
-          { at, event: 'received' },
-          undefined,
-          at,
-        ),
+        store.createRequest(storedCallbackRequest(id, `N-${i}`, at), { at, event: 'received' }, undefined, at),
       ),
     );
     const slots = ['2027-03-01T05:00:00.000Z', '2027-03-01T05:15:00.000Z', '2027-03-01T05:30:00.000Z'];

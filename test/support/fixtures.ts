@@ -47,6 +47,24 @@ export function storedWrittenRequest(id: string, number: string, createdAt = new
   };
 }
 
+/** A routed callback request as stored, `received` (not yet booked) unless `over` says otherwise. */
+export function storedCallbackRequest(id: string, number: string, createdAt = new Date().toISOString(), over: Partial<SupportRequest> = {}): SupportRequest {
+  return {
+    id,
+    number,
+    userId: 'user-1',
+    channel: 'callback',
+    type: 'technical',
+    status: 'received',
+    createdAt,
+    updatedAt: createdAt,
+    identity: { fullNameFolded: 'x', snilsHash: 'x', snilsLast2: '00', passportHash: 'x', passportLast2: '00', phone: PROFILE_PHONE_E164 },
+    callback: { phone: { e164: '+74951234567' }, description: 'Не приходит код' },
+    route: { queue: 'tech-support', line: '88001001001' },
+    ...over,
+  };
+}
+
 /** `POST /v1/ops/calls` for an answered callback that ended `now`: 30 s of waiting, 60 s of talk. */
 export function answeredCallBody(requestId: string, now = Date.now()) {
   return {

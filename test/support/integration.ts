@@ -5,6 +5,7 @@ import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
 import { memoryObjects } from '#adapters/memory/memory-objects';
 import { aesSealer, cryptoOtpRandom, hmacHasher, systemClock, systemIds } from '#adapters/system';
 import { ensureTable, localDynamoClient } from '#infra/local/dynamodb-local';
+import { ANY_DAY_CENTRE } from './any-day-centre.ts';
 
 /** A fresh table in the run's DynamoDB Local, and a store over it. */
 export async function freshTable() {
@@ -19,6 +20,7 @@ export const TEST_HASH_KEY = 'integration-test-key-0123456789abcdef';
 /**
  * The real clock, ids and hashing; attachments storage is the in-memory bucket (the S3 adapters
  * have their own tests against s3rver), so no handler ever needs a bucket from the environment.
+ * The centre's calendar has no holidays, so a run on any date finds slots (any-day-centre.ts).
  */
 export function realSystem() {
   const bucket = memoryObjects();
@@ -31,6 +33,7 @@ export function realSystem() {
     sealer: aesSealer(async () => TEST_HASH_KEY),
     otpRandom: cryptoOtpRandom,
     metrics: memoryMetrics(),
+    centre: ANY_DAY_CENTRE,
   };
 }
 

@@ -1,8 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { freePort } from '#infra/local/free-port';
 import { REPO_ROOT } from '#infra/local/local-paths';
+import { ANY_DAY_CENTRE_ENV } from './any-day-centre.ts';
 
-/** `npm start` as a user runs it, in its own process group so the test can stop all of it. */
+/**
+ * `npm start` as a user runs it, in its own process group so the test can stop all of it. Its
+ * calendar has no holidays (CENTRE_CONFIG), so callbacks find slots on any date (any-day-centre.ts).
+ */
 export interface StartedSystem {
   url: string;
   child: ChildProcess;
@@ -16,7 +20,7 @@ export async function startSystem(env: Record<string, string> = {}, timeoutMs = 
   const port = await freePort();
   const child = spawn('npm', ['start'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), WAIT_SCALE: '0', POWERTOOLS_LOG_LEVEL: 'INFO', ...env },
+    env: { ...process.env, PORT: String(port), WAIT_SCALE: '0', POWERTOOLS_LOG_LEVEL: 'INFO', CENTRE_CONFIG: ANY_DAY_CENTRE_ENV, ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

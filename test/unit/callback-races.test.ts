@@ -4,6 +4,7 @@ import { enqueueDue } from '#core/callbacks/queue';
 import { recordCall } from '#core/callbacks/record-call';
 import type { SupportRequest } from '#core/requests/model';
 import type { Store } from '#ports/store';
+import { storedCallbackRequest } from '../support/fixtures.ts';
 
 /**
  * The races a resumed callback run (the reconciler) can meet: an operator records a call while the
@@ -13,21 +14,7 @@ import type { Store } from '#ports/store';
 const AT = '2026-03-02T09:00:00.000Z';
 
 function bookedCallback(over: Partial<SupportRequest> = {}): SupportRequest {
-  return {
-    id: 'req-1',
-    number: '20260302-000001',
-    userId: 'user-1',
-    channel: 'callback',
-    type: 'technical',
-    status: 'scheduled',
-    createdAt: AT,
-    updatedAt: AT,
-    identity: { fullNameFolded: 'x', snilsHash: 'x', snilsLast2: '00', passportHash: 'x', passportLast2: '00', phone: '+79123456789' },
-    callback: { phone: { e164: '+74951234567' }, description: 'Не приходит код' },
-    route: { queue: 'tech-support', line: '88001001001' },
-    scheduledAt: AT,
-    ...over,
-  };
+  return storedCallbackRequest('req-1', '20260302-000001', AT, { status: 'scheduled', scheduledAt: AT, ...over });
 }
 
 /** A store whose first call of `method` lets `meanwhile` run first, as a concurrent writer would. */

@@ -6,9 +6,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { logger, scrub } from '#adapters/logger';
 import { type MemoryDeps, memoryDeps } from '#adapters/memory/memory-deps';
 import { scheduleCallback } from '#core/callbacks/schedule';
-import type { SupportRequest } from '#core/requests/model';
 import { checkCreateRules, createRequest } from '#core/requests/create-request';
 import { openApiDocument } from '#http/openapi';
+import { storedCallbackRequest } from '../support/fixtures.ts';
 import { callbackInput, identity, writtenInput } from './fixtures.ts';
 
 describe('regressions', () => {
@@ -128,20 +128,7 @@ describe('regressions', () => {
     const deps: MemoryDeps = memoryDeps();
     deps.clock.set('2026-11-26T16:29:00.000Z'); // Thu 19:29 MSK: the next free slot is Fri 08:00
     const at = deps.clock.now().toISOString();
-    const request: SupportRequest = {
-      id: 'req-1',
-      number: '20261126-000001',
-      userId: 'user-1',
-      channel: 'callback',
-      type: 'technical',
-      status: 'received',
-      createdAt: at,
-      updatedAt: at,
-      identity: { fullNameFolded: 'x', snilsHash: 'x', snilsLast2: '00', passportHash: 'x', passportLast2: '00', phone: '+79123456789' },
-      callback: { phone: { e164: '+74951234567' }, description: 'Не приходит код' },
-      route: { queue: 'tech-support', line: '88001001001' },
-    };
-    await deps.store.createRequest(request, { at, event: 'received' }, undefined, at);
+    await deps.store.createRequest(storedCallbackRequest('req-1', '20261126-000001', at), { at, event: 'received' }, undefined, at);
     const first = await scheduleCallback(deps, 'req-1');
     expect(first.scheduledAt).toBe('2026-11-27T05:00:00.000Z');
     deps.clock.advanceMinutes(1); // the unanswered call, still on Thursday evening

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ROUTING_TABLE } from '#core/routing/routing-table';
+import { centreFromEnv } from '#functions/deps';
 import { REQUEST_TYPES } from '#core/requests/model';
-import { type CentreConfig, DEFAULT_CENTRE_CONFIG, checkCentreConfig, queueConfig } from '#core/scheduling/centre-config';
+import { type CentreConfig, DEFAULT_CENTRE_CONFIG, checkCentreConfig, overriddenCentreConfig, queueConfig } from '#core/scheduling/centre-config';
 import { moscowParts } from '#core/scheduling/moscow-time';
 import { daySlots, isSlotStart, isWorkingDay, nextSlot, slotAt, slotsInRange } from '#core/scheduling/slots';
 
@@ -71,6 +72,51 @@ describe('centre config', () => {
     expect(problems.join('\n')).toMatch(/overlap/);
     expect(problems.join('\n')).toMatch(/2026-02-30/);
     expect(problems.join('\n')).toMatch(/2026-13-01/);
+  });
+});
+
+describe('CENTRE_CONFIG overrides (overriddenCentreConfig)', () => {
+  it('replaces the named top-level fields and keeps the rest', () => {
+    const got = overriddenCentreConfig(C, '{"holidays": [], "leadMinutes": 60}');
+    expect(got).toEqual({ ...C, holidays: [], leadMinutes: 60 });
+    expect(C.holidays.length).toBeGreaterThan(20); // the default itself is untouched
+    expect(isWorkingDay('tech-support', '2027-01-04', got)).toBe(true);
+    expect(isWorkingDay('tech-support', '2027-01-04', C)).toBe(false);
+    expect(overriddenCentreConfig(C, '{}')).toEqual(C);
+  });
+
+  it('refuses, naming every problem: not JSON, not an object, unknown fields, wrong kinds', () => {
+    expect(() => overriddenCentreConfig(C, '{holidays: []}')).toThrow('CENTRE_CONFIG: not JSON');
+    for (const notObject of ['[]', 'null', '"x"', '5']) expect(() => overriddenCentreConfig(C, notObject)).toThrow(/must be a JSON object/);
+    expect(() => overriddenCentreConfig(C, '{"holiday": [], "leadMinutes": "30", "queues": [], "horizonDays": null}')).toThrow(
+      'CENTRE_CONFIG: unknown field "holiday"; "leadMinutes" must be a number; "queues" must be an object; "horizonDays" must be a number',
+    );
+  });
+
+  it('refuses what checkCentreConfig refuses, a queue left out, and malformed nested values', () => {
+    expect(() => overriddenCentreConfig(C, '{"holidays": ["2026-02-30"], "horizonDays": 0}')).toThrow(/2026-02-30.*horizonDays must be > 0/);
+    expect(() => overriddenCentreConfig(C, '{"queues": {"status": {"hours": {}, "slotMinutes": 15, "capacityPerSlot": 2}}}')).toThrow(/queues must keep .*tech-support/);
+    const malformed = JSON.stringify({ queues: Object.fromEntries(Object.keys(C.queues).map((q) => [q, 1])) });
+    expect(() => overriddenCentreConfig(C, malformed)).toThrow(/malformed/);
+  });
+
+  it('the handlers\' centre comes from the environment: unset or empty is the default', () => {
+    const saved = process.env.CENTRE_CONFIG;
+    try {
+      delete process.env.CENTRE_CONFIG;
+      expect(centreFromEnv()).toBe(C);
+      process.env.CENTRE_CONFIG = '';
+      expect(centreFromEnv()).toBe(C);
+      process.env.CENTRE_CONFIG = '{"holidays":[]}';
+      expect(centreFromEnv().holidays).toEqual([]);
+      process.env.CENTRE_CONFIG = '{"holidays":5}';
+      expect(() => centreFromEnv()).toThrow('CENTRE_CONFIG: "holidays" must be an array');
+      process.env.CENTRE_CONFIG = '{';
+      expect(() => centreFromEnv()).toThrow(/CENTRE_CONFIG/);
+    } finally {
+      if (saved === undefined) delete process.env.CENTRE_CONFIG;
+      else process.env.CENTRE_CONFIG = saved;
+    }
   });
 });
 

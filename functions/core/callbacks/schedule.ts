@@ -1,7 +1,6 @@
 import type { Deps } from '#ports/deps';
 import { NoFreeSlotError, NotFoundError, StaleTransitionError } from '../errors.ts';
 import type { SupportRequest } from '../requests/model.ts';
-import { type CentreConfig, DEFAULT_CENTRE_CONFIG } from '../scheduling/centre-config.ts';
 import { callbackCheckAt } from '../reconcile/expectations.ts';
 import { formatMoscow, moscowDate } from '../scheduling/moscow-time.ts';
 import { bookingCandidates, retryCandidates, slotCapacity } from '../scheduling/slots.ts';
@@ -35,7 +34,8 @@ export async function resumeCallback(deps: Pick<Deps, 'store' | 'clock'>, reques
   return { scheduledAt: request.scheduledAt, when: formatMoscow(request.scheduledAt), first: false };
 }
 
-export async function scheduleCallback(deps: Pick<Deps, 'store' | 'clock' | 'metrics'>, requestId: string, config: CentreConfig = DEFAULT_CENTRE_CONFIG) {
+export async function scheduleCallback(deps: Pick<Deps, 'store' | 'clock' | 'metrics' | 'centre'>, requestId: string) {
+  const config = deps.centre;
   const request = await loadCallback(deps, requestId);
   const now = deps.clock.now();
   const first = request.scheduledAt === undefined;

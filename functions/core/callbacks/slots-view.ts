@@ -2,7 +2,6 @@ import type { Deps } from '#ports/deps';
 import { ValidationError } from '../errors.ts';
 import { contacts } from '../contacts/centre.ts';
 import { ROUTING_TABLE } from '../routing/routing-table.ts';
-import { type CentreConfig, DEFAULT_CENTRE_CONFIG } from '../scheduling/centre-config.ts';
 import { queueLoad } from '../scheduling/load.ts';
 import { addLocalDays, moscowDate } from '../scheduling/moscow-time.ts';
 import { bookableSlots, type SlotQueryInput, validateSlotQuery } from '../scheduling/slots.ts';
@@ -14,8 +13,9 @@ function daysBetween(from: Date, to: Date): string[] {
   return days;
 }
 
-export async function callbackSlots(deps: Pick<Deps, 'store' | 'clock'>, input: SlotQueryInput, config: CentreConfig = DEFAULT_CENTRE_CONFIG) {
+export async function callbackSlots(deps: Pick<Deps, 'store' | 'clock' | 'centre'>, input: SlotQueryInput) {
   const now = deps.clock.now();
+  const config = deps.centre;
   const checked = validateSlotQuery(input, now, config);
   if (!checked.ok) throw new ValidationError(checked.problems);
   const { queue, slotMinutes, from, to } = checked.query;
@@ -26,8 +26,9 @@ export async function callbackSlots(deps: Pick<Deps, 'store' | 'clock'>, input: 
 const RECENT_MINUTES = 60;
 const WINDOW_DAYS = 2;
 
-export async function contactsWithLoad(deps: Pick<Deps, 'store' | 'clock'>, config: CentreConfig = DEFAULT_CENTRE_CONFIG) {
+export async function contactsWithLoad(deps: Pick<Deps, 'store' | 'clock' | 'centre'>) {
   const now = deps.clock.now();
+  const config = deps.centre;
   const queues = [...new Set(Object.values(ROUTING_TABLE).map((r) => r.queue))];
   const since = new Date(now.getTime() - RECENT_MINUTES * 60_000).toISOString();
   const until = new Date(now.getTime() + WINDOW_DAYS * 86_400_000);

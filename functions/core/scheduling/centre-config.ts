@@ -4,8 +4,9 @@ import { parseClock } from './moscow-time.ts';
 /**
  * The support centre's calendar, kept as code: opening hours per queue, slot length and
  * capacity, booking lead time and horizon, public holidays and peak periods. Every scheduling
- * function takes a `CentreConfig` argument, so tests and other deployments can pass their own;
- * `DEFAULT_CENTRE_CONFIG` is what production uses.
+ * function takes a `CentreConfig` argument; the use-cases take it from `deps.centre`, which is
+ * `DEFAULT_CENTRE_CONFIG` unless the environment's CENTRE_CONFIG overrides some of its fields
+ * (`overriddenCentreConfig`).
  *
  * All clock times are Moscow local time ('HH:MM', see moscow-time.ts) and intervals are
  * half-open: { from: '08:00', to: '20:00' } means 08:00 ≤ t < 20:00, so the last 15-minute
@@ -199,4 +200,44 @@ export function checkCentreConfig(config: CentreConfig): string[] {
   if (!(config.horizonDays > 0)) problems.push('horizonDays must be > 0');
   if (!(config.maxRecommendedWindows >= 0)) problems.push('maxRecommendedWindows must be ≥ 0');
   return problems;
+}
+
+/**
+ * The base config with some top-level fields replaced by a JSON object's: how a deployment or a
+ * test run changes the centre without a code change (CENTRE_CONFIG, e.g. `{"holidays": []}`).
+ * Throws naming every problem: not a JSON object, an unknown field, a field of the wrong kind, a
+ * queue left out, or whatever checkCentreConfig finds in the result.
+ */
+export function overriddenCentreConfig(base: CentreConfig, json: string): CentreConfig {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new Error('CENTRE_CONFIG: not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('CENTRE_CONFIG: must be a JSON object of centre config fields');
+  const problems: string[] = [];
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!Object.hasOwn(base, key)) {
+      problems.push(`unknown field "${key}"`);
+      continue;
+    }
+    const expected: unknown = base[key as keyof CentreConfig];
+    const kind = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
+    if (kind(value) !== kind(expected)) problems.push(`"${key}" must be a${kind(expected) === 'array' || kind(expected) === 'object' ? 'n' : ''} ${kind(expected)}`);
+    else merged[key] = value;
+  }
+  const config = merged as unknown as CentreConfig;
+  if (problems.length === 0) {
+    const missing = Object.keys(base.queues).filter((q) => !Object.hasOwn(config.queues, q));
+    if (missing.length > 0) problems.push(`queues must keep ${missing.join(', ')}`);
+    try {
+      problems.push(...checkCentreConfig(config));
+    } catch {
+      problems.push('a field is malformed (see CentreConfig)');
+    }
+  }
+  if (problems.length > 0) throw new Error(`CENTRE_CONFIG: ${problems.join('; ')}`);
+  return config;
 }
