@@ -23,7 +23,11 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
-      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
+      {
+        extends: true,
+        // own-tmpdir: the CDK leaves a cdk.out* directory per synth in the temp dir.
+        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], setupFiles: ['test/support/own-tmpdir.ts'], testTimeout: 180_000, hookTimeout: 180_000 },
+      },
       // `npm run test:load` (CI runs it too): minutes, not seconds, so not part of `npm test`.
       { extends: true, test: { name: 'load', include: ['test/load/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 120_000 } },
     ],
