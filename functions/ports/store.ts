@@ -162,6 +162,11 @@ export interface Store {
   getOtp(purpose: OtpPurpose, subject: string): Promise<OtpRecord | undefined>;
   /** Stores a newly issued code in place of `prevIssuedAt`'s (absent: none may exist). False when another send won. */
   putOtp(record: OtpRecord, prevIssuedAt: string | undefined): Promise<boolean>;
+  /**
+   * Undoes `putOtp(ours, …)` when its code could not be sent: `prev` back in its place (absent:
+   * no record), only while `ours` is still the stored one. False when something replaced it since.
+   */
+  restoreOtp(ours: OtpRecord, prev: OtpRecord | undefined): Promise<boolean>;
   /** A wrong guess: stores one attempt fewer, only if nobody changed the record since it was read. */
   spendOtpAttempt(record: OtpRecord, read: OtpRecord): Promise<boolean>;
   /** The right code for a call: the code is used and the call confirmed, together, once. */

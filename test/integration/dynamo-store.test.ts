@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StaleTransitionError } from '#core/errors';
 import type { SupportRequest } from '#core/requests/model';
+import type { OtpRecord } from '#core/otp/otp';
 import type { IdempotencyRecord } from '#ports/store';
 import { storedWrittenRequest } from '../support/fixtures.ts';
 import { freshTable } from '../support/integration.ts';
@@ -11,7 +12,31 @@ function record(scope: string, bodyHash: string, id: string, expiresAt = new Dat
   return { scope, bodyHash, statusCode: 202, body: { id }, headers: { Location: `/v1/requests/${id}` }, expiresAt };
 }
 
+function otp(issuedAt: string, codeHash: string): OtpRecord {
+  const expiresAt = new Date(Date.parse(issuedAt) + 300_000).toISOString();
+  return { purpose: 'phone-change', subject: 'user-1', codeHash, issuedAt, expiresAt, attemptsLeft: 5, used: false, sendTimes: [issuedAt], target: '+79990001122' };
+}
+
 describe('DynamoDB store against DynamoDB Local', () => {
+  it('restoreOtp puts the previous code back (or none), only while its own record is the stored one', async () => {
+    const { store } = await freshTable();
+    const t0 = new Date().toISOString();
+    const t1 = new Date(Date.now() + 61_000).toISOString();
+    const first = otp(t0, 'hash-1');
+    const second = otp(t1, 'hash-2');
+    expect(await store.putOtp(first, undefined)).toBe(true);
+    expect(await store.putOtp(second, t0)).toBe(true);
+    expect(await store.restoreOtp(second, first)).toBe(true);
+    expect(await store.getOtp('phone-change', 'user-1')).toEqual(first);
+    // Not its record any more: a stale restore changes nothing.
+    expect(await store.restoreOtp(second, undefined)).toBe(false);
+    expect(await store.getOtp('phone-change', 'user-1')).toEqual(first);
+    // No previous code: the record goes.
+    expect(await store.restoreOtp(first, undefined)).toBe(true);
+    expect(await store.getOtp('phone-change', 'user-1')).toBeUndefined();
+    expect(await store.putOtp(first, undefined)).toBe(true);
+  });
+
   it('creates a request with its first timeline event and reads it back', async () => {
     const { store } = await freshTable();
     const now = new Date().toISOString();

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { memoryDeps } from '#adapters/memory/memory-deps';
+import { requestPhoneChange, verifyPhoneChange } from '#core/profiles/phone-change';
+import { putProfile } from '#core/profiles/put-profile';
 import { reconcile } from '#core/reconcile/reconcile';
 import { answerRequest } from '#core/requests/answer';
 import { createRequest } from '#core/requests/create-request';
 import { routeRequest } from '#core/requests/intake';
 import type { Workflows } from '#ports/workflows';
-import { writtenInput } from './fixtures.ts';
+import { identity, writtenInput } from './fixtures.ts';
 
 /**
  * Step Functions refusing a start (throttled, briefly down) after the change it carries on is
@@ -66,5 +68,40 @@ describe('a workflow that cannot be started', () => {
     const id = ((await createRequest(refusing, 'user-1', writtenInput())).body as { id: string }).id;
     expect((await deps.store.getRequest(id))?.failure).toBeUndefined();
     expect(deps.workflows.started).toEqual([{ workflow: 'intake', name: id, input: { requestId: id } }]);
+  });
+
+  it('a code whose SMS workflow cannot start costs nothing: no cooldown, no send of the hour, the old code still works', async () => {
+    const { deps, refusals, refusing } = setup();
+    await putProfile(deps, 'user-1', identity());
+    const phone = { phone: '8 (999) 000-11-22' };
+
+    // No code before: the refused send leaves none behind, and a retry goes at once (no 429).
+    refusals.left = 1;
+    await expect(requestPhoneChange(refusing, 'user-1', phone)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(await deps.store.getOtp('phone-change', 'user-1')).toBeUndefined();
+    await requestPhoneChange(refusing, 'user-1', phone);
+    const first = await deps.store.getOtp('phone-change', 'user-1');
+    expect(first?.sendTimes).toHaveLength(1);
+
+    // A code before: a refused resend puts it back, so it still verifies and its cooldown stands.
+    deps.clock.advanceSeconds(61);
+    refusals.left = 1;
+    await expect(requestPhoneChange(refusing, 'user-1', phone)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(await deps.store.getOtp('phone-change', 'user-1')).toEqual(first);
+    const sent = deps.workflows.started.filter((s) => s.workflow === 'confirmation');
+    expect(sent).toHaveLength(1);
+    const code = await deps.sealer.unseal((sent[0]?.input as { sealedCode: string }).sealedCode);
+    expect(await verifyPhoneChange(deps, 'user-1', code)).toMatchObject({ phone: expect.stringContaining('22') });
+  });
+
+  it('a restore never undoes a newer code: it only replaces the record it wrote', async () => {
+    const { deps } = setup();
+    await putProfile(deps, 'user-1', identity());
+    await requestPhoneChange(deps, 'user-1', { phone: '8 (999) 000-11-22' });
+    const stored = await deps.store.getOtp('phone-change', 'user-1');
+    if (!stored) throw new Error('no code stored');
+    const stale = { ...stored, issuedAt: '2000-01-01T00:00:00.000Z' };
+    expect(await deps.store.restoreOtp(stale, undefined)).toBe(false);
+    expect(await deps.store.getOtp('phone-change', 'user-1')).toEqual(stored);
   });
 });

@@ -422,6 +422,15 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
       ]);
     },
 
+    async restoreOtp(ours, prev) {
+      const stillOurs = { ConditionExpression: 'issuedAt = :ours', ExpressionAttributeValues: { ':ours': ours.issuedAt } };
+      return transact([
+        prev
+          ? { Put: { TableName: tableName, Item: { ...keys.otp(prev.purpose, prev.subject), kind: 'otp', ...prev, ttl: ttlOf(otpRetainUntil(prev)) }, ...stillOurs } }
+          : { Delete: { TableName: tableName, Key: keys.otp(ours.purpose, ours.subject), ...stillOurs } },
+      ]);
+    },
+
     async spendOtpAttempt(record, read) {
       return transact([otpUpdate(record, read)]);
     },

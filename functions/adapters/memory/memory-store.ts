@@ -315,6 +315,13 @@ export function memoryStore(): MemoryStore {
       return true;
     },
 
+    async restoreOtp(ours, prev) {
+      if (otps.get(otpKey(ours))?.issuedAt !== ours.issuedAt) return false;
+      if (prev) otps.set(otpKey(ours), copy(prev));
+      else otps.delete(otpKey(ours));
+      return true;
+    },
+
     async spendOtpAttempt(record, read) {
       if (!unchanged(read)) return false;
       otps.set(otpKey(record), copy(record));

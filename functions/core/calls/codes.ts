@@ -20,7 +20,15 @@ export async function sendCode(deps: CodeDeps, purpose: OtpPurpose, subject: str
     throw new RateLimitedError(60, 'code_resend_too_soon', 'A code is being sent right now; try again in a minute.');
   }
   const sealedCode = await deps.sealer.seal(code);
-  await deps.workflows.start('confirmation', `${purpose}-${subject}-${now.getTime()}`, { purpose, subject, sealedCode });
+  try {
+    await deps.workflows.start('confirmation', `${purpose}-${subject}-${now.getTime()}`, { purpose, subject, sealedCode });
+  } catch (error) {
+    // The code will never be sent: put back what was there, so this send costs the citizen
+    // neither the 60 s cooldown nor one of the hour's sends, and a retry can go at once.
+    // A restore that fails too leaves the cooldown to run out, as before; the start's error is the one to report.
+    await deps.store.restoreOtp(decision.record, prev).catch(() => false);
+    throw error;
+  }
   return decision.response;
 }
 
