@@ -83,9 +83,15 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // The emulator's scratch: its working directory when in memory (it writes a metadata file there:
   // keep it out of the repo) and its java.io.tmpdir (it unpacks a 0.9 MB SQLite library there on
-  // every start). Removed when it stops, so test runs leave nothing behind in /tmp.
-  const scratch = mkdtempSync(join(tmpdir(), 'dynamodb-local-'));
+  // every start). Removed when it stops, so test runs leave nothing behind in /tmp. With a data
+  // directory it lives inside it, emptied at each start: a process killed with SIGKILL (the
+  // restart test) then leaves nothing in /tmp either.
+  const scratch = options.dataDir ? join(options.dataDir, '.tmp') : mkdtempSync(join(tmpdir(), 'dynamodb-local-'));
   const removeScratch = () => rmSync(scratch, { recursive: true, force: true });
+  if (options.dataDir) {
+    removeScratch();
+    mkdirSync(scratch);
+  }
   const child: ChildProcess = spawn(
     'java',
     [`-Djava.io.tmpdir=${scratch}`, `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-port', String(port)],
