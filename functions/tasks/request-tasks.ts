@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ATTACHMENT_TYPES } from '#core/attachments/model';
-import { settleUpload } from '#core/attachments/check';
+import { giveUpCheck, settleUpload } from '#core/attachments/check';
 import { enqueueDue } from '#core/callbacks/queue';
 import { markMissed, recordLostOutcome } from '#core/callbacks/record-call';
 import { resumeCallback, scheduleCallback } from '#core/callbacks/schedule';
@@ -28,6 +28,9 @@ const deps = composeDeps({
 
 const RequestRef = z.object({ requestId: z.string().check(z.minLength(1)) });
 const NOTICE_KINDS = ['registered', 'scheduled', 'answered', 'missed', 'needs_info'] as const;
+
+/** A Catch's output under the failed step's name (recordFailure, giveUpAttachmentCheck). */
+const Failed = z.record(z.string(), z.object({ Error: z.optional(z.string()) }));
 
 const CodeRef = z.object({ purpose: z.enum(OTP_PURPOSES), subject: z.string().check(z.minLength(1)) });
 
@@ -74,7 +77,7 @@ export const handler = taskHandler({
     const { requestId, workflow, failed } = parse(
       z.extend(RequestRef, {
         workflow: z.enum(['intake', 'callback', 'notice']),
-        failed: z.record(z.string(), z.object({ Error: z.optional(z.string()) })),
+        failed: Failed,
       }),
       input,
     );
@@ -87,4 +90,8 @@ export const handler = taskHandler({
   recordLostOutcome: async (input) => recordLostOutcome(deps, parse(RequestRef, input).requestId),
   markMissed: async (input) => markMissed(deps, parse(RequestRef, input).requestId),
   settleAttachment: async (input) => settleUpload(deps, parse(UploadFacts, input).facts),
+  giveUpAttachmentCheck: async (input) => {
+    const { key, failed } = parse(z.object({ key: z.string().check(z.minLength(1)), failed: Failed }), input);
+    return giveUpCheck(deps, key, failed);
+  },
 });

@@ -107,13 +107,27 @@ describe('state machines: the deployed definitions are the ASL files of statemac
         const retried = new Set((state.Retry ?? []).flatMap((r) => r.ErrorEquals));
         for (const error of AWS_TRANSIENT_ERRORS) expect(retried.has(error), `${name}.${stateName} retries ${error}`).toBe(true);
         // Workflows about a request: anything else ends in RecordFailure (or is itself the recorder).
-        // (Codes and attachments have no request status to keep: their runs fail into the workflow alarms.)
+        // (Codes have no request status to keep: their runs fail into the workflow alarms; the
+        // attachment check has its own rule below.)
         if (name === 'confirmation' || name === 'attachment' || state.Parameters?.Payload?.task === 'recordFailure') continue;
         const catchAll = (state.Catch ?? []).find((c) => c.ErrorEquals.includes('States.ALL'));
         expect(catchAll?.Next, `${name}.${stateName} catches everything`).toMatch(/^Record(Notice)?Failure$/);
       }
     },
   );
+
+  it('attachment: every step but the give-up catches everything into GiveUp, which ends Failed', () => {
+    const states = JSON.parse(aslOf('attachment')).States as Record<string, { Type: string; Next?: string; Parameters?: { Payload?: { task?: string } }; Catch?: { ErrorEquals: string[]; ResultPath?: string; Next: string }[] }>;
+    const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
+    expect(tasks.map(([n]) => n).sort()).toEqual(['Discard', 'GiveUp', 'Inspect', 'Settle']);
+    for (const [stateName, state] of tasks) {
+      if (stateName === 'GiveUp') continue;
+      expect(state.Catch, `${stateName} catches everything into GiveUp`).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: `$.failed.${stateName}`, Next: 'GiveUp' }]);
+    }
+    expect(states.GiveUp?.Parameters?.Payload?.task).toBe('giveUpAttachmentCheck');
+    expect(states.GiveUp?.Next).toBe('Failed');
+    expect(states.Failed?.Type).toBe('Fail');
+  });
 
   it.each(names)('%s: type from WORKFLOWS, logging ALL without execution data, tracing on', (name) => {
     const props = stateMachine(name);

@@ -3,6 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
 import { type MemoryMetrics, memoryMetrics } from '#adapters/memory/memory-metrics';
+import { createAttachment } from '#core/attachments/attachments';
+import { objectKeyOf } from '#core/attachments/model';
 import { SmsSendError } from '#core/errors';
 import { recordCall } from '#core/callbacks/record-call';
 import { putProfile } from '#core/profiles/put-profile';
@@ -68,14 +70,16 @@ interface System {
   restart(): LocalWorkflows;
 }
 
-async function system(options: { taskStore?: (client: DynamoDBClient, tableName: string) => Store; outcomeTimeoutScale?: number } = {}): Promise<System> {
+async function system(
+  options: { taskStore?: (client: DynamoDBClient, tableName: string) => Store; outcomeTimeoutScale?: number; attachmentCheck?: Handler } = {},
+): Promise<System> {
   const { client, tableName, store } = await freshTable();
   const sms = new SwitchableSms();
   const faults: TaskFault[] = [];
   const metrics = memoryMetrics();
   const makeRunner = () =>
     new LocalWorkflows({
-      taskHandlers: { requestTasks: faultyTasks(faults) },
+      taskHandlers: { requestTasks: faultyTasks(faults), ...(options.attachmentCheck ? { attachmentCheck: options.attachmentCheck } : {}) },
       dynamo: client,
       sms,
       tableName,
@@ -354,5 +358,50 @@ describe('faults in the callback workflow', () => {
     }
     const r = await settled(s, id, (x) => x.status === 'missed', 'missed');
     expect(r.attempts).toBe(3);
+  });
+});
+
+describe('faults in the attachment check', () => {
+  beforeEach(() => resetDeps());
+
+  /** The storage side of the check, as an S3 that holds the declared file (or is down). */
+  const storage = (down: boolean): Handler => async (event) => {
+    const { task, key } = event as { task: string; key: string };
+    if (down) throw Object.assign(new Error('injected S3 outage'), { name: 'InternalError' });
+    return task === 'inspectUpload' ? { key, found: true, size: 1234, kind: 'application/pdf' } : {};
+  };
+
+  async function uploaded(s: System) {
+    const requestId = await created(s);
+    const attachment = await createAttachment(s.deps, 'user-1', requestId, { fileName: 'скан.pdf', contentType: 'application/pdf', size: 1234 });
+    const key = objectKeyOf(requestId, attachment.id);
+    await s.workflows.start('attachment', `object-created-${attachment.id}`, { detail: { object: { key } } });
+    await s.workflows.idle();
+    return { requestId, attachmentId: attachment.id, run: s.workflows.execution('attachment', `object-created-${attachment.id}`) };
+  }
+
+  for (const [step, setup] of [
+    ['Inspect', { attachmentCheck: storage(true) }],
+    ['Settle', { attachmentCheck: storage(false) }],
+  ] as const) {
+    it(`a check whose ${step} step keeps failing gives the attachment up (rejected, check_failed): never pending for good`, async () => {
+      const s = await system(setup);
+      if (step === 'Settle') s.faults.push({ task: 'settleAttachment', times: 100, error: 'Error' });
+      const { requestId, attachmentId, run } = await uploaded(s);
+      expect(run?.status).toBe('FAILED');
+      expect(run?.states.slice(-2)).toEqual(['GiveUp', 'Failed']);
+      expect(await s.deps.store.getAttachment(requestId, attachmentId)).toMatchObject({ status: 'rejected', reason: 'check_failed' });
+      const timeline = (await s.deps.store.getRequestDetail(requestId))?.timeline ?? [];
+      expect(timeline.filter((e) => e.event === 'attachment_rejected')).toEqual([expect.objectContaining({ detail: `${attachmentId}: check_failed` })]);
+      expect(s.deps.metrics.total('WorkflowStepFailed', { Workflow: 'attachment', Step: step })).toBe(1);
+    });
+  }
+
+  it('a check that works is not given up: ready, no metric', async () => {
+    const s = await system({ attachmentCheck: storage(false) });
+    const { requestId, attachmentId, run } = await uploaded(s);
+    expect(run?.status).toBe('SUCCEEDED');
+    expect(await s.deps.store.getAttachment(requestId, attachmentId)).toMatchObject({ status: 'ready' });
+    expect(s.deps.metrics.total('WorkflowStepFailed', { Workflow: 'attachment', Step: 'Inspect' })).toBe(0);
   });
 });

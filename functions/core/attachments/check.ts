@@ -1,4 +1,5 @@
 import type { Deps } from '#ports/deps';
+import type { WorkflowFailure } from '../reconcile/record-failure.ts';
 import { rejectedEvent } from './attachments.ts';
 import { type Attachment, type AttachmentType, type RejectReason, parseObjectKey } from './model.ts';
 
@@ -48,4 +49,24 @@ export async function settleUpload(deps: Pick<Deps, 'store' | 'clock'>, facts: U
     }
   }
   throw new Error(`attachment ${ids.attachmentId} kept changing while it was being settled`);
+}
+
+/**
+ * The check's Catch path: a step gave up after its retries. A still-pending attachment would
+ * stay pending for good (nothing else checks it again), so it is given up: `rejected`,
+ * `check_failed`, with its timeline event, and its place counts again, so the citizen can upload
+ * the file anew. Counted as WorkflowStepFailed (alarm); the run then ends Failed.
+ */
+export async function giveUpCheck(deps: Pick<Deps, 'store' | 'clock' | 'metrics'>, key: string, failed: WorkflowFailure): Promise<Verdict> {
+  const [step] = Object.keys(failed);
+  deps.metrics.put('WorkflowStepFailed', { Workflow: 'attachment', Step: step ?? 'unknown' });
+  const ids = parseObjectKey(key);
+  if (!ids) return { outcome: 'foreign', remove: false };
+  const attachment = await deps.store.getAttachment(ids.requestId, ids.attachmentId);
+  if (!attachment) return { outcome: 'unknown', remove: false };
+  if (attachment.status !== 'pending') return { outcome: attachment.status, remove: false };
+  const at = deps.clock.now().toISOString();
+  const settled = await deps.store.settleAttachment(ids.requestId, attachment.id, 'pending', { status: 'rejected', reason: 'check_failed' }, rejectedEvent(at, attachment.id, 'check_failed'), at);
+  // Not settled: a concurrent run settled it first, which is just as final.
+  return { outcome: settled ? 'rejected' : 'unknown', remove: false };
 }

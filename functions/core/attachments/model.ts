@@ -10,7 +10,8 @@ export const ATTACHMENT_STATUSES = ['pending', 'ready', 'rejected'] as const;
 export type AttachmentStatus = (typeof ATTACHMENT_STATUSES)[number];
 
 /** Why a file was rejected (timeline detail). */
-export type RejectReason = 'type_mismatch' | 'size_mismatch' | 'upload_expired';
+/** `check_failed`: the upload check itself failed after its retries; the citizen may upload again. */
+export type RejectReason = 'type_mismatch' | 'size_mismatch' | 'upload_expired' | 'check_failed';
 
 /** 1 byte to 10 MiB. */
 export const MIN_ATTACHMENT_BYTES = 1;

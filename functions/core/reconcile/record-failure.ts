@@ -11,12 +11,9 @@ import { STATUSES } from '../requests/model.ts';
  *
  * `failed` is the Catch's output under the step's name: `{ [step]: { Error, Cause } }`.
  */
-export async function recordWorkflowFailure(
-  deps: Pick<Deps, 'store' | 'clock' | 'metrics'>,
-  requestId: string,
-  workflow: string,
-  failed: Record<string, { Error?: string }>,
-) {
+export type WorkflowFailure = Record<string, { Error?: string }>;
+
+export async function recordWorkflowFailure(deps: Pick<Deps, 'store' | 'clock' | 'metrics'>, requestId: string, workflow: string, failed: WorkflowFailure) {
   const [step, info] = Object.entries(failed)[0] ?? ['unknown', {}];
   // The error's name only: a Cause may quote input, and input may hold personal data.
   const error = info.Error ?? 'unknown';
