@@ -158,9 +158,10 @@ export function bookingCandidates(queue: string, now: Date, preferredWindow: Tim
 /**
  * The slots to try for a retry after an unanswered call: every slot starting at or after
  * `retryDelayMinutes` (15) past the later of now and the unanswered attempt's slot, and ending
- * by that same moment + horizon, in order. The lead time does not apply: the retry delay takes its place.
- * Counting from the attempt's slot too matters when the call came early (an operator ahead of
- * time, or local runs with WAIT_SCALE=0): a retry never lands on or before the slot it retries.
+ * by that same moment + horizon, in order. The lead time does not apply: the retry delay takes
+ * its place. Counting from the attempt's slot too matters when the call came early (an operator
+ * ahead of time, or local runs with WAIT_SCALE=0): a retry never lands on or before the slot it
+ * retries.
  */
 export function retryCandidates(queue: string, now: Date, config: CentreConfig, attemptSlot?: string): Slot[] {
   const base = new Date(Math.max(now.getTime(), attemptSlot === undefined ? 0 : Date.parse(attemptSlot)));
