@@ -58,3 +58,18 @@ export function routeKey(route: Pick<RouteDef, 'method' | 'path'>): string {
 export function findRoute(key: string): RouteDef | undefined {
   return (ROUTES as readonly RouteDef[]).find((r) => routeKey(r) === key);
 }
+
+/**
+ * The OAuth scopes that stand for the staff roles. API Gateway flattens an array claim into one
+ * string ("[citizen admin]"), so a function cannot tell `["citizen admin"]` from
+ * `["citizen","admin"]`; the gateway's JWT authorizer checks these scopes (the token's
+ * space-separated `scope` claim) on every operator and admin route, the local gateway does the
+ * same, and the function grants a staff role only when both `roles` and `scope` name it.
+ */
+export const ROLE_SCOPES = { operator: 'support-center/operator', admin: 'support-center/admin' } as const satisfies Record<Exclude<Role, 'citizen'>, string>;
+
+/** The scopes a route requires (any one of them), or none for public and any-caller routes. */
+export function routeScopes(route: Pick<RouteDef, 'access'>): string[] {
+  if (route.access === 'public' || route.access === 'any') return [];
+  return route.access.filter((r): r is Exclude<Role, 'citizen'> => r !== 'citizen').map((r) => ROLE_SCOPES[r]);
+}
