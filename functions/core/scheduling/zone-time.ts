@@ -1,4 +1,5 @@
 import { MOSCOW_ZONE, type RussianTimeZone } from '../regions/regions.ts';
+import type { MoscowParts } from './moscow-time.ts';
 
 /**
  * The citizen's wall clock. Unlike the centre's Moscow time (moscow-time.ts: a constant UTC+3),
@@ -34,18 +35,8 @@ function formatter(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-export interface ZoneParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  /** Minutes since local midnight (seconds dropped). */
-  minuteOfDay: number;
-  /** 'YYYY-MM-DD', the local calendar date. */
-  date: string;
-}
+/** The same reading as moscowParts gives for Moscow, in any zone of Russia (no weekday: nothing asks). */
+export type ZoneParts = Omit<MoscowParts, 'isoWeekday'>;
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 const pad4 = (n: number): string => String(n).padStart(4, '0');
