@@ -18,6 +18,7 @@ import {
   RecordedCallSchema,
   SlotListSchema,
   TakenSchema,
+  TimeZoneSchema,
   AnswerSchema,
   AnsweredSchema,
   CancelledSchema,
@@ -42,12 +43,18 @@ interface OperationDoc {
   idempotent?: boolean;
   /** Query parameters, all optional strings on the wire. */
   query?: string[];
+  /** The schema of a query parameter that is more than a string (an enumeration). */
+  queryTypes?: Record<string, z.ZodMiniType>;
 }
 
 export const OPERATION_DOCS: Record<string, OperationDoc> = {
   getContacts: { responses: { 200: { description: 'Channels, lines and live queues', schema: ContactsSchema } } },
   getOpenApi: { responses: { 200: { description: 'This document' } } },
-  getCallbackSlots: { query: ['type', 'from', 'to'], responses: { 200: { description: 'Bookable slots with free places', schema: SlotListSchema } } },
+  getCallbackSlots: {
+    query: ['type', 'from', 'to', 'timeZone'],
+    queryTypes: { timeZone: TimeZoneSchema },
+    responses: { 200: { description: 'Bookable slots with free places', schema: SlotListSchema } },
+  },
   listCalls: { responses: { 200: { description: 'Your call records, newest first', schema: CallListSchema } } },
   listQueue: { query: ['limit'], responses: { 200: { description: 'Due callbacks in queue order', schema: QueueListSchema } } },
   takeRequest: { responses: { 200: { description: 'Taken by you', schema: TakenSchema } } },
@@ -138,8 +145,16 @@ function componentSchemas() {
 function operation(route: RouteDef) {
   const doc = OPERATION_DOCS[route.operation];
   if (!doc) throw new Error(`no OpenAPI entry for operation ${route.operation}`);
-  const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-  for (const name of doc.query ?? []) params.push({ name, in: 'query', required: false, schema: { type: 'string' } });
+  const params: { name: string | undefined; in: string; required: boolean; schema: object }[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string' },
+  }));
+  for (const name of doc.query ?? []) {
+    const typed = doc.queryTypes?.[name];
+    params.push({ name, in: 'query', required: false, schema: typed ? jsonSchema(typed) : { type: 'string' } });
+  }
   if (doc.idempotent) params.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } });
   const responses: Record<string, unknown> = {};
   for (const [status, r] of Object.entries(doc.responses)) {

@@ -5,6 +5,7 @@ import type { IdentityInput } from '#core/identity/identity';
 import { ATTACHMENT_STATUSES, ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_LENGTH, MIN_ATTACHMENT_BYTES } from '#core/attachments/model';
 import { CALL_OUTCOMES } from '#core/callbacks/model';
 import { CHANNELS, RELATED_KINDS, REQUEST_TYPES, STATUSES } from '#core/requests/model';
+import { RUSSIAN_TIME_ZONES } from '#core/regions/regions';
 
 /**
  * The zod schemas that validate every body, parameter and response shape; the OpenAPI document
@@ -35,6 +36,9 @@ const nonEmpty = (max: number) => z.string().check(z.minLength(1), z.maxLength(m
 const trimmedText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const int = () => z.number().check(z.int());
 const pageLimit = () => z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)));
+
+/** An IANA time zone of Russia, exactly as the tz database spells it (functions/core/regions/regions.ts). */
+export const TimeZoneSchema = z.enum(RUSSIAN_TIME_ZONES);
 
 export const PassportSchema = z.strictObject({
   series: text(16),
@@ -80,13 +84,26 @@ export const CreateRequestSchema = named(
   'CreateRequest',
 ) satisfies z.ZodMiniType<CreateRequestInput>;
 
-/** A copy of IdentitySchema under its own id (classic `.meta()` cloned too): CreateRequest keeps the identity inline. */
-export const ProfileSchema = named(IdentitySchema.clone(), 'Profile');
+/**
+ * The identity plus where the citizen lives: `region` (the subject's two-digit code; the core
+ * checks it is one, default 77) and `timeZone` (a zone of Russia that the region spans; default
+ * the region's main zone). CreateRequest keeps the identity inline.
+ */
+export const ProfileSchema = named(
+  z.extend(IdentitySchema, { region: z.optional(z.string().check(z.regex(/^\d{2}$/))), timeZone: z.optional(TimeZoneSchema) }),
+  'Profile',
+);
 
 export const CommentSchema = named(z.strictObject({ text: trimmedText(5000) }), 'NewComment');
 export const AnswerSchema = named(z.strictObject({ text: trimmedText(10000) }), 'Answer');
 
-export const SlotQuerySchema = z.strictObject({ type: z.optional(text(64)), from: z.optional(text(64)), to: z.optional(text(64)) });
+export const SlotQuerySchema = z.strictObject({
+  type: z.optional(text(64)),
+  from: z.optional(text(64)),
+  to: z.optional(text(64)),
+  /** The core checks it is a zone of Russia (`invalid_value`); the document lists them. */
+  timeZone: z.optional(TimeZoneSchema),
+});
 export const QueueParamSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,63}$/));
 export const QueueQuerySchema = z.strictObject({ limit: pageLimit() });
 
@@ -228,7 +245,18 @@ export const AnsweredSchema = named(
 export const CallListSchema = named(z.object({ items: z.array(z.object(CallViewShape)) }), 'CallList');
 export const RecordedCallSchema = named(z.object({ id: z.string(), waitSeconds: int(), durationSeconds: int() }), 'RecordedCall');
 export const SlotListSchema = named(
-  z.object({ slotMinutes: int(), items: z.array(z.object({ start: isoDateTime, end: isoDateTime, remaining: int() })) }),
+  z.object({
+    slotMinutes: int(),
+    items: z.array(
+      z.object({
+        start: isoDateTime,
+        end: isoDateTime,
+        remaining: int(),
+        /** Only with `?timeZone=`: the start on the citizen's clock, with the zone's offset. */
+        localStart: z.optional(isoDateTime),
+      }),
+    ),
+  }),
   'CallbackSlots',
 );
 export const QueueListSchema = named(
@@ -279,6 +307,8 @@ export const ProfileViewSchema = named(
     passportLast2: z.string(),
     phone: z.string(),
     registrationAddress: z.optional(z.string()),
+    region: z.string(),
+    timeZone: TimeZoneSchema,
     updatedAt: isoDateTime,
   }),
   'ProfileView',

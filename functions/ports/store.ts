@@ -21,6 +21,9 @@ export interface Profile {
   passportLast2: string;
   registrationAddress?: string;
   phone: string;
+  /** The subject's code and the citizen's IANA zone (functions/core/regions); absent on older profiles: 77, Moscow. */
+  region?: string;
+  timeZone?: string;
   updatedAt: string;
 }
 
@@ -68,6 +71,7 @@ export interface RequestPatch {
   failure?: SupportRequest['failure'] | null;
   resumes?: number;
   attention?: SupportRequest['attention'] | null;
+  timeZone?: string;
 }
 
 /**

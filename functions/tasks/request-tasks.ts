@@ -66,7 +66,10 @@ export const handler = taskHandler({
     );
     return markNeedsInfo(deps, requestId, problems);
   },
-  routeRequest: async (input) => routeRequest(deps, parse(RequestRef, input).requestId),
+  routeRequest: async (input) => {
+    const { requestId, timeZone } = parse(z.extend(RequestRef, { timeZone: z.optional(z.string().check(z.maxLength(64))) }), input);
+    return routeRequest(deps, requestId, timeZone);
+  },
   sendNotice: async (input) => {
     const { requestId, kind, when } = parse(z.extend(RequestRef, { kind: z.enum(NOTICE_KINDS), when: z.optional(z.string()) }), input);
     return sendNotice(deps, requestId, kind, when);

@@ -118,6 +118,38 @@ describe('callbacks through npm start', () => {
     expect(texts[1]).toContain('письменное обращение');
   });
 
+  it('lists only the slots inside Kamchatka’s calling hours for ?timeZone=Asia/Kamchatka, each with its local start', async () => {
+    const plain = await call('/v1/callback-slots?type=technical');
+    const kamchatka = await call('/v1/callback-slots?type=technical&timeZone=Asia/Kamchatka');
+    expect(kamchatka.status).toBe(200);
+    const items = kamchatka.body.items as { start: string; end: string; remaining: number; localStart: string }[];
+    expect(items.length).toBeGreaterThan(0);
+    for (const s of items) {
+      expect(s.localStart).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\+12:00$/);
+      expect(Date.parse(s.localStart)).toBe(Date.parse(s.start));
+      // the centre's 08:00–20:00 MSK meets 08:00–21:00 in Kamchatka (MSK+9) from 17:00 to 21:00 local
+      const hour = Number(s.localStart.slice(11, 13));
+      expect(hour >= 17 && hour < 21).toBe(true);
+    }
+    const starts = new Set((plain.body.items as { start: string }[]).map((s) => s.start));
+    expect(items.every((s) => starts.has(s.start))).toBe(true);
+    expect(items.length).toBeLessThan(starts.size);
+    for (const bad of ['Europe/Kyiv', 'Asia/Tokyo', 'asia/kamchatka', '%E2%80%AE']) {
+      const refused = await call(`/v1/callback-slots?type=technical&timeZone=${bad}`);
+      expect(refused.status).toBe(400);
+      expect(refused.body).toMatchObject({ code: 'validation_failed', errors: [expect.objectContaining({ path: 'timeZone' })] });
+    }
+  });
+
+  it('takes a profile’s region and zone, and refuses a zone outside Russia or outside the region', async () => {
+    const admin = cliToken('admin-1', 'admin');
+    const put = (extra: Record<string, string>) => call('/v1/admin/profiles/citizen-tz', { method: 'PUT', token: admin, body: { ...identity(), phone: '+7 912 000-11-22', ...extra } });
+    expect((await put({ region: '41' })).body).toMatchObject({ region: '41', timeZone: 'Asia/Kamchatka' });
+    expect((await put({ region: '77', timeZone: 'Asia/Kamchatka' })).body).toMatchObject({ status: 400, errors: [expect.objectContaining({ path: 'timeZone', code: 'timezone_not_in_region' })] });
+    expect((await put({ timeZone: 'Europe/Berlin' })).body).toMatchObject({ status: 400, errors: [expect.objectContaining({ path: 'timeZone' })] });
+    expect((await put({ region: '99' })).body).toMatchObject({ status: 400, errors: [expect.objectContaining({ path: 'region' })] });
+  });
+
   it('lists bookable slots and live queues publicly', async () => {
     const slots = await call('/v1/callback-slots?type=technical');
     expect(slots.status).toBe(200);

@@ -6,6 +6,7 @@ import { putProfile } from '#core/profiles/put-profile';
 import { cancelOwnRequest } from '#core/requests/cancel';
 import { createRequest } from '#core/requests/create-request';
 import { formatMoscow } from '#core/scheduling/moscow-time';
+import { formatCitizenTime, zoneParts } from '#core/scheduling/zone-time';
 import { provideDeps, resetDeps } from '#functions/deps';
 import { handler as requestTasks } from '#functions/tasks/request-tasks';
 import { LocalWorkflows } from '#infra/local/workflow-runner';
@@ -18,7 +19,7 @@ import { eventually, freshTable, realSystem } from '../support/integration.ts';
  * The real intake and callback ASL over DynamoDB Local: a callback is booked, queued when due
  * (WAIT_SCALE 0 makes it due at once), and resumed by the operator's recorded outcome.
  */
-async function setup() {
+async function setup(place: { region?: string; timeZone?: string } = {}) {
   const { client, tableName, store } = await freshTable();
   const system = realSystem();
   const sms = new Outbox(system.clock);
@@ -31,7 +32,7 @@ async function setup() {
   });
   const deps: Deps = { store, sms, workflows, ...system };
   provideDeps(deps);
-  await putProfile(deps, 'user-1', identity());
+  await putProfile(deps, 'user-1', { ...identity(), ...place });
   return { deps, sms, workflows };
 }
 
@@ -90,6 +91,21 @@ describe('callback workflow', () => {
     const calls = await deps.store.listCallsOfRequest(id);
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({ userId: 'user-1', outcome: 'answered', operatorId: 'op-1' });
+  });
+
+  it('a Vladivostok profile: the zone travels from verification to the booking, daytime there, and the SMS names (МСК+7)', async () => {
+    const { deps, sms } = await setup({ region: '25' });
+    const { id, entry } = await queuedCallback(deps);
+    const request = await deps.store.getRequest(id);
+    expect(request?.timeZone).toBe('Asia/Vladivostok');
+    const local = zoneParts(entry.dueAt, 'Asia/Vladivostok');
+    expect(local.minuteOfDay).toBeGreaterThanOrEqual(8 * 60);
+    expect(local.minuteOfDay + 15).toBeLessThanOrEqual(21 * 60);
+    const when = formatCitizenTime(entry.dueAt, 'Asia/Vladivostok');
+    expect(when).toMatch(/^\d\d\.\d\d\.\d{4} \d\d:\d\d \(МСК\+7\)$/);
+    expect(sms.list(PROFILE_PHONE_E164).map((m) => m.text)).toEqual([`Обращение ${request?.number}: оператор перезвонит вам ${when}.`]);
+    const detail = await deps.store.getRequestDetail(id);
+    expect(detail?.timeline.find((e) => e.event === 'scheduled')?.detail).toBe(`${when}, queue tech-support`);
   });
 
   it('retries an unanswered callback 15 minutes on, and after three attempts is missed with its SMS', async () => {

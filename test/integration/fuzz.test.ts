@@ -1,6 +1,7 @@
 import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RUSSIAN_TIME_ZONES } from '#core/regions/regions';
 import { provideDeps, resetDeps } from '#functions/deps';
 import type { RouteDef } from '#http/routes';
 import type { SmsSender } from '#ports/sms';
@@ -627,10 +628,17 @@ const cursorArb = fc.oneof(
   ),
 );
 
+/** `?timeZone=`: the zones of Russia, near misses (aliases, case, zones abroad) and noise. */
+const timeZoneArb = fc.oneof(
+  fc.constantFrom(...RUSSIAN_TIME_ZONES),
+  fc.constantFrom('W-SU', 'europe/moscow', 'Europe/Moscow ', 'Europe/Kyiv', 'Asia/Almaty', 'UTC', 'Etc/GMT-3', '', 'Europe/Moscow\u202e', 'Asia/Kamchatka\u0000'),
+  fc.string({ maxLength: 80 }),
+);
+
 function queryArb(route: RouteDef): fc.Arbitrary<{ query: Record<string, string>; invalid: boolean }> {
   const names = queryNamesOf(route);
   const known = fc.record(
-    Object.fromEntries(names.map((n) => [n, n === 'limit' ? limitArb : n === 'cursor' ? cursorArb : fc.string({ maxLength: 50 })])),
+    Object.fromEntries(names.map((n) => [n, n === 'limit' ? limitArb : n === 'cursor' ? cursorArb : n === 'timeZone' ? timeZoneArb : fc.string({ maxLength: 50 })])),
     { requiredKeys: [] },
   ) as fc.Arbitrary<Record<string, string>>;
   const extra = fc.dictionary(
@@ -642,7 +650,10 @@ function queryArb(route: RouteDef): fc.Arbitrary<{ query: Record<string, string>
     const query: Record<string, string> = {};
     for (const [key, v] of Object.entries(k)) defineOwn(query, key, v);
     for (const [key, v] of Object.entries(e ?? {})) defineOwn(query, key, v);
-    const invalid = (k.limit !== undefined && names.includes('limit') && limitInvalid(k.limit)) || (k.cursor !== undefined && names.includes('cursor'));
+    const invalid =
+      (k.limit !== undefined && names.includes('limit') && limitInvalid(k.limit)) ||
+      (k.cursor !== undefined && names.includes('cursor')) ||
+      (k.timeZone !== undefined && names.includes('timeZone') && !(RUSSIAN_TIME_ZONES as readonly string[]).includes(k.timeZone));
     return { query, invalid };
   });
 }
@@ -729,7 +740,21 @@ function identityRuleCases(identityAt: Path, base: Json, profile: boolean): Rule
 }
 
 function ruleCases(route: RouteDef): RuleCase[] {
-  if (route.operation === 'putProfile') return identityRuleCases([], identity(), true);
+  if (route.operation === 'putProfile') {
+    const place: [Record<string, Json>, string, string][] = [
+      [{ region: '00' }, 'region', 'invalid_value'],
+      [{ region: '80' }, 'region', 'invalid_value'],
+      [{ region: '99' }, 'region', 'invalid_value'],
+      [{ timeZone: 'Europe/Kyiv' }, 'timeZone', 'invalid_value'],
+      [{ region: '77', timeZone: 'Asia/Kamchatka' }, 'timeZone', 'timezone_not_in_region'],
+      [{ region: '14', timeZone: 'Asia/Kamchatka' }, 'timeZone', 'timezone_not_in_region'],
+    ];
+    const base = identity() as unknown as Record<string, Json>;
+    return [
+      ...identityRuleCases([], identity(), true),
+      ...place.map(([extra, path, code]) => ({ body: { ...base, ...extra }, label: JSON.stringify(extra), path, code })),
+    ];
+  }
   if (route.operation !== 'createRequest') return [];
   const written = writtenRequest() as unknown as Record<string, Json>;
   const callback = callbackRequest() as unknown as Record<string, Json>;

@@ -30,7 +30,7 @@ describe('verifyIdentity', () => {
   it('verifies an identity that matches the profile, up to case, ё and spacing of the name and phone formatting', async () => {
     await profile({ fullName: 'ИВАНОВ   Иван  Иванович', phone: '8 (912) 345 67 89', snils: '11223344595' });
     const { id } = await file(writtenInput({ identity: identity({ fullName: 'иванов иван иванович' }) }));
-    expect(await verifyIdentity(deps, id)).toEqual({ verified: true, problems: [], channel: 'written' });
+    expect(await verifyIdentity(deps, id)).toEqual({ verified: true, problems: [], channel: 'written', timeZone: 'Europe/Moscow' });
   });
 
   it('treats ё and е as the same letter', async () => {
@@ -51,6 +51,7 @@ describe('verifyIdentity', () => {
     expect(await verifyIdentity(deps, id)).toEqual({
       verified: false,
       channel: 'written',
+      timeZone: 'Europe/Moscow',
       problems: [
         { field: 'fullName', code: 'mismatch' },
         { field: 'snils', code: 'mismatch' },
@@ -73,7 +74,12 @@ describe('verifyIdentity', () => {
 
   it('without a profile: problem {field: profile, code: not_found}', async () => {
     const { id } = await file(writtenInput());
-    expect(await verifyIdentity(deps, id)).toEqual({ verified: false, problems: [{ field: 'profile', code: 'not_found' }], channel: 'written' });
+    expect(await verifyIdentity(deps, id)).toEqual({
+      verified: false,
+      problems: [{ field: 'profile', code: 'not_found' }],
+      channel: 'written',
+      timeZone: 'Europe/Moscow',
+    });
   });
 
   it('compares with the profile of the request owner, not another user', async () => {

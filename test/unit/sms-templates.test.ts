@@ -14,10 +14,9 @@ describe('SMS templates', () => {
     expect(text).not.toMatch(/undefined|null|\$\{/);
   });
 
-  it('the scheduled notice names the time (Moscow time)', () => {
-    const text = noticeText('scheduled', { number: NUMBER, when: '03.03 в 10:00' });
-    expect(text).toContain('03.03 в 10:00');
-    expect(text).toContain('МСК');
+  it('the scheduled notice names the time exactly as given, with its МСК label, and adds none of its own', () => {
+    const text = noticeText('scheduled', { number: NUMBER, when: '03.12.2026 10:00 (МСК+7)' });
+    expect(text).toBe(`Обращение ${NUMBER}: оператор перезвонит вам 03.12.2026 10:00 (МСК+7).`);
   });
 
   it('property: every notice names whatever number it is given', () => {

@@ -2,15 +2,19 @@ import type { Deps } from '#ports/deps';
 import { NoFreeSlotError, NotFoundError, StaleTransitionError } from '../errors.ts';
 import type { SupportRequest } from '../requests/model.ts';
 import { callbackCheckAt } from '../reconcile/expectations.ts';
-import { formatMoscow, moscowDate } from '../scheduling/moscow-time.ts';
+import { zoneOrMoscow } from '../regions/regions.ts';
+import { moscowDate } from '../scheduling/moscow-time.ts';
 import { bookingCandidates, retryCandidates, slotCapacity } from '../scheduling/slots.ts';
+import { formatCitizenTime } from '../scheduling/zone-time.ts';
 
 /**
- * Books a callback into the earliest slot with a free place: for the first attempt inside the
- * citizen's preferred window (else the earliest after it), for a retry from 15 minutes after the
- * call or the slot it retries, whichever is later. The slot counter's conditional write makes
- * overbooking impossible however many book at once; a full slot just moves the booking on to the
- * next candidate.
+ * Books a callback into the earliest slot with a free place that also lies inside the citizen's
+ * calling hours (08:00–21:00 in the zone routing stored on the request; Moscow when none): for
+ * the first attempt inside the preferred window (else the earliest after it), for a retry from
+ * 15 minutes after the call or the slot it retries, whichever is later. `when`, which the SMS and
+ * the timeline show, is on the citizen's clock ('03.12.2026 10:00 (МСК+7)'). The slot counter's
+ * conditional write makes overbooking impossible however many book at once; a full slot just
+ * moves the booking on to the next candidate.
  */
 export async function loadCallback(deps: Pick<Deps, 'store'>, requestId: string): Promise<SupportRequest & { route: NonNullable<SupportRequest['route']> }> {
   const request = await deps.store.getRequest(requestId);
@@ -31,7 +35,7 @@ export async function resumeCallback(deps: Pick<Deps, 'store' | 'clock'>, reques
   const at = now.toISOString();
   const due = Date.parse(request.scheduledAt) > now.getTime() ? request.scheduledAt : at;
   await deps.store.transition(requestId, [request.status], { checkAt: callbackCheckAt(due) }, { at, event: 'callback_resumed', internal: true }, at);
-  return { scheduledAt: request.scheduledAt, when: formatMoscow(request.scheduledAt), first: false };
+  return { scheduledAt: request.scheduledAt, when: formatCitizenTime(request.scheduledAt, zoneOrMoscow(request.timeZone)), first: false };
 }
 
 export async function scheduleCallback(deps: Pick<Deps, 'store' | 'clock' | 'metrics' | 'centre'>, requestId: string) {
@@ -40,19 +44,22 @@ export async function scheduleCallback(deps: Pick<Deps, 'store' | 'clock' | 'met
   const now = deps.clock.now();
   const first = request.scheduledAt === undefined;
   const queue = request.route.queue;
-  const candidates = first ? bookingCandidates(queue, now, request.callback?.preferredWindow, config) : retryCandidates(queue, now, config, request.scheduledAt);
+  const zone = zoneOrMoscow(request.timeZone);
+  const candidates = first
+    ? bookingCandidates(queue, now, request.callback?.preferredWindow, config, zone)
+    : retryCandidates(queue, now, config, request.scheduledAt, zone);
   const capacity = slotCapacity(queue, config);
   const counts = await deps.store.slotCounts(queue, [...new Set(candidates.map((s) => moscowDate(s.start)))]);
   const at = now.toISOString();
   for (const slot of candidates) {
     if ((counts.get(slot.start) ?? 0) >= capacity) continue;
-    const when = formatMoscow(slot.start);
+    const when = formatCitizenTime(slot.start, zone);
     const outcome = await deps.store.bookSlot(
       requestId,
       first ? ['received'] : ['scheduled', 'in_progress'],
       { queue, start: slot.start, day: moscowDate(slot.start), capacity },
       { status: 'scheduled', scheduledAt: slot.start, slot: { queue, start: slot.start }, assignedTo: null, checkAt: callbackCheckAt(slot.start) },
-      { at, event: first ? 'scheduled' : 'rescheduled', detail: `${when} МСК, queue ${queue}` },
+      { at, event: first ? 'scheduled' : 'rescheduled', detail: `${when}, queue ${queue}` },
       at,
     );
     if (outcome === 'booked') {

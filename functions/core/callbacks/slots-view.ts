@@ -5,6 +5,7 @@ import { ROUTING_TABLE } from '../routing/routing-table.ts';
 import { queueLoad } from '../scheduling/load.ts';
 import { addLocalDays, moscowDate } from '../scheduling/moscow-time.ts';
 import { bookableSlots, type SlotQueryInput, validateSlotQuery } from '../scheduling/slots.ts';
+import { localIso } from '../scheduling/zone-time.ts';
 
 /** Public views of the callback capacity: bookable slots, and the live queues of the contacts page. */
 function daysBetween(from: Date, to: Date): string[] {
@@ -18,9 +19,11 @@ export async function callbackSlots(deps: Pick<Deps, 'store' | 'clock' | 'centre
   const config = deps.centre;
   const checked = validateSlotQuery(input, now, config);
   if (!checked.ok) throw new ValidationError(checked.problems);
-  const { queue, slotMinutes, from, to } = checked.query;
+  const { queue, slotMinutes, from, to, timeZone } = checked.query;
   const counts = await deps.store.slotCounts(queue, daysBetween(from, to));
-  return { slotMinutes, items: bookableSlots(queue, now, { from, to }, counts, config) };
+  const items = bookableSlots(queue, now, { from, to }, counts, config, timeZone);
+  // With a zone, each slot also says when it starts on the citizen's clock.
+  return { slotMinutes, items: timeZone === undefined ? items : items.map((s) => ({ ...s, localStart: localIso(s.start, timeZone) })) };
 }
 
 const RECENT_MINUTES = 60;

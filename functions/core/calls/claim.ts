@@ -6,7 +6,8 @@ import { CLAIM_WAIT_SECONDS } from '../callbacks/model.ts';
 import { getOwnRequest } from '../requests/get-request.ts';
 import type { SupportRequest } from '../requests/model.ts';
 import { newRequestNumber } from '../requests/request-number.ts';
-import { formatMoscow } from '../scheduling/moscow-time.ts';
+import { zoneOrMoscow } from '../regions/regions.ts';
+import { formatCitizenTime } from '../scheduling/zone-time.ts';
 import { ownCall } from './confirmation.ts';
 
 /**
@@ -27,9 +28,11 @@ export async function fileClaim(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'wo
   if (!profile) throw new StateConflictError('profile_missing', 'A claim needs the reference profile.');
   const now = deps.clock.now();
   const at = now.toISOString();
+  // The citizen's own clock, as in every text they read (the profile is at hand).
+  const zone = zoneOrMoscow(profile.timeZone);
   const facts =
-    `Звонок ${call.id}: в очереди с ${formatMoscow(call.queuedAt)} МСК` +
-    (call.answeredAt ? `, ответ оператора в ${formatMoscow(call.answeredAt)} МСК` : ', без ответа') +
+    `Звонок ${call.id}: в очереди с ${formatCitizenTime(call.queuedAt, zone)}` +
+    (call.answeredAt ? `, ответ оператора в ${formatCitizenTime(call.answeredAt, zone)}` : ', без ответа') +
     `, ожидание ${minutesAndSeconds(call.waitSeconds)}.`;
   for (let attempt = 1; ; attempt += 1) {
     // The citizen is signed in and the call is theirs: the claim carries the profile's own identity.

@@ -6,13 +6,13 @@ export type NoticeKind = 'registered' | 'scheduled' | 'answered' | 'missed' | 'n
 
 export interface NoticeFacts {
   number: string;
-  /** Already formatted in Moscow time, for `scheduled`. */
+  /** For `scheduled`: already formatted in the citizen's zone with its label, '03.12.2026 10:00 (МСК+7)' (zone-time.ts). */
   when?: string;
 }
 
 const TEMPLATES: Record<NoticeKind, (f: NoticeFacts) => string> = {
   registered: (f) => `Обращение ${f.number} зарегистрировано. Ответ придёт в личный кабинет.`,
-  scheduled: (f) => `Обращение ${f.number}: оператор перезвонит вам ${f.when ?? ''} (МСК).`,
+  scheduled: (f) => `Обращение ${f.number}: оператор перезвонит вам ${f.when ?? ''}.`,
   answered: (f) => `На обращение ${f.number} дан ответ. Посмотрите его в личном кабинете.`,
   missed: (f) =>
     `Мы не дозвонились по обращению ${f.number}. Оставьте письменное обращение в личном кабинете.`,

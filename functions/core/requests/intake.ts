@@ -4,7 +4,8 @@ import { NotFoundError, ProfileMissingError, StaleTransitionError } from '../err
 import { compareWithProfile } from '../identity/verify.ts';
 import { type NoticeKind, noticeText } from '../notices/sms-templates.ts';
 import { routeFor } from '../routing/routing-table.ts';
-import { formatMoscow } from '../scheduling/moscow-time.ts';
+import { zoneOrMoscow } from '../regions/regions.ts';
+import { formatCitizenTime } from '../scheduling/zone-time.ts';
 import { addDays } from '../time.ts';
 import type { IdentityProblem, SupportRequest } from './model.ts';
 
@@ -17,10 +18,16 @@ async function load(deps: Pick<Deps, 'store'>, requestId: string): Promise<Suppo
   return request;
 }
 
+/**
+ * Compares the identity with the profile. It also hands on the profile's time zone (Moscow when
+ * it has none), which routing stores on the request: verification reads the profile anyway, so
+ * booking and its texts know the citizen's clock without reading the profile again.
+ */
 export async function verifyIdentity(deps: Pick<Deps, 'store'>, requestId: string) {
   const request = await load(deps, requestId);
-  const problems = compareWithProfile(request.identity, await deps.store.getProfile(request.userId));
-  return { verified: problems.length === 0, problems, channel: request.channel };
+  const profile = await deps.store.getProfile(request.userId);
+  const problems = compareWithProfile(request.identity, profile);
+  return { verified: problems.length === 0, problems, channel: request.channel, timeZone: zoneOrMoscow(profile?.timeZone) };
 }
 
 export async function markNeedsInfo(deps: Pick<Deps, 'store' | 'clock' | 'metrics'>, requestId: string, problems: IdentityProblem[]) {
@@ -33,27 +40,32 @@ export async function markNeedsInfo(deps: Pick<Deps, 'store' | 'clock' | 'metric
   return { notice: noProfile ? null : ('needs_info' as NoticeKind) };
 }
 
-/** Routes by type; a written request is then registered with its 30-day deadline. */
-export async function routeRequest(deps: Pick<Deps, 'store' | 'clock'>, requestId: string) {
+/**
+ * Routes by type; a written request is then registered with its 30-day deadline. `timeZone` (from
+ * verification: the profile's) is stored with the route; an older run that passes none stores none,
+ * and readers take Moscow.
+ */
+export async function routeRequest(deps: Pick<Deps, 'store' | 'clock'>, requestId: string, timeZone?: string) {
   const request = await load(deps, requestId);
   if (request.route) throw new StaleTransitionError('request already routed');
   const rule = routeFor(request.type);
   const now = deps.clock.now();
   const at = now.toISOString();
   const route = { queue: rule.queue, line: rule.line.phone };
+  const zone = timeZone === undefined ? {} : { timeZone: zoneOrMoscow(timeZone) };
   if (request.channel === 'written') {
     const dueBy = addDays(now, ANSWER_DAYS).toISOString();
     await deps.store.transition(
       requestId,
       ['received'],
-      { status: 'registered', route, dueBy, checkAt: null },
+      { status: 'registered', route, dueBy, checkAt: null, ...zone },
       { at, event: 'registered', detail: `queue ${rule.queue}` },
       at,
     );
     return { channel: request.channel, notice: 'registered' as NoticeKind };
   }
   // Callbacks keep `received` until scheduling books their slot; the route is recorded now.
-  await deps.store.transition(requestId, ['received'], { route }, { at, event: 'routed', detail: `queue ${rule.queue}` }, at);
+  await deps.store.transition(requestId, ['received'], { route, ...zone }, { at, event: 'routed', detail: `queue ${rule.queue}` }, at);
   return { channel: request.channel, notice: null };
 }
 
@@ -67,7 +79,7 @@ export async function sendNotice(deps: Pick<Deps, 'store' | 'sms' | 'clock' | 'm
   const profile = await deps.store.getProfile(request.userId);
   if (!profile) throw new ProfileMissingError('The profile to notify is gone.');
   // A resent `scheduled` notice (the reconciler) names the booked time as the first one did.
-  const time = when ?? (kind === 'scheduled' && request.scheduledAt ? formatMoscow(request.scheduledAt) : undefined);
+  const time = when ?? (kind === 'scheduled' && request.scheduledAt ? formatCitizenTime(request.scheduledAt, zoneOrMoscow(request.timeZone)) : undefined);
   await sendCounted(deps, kind, profile.phone, noticeText(kind, time ? { number: request.number, when: time } : { number: request.number }));
   await deps.store.recordNotice(requestId, kind, deps.clock.now().toISOString());
   return { sent: true };

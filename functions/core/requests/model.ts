@@ -105,6 +105,8 @@ export interface SupportRequest {
   resumes?: number;
   /** Set when automation gave up: an operator must look at the request (internal). */
   attention?: { reason: string; at: string };
+  /** The citizen's IANA zone, copied from the profile when it is routed (internal; absent: Moscow). */
+  timeZone?: string;
 }
 
 export interface WorkflowFailure {

@@ -3,6 +3,8 @@ import { REQUEST_TYPES, type RequestType } from '../requests/model.ts';
 import { routeFor } from '../routing/routing-table.ts';
 import { queueConfig, type CentreConfig } from './centre-config.ts';
 import { addLocalDays, isoWeekdayOf, moscowDate, moscowToUtc, parseClock } from './moscow-time.ts';
+import { isRussianTimeZone, type RussianTimeZone } from '../regions/regions.ts';
+import { inCallingHours } from './zone-time.ts';
 
 /**
  * Callback slots: where they lie, which ones a booking should try, and the query rules of
@@ -136,11 +138,13 @@ export interface TimeWindow {
  *   is thereby clipped to now + lead.
  * - Without a window (or with an unparsable one, which validation rejects earlier): every
  *   bookable slot from now + lead.
+ * With the citizen's `timeZone`, only slots inside their local calling hours (08:00–21:00 there)
+ * are candidates; the window is still read in absolute time, as given.
  * An empty list means nothing can be booked within the horizon.
  */
-export function bookingCandidates(queue: string, now: Date, preferredWindow: TimeWindow | undefined, config: CentreConfig): Slot[] {
+export function bookingCandidates(queue: string, now: Date, preferredWindow: TimeWindow | undefined, config: CentreConfig, timeZone?: RussianTimeZone): Slot[] {
   const earliest = new Date(now.getTime() + config.leadMinutes * MINUTE_MS);
-  const all = slotsInRange(queue, earliest, new Date(horizonEnd(now, config)), config);
+  const all = callable(slotsInRange(queue, earliest, new Date(horizonEnd(now, config)), config), timeZone);
   if (!preferredWindow) return all;
   const from = Date.parse(preferredWindow.from);
   const to = Date.parse(preferredWindow.to);
@@ -161,12 +165,18 @@ export function bookingCandidates(queue: string, now: Date, preferredWindow: Tim
  * by that same moment + horizon, in order. The lead time does not apply: the retry delay takes
  * its place. Counting from the attempt's slot too matters when the call came early (an operator
  * ahead of time, or local runs with WAIT_SCALE=0): a retry never lands on or before the slot it
- * retries.
+ * retries. With the citizen's `timeZone`, only slots inside their calling hours: a retry that
+ * would fall after 21:00 local waits for the next morning.
  */
-export function retryCandidates(queue: string, now: Date, config: CentreConfig, attemptSlot?: string): Slot[] {
+export function retryCandidates(queue: string, now: Date, config: CentreConfig, attemptSlot?: string, timeZone?: RussianTimeZone): Slot[] {
   const base = new Date(Math.max(now.getTime(), attemptSlot === undefined ? 0 : Date.parse(attemptSlot)));
   const earliest = new Date(base.getTime() + config.retryDelayMinutes * MINUTE_MS);
-  return slotsInRange(queue, earliest, new Date(horizonEnd(base, config)), config);
+  return callable(slotsInRange(queue, earliest, new Date(horizonEnd(base, config)), config), timeZone);
+}
+
+/** The slots inside the citizen's local calling hours; all of them when no zone is given (the centre's view). */
+function callable<S extends Slot>(slots: S[], timeZone: RussianTimeZone | undefined): S[] {
+  return timeZone === undefined ? slots : slots.filter((s) => inCallingHours(s, timeZone));
 }
 
 /** Booked callbacks per slot start (the counter values), keyed by `Slot.start`. Missing = 0. */
@@ -175,7 +185,7 @@ export type BookedCounts = ReadonlyMap<string, number>;
 /**
  * The items of GET /v1/callback-slots: the queue's slots wholly inside [from, to] that can still
  * be booked: start ≥ now + lead (what bookingCandidates would offer), end ≤ now + horizon, and
- * `remaining` = capacity − booked > 0.
+ * `remaining` = capacity − booked > 0; with a `timeZone`, only those inside its calling hours.
  */
 export function bookableSlots(
   queue: string,
@@ -183,11 +193,12 @@ export function bookableSlots(
   range: { from: Date; to: Date },
   booked: BookedCounts,
   config: CentreConfig,
+  timeZone?: RussianTimeZone,
 ): SlotAvailability[] {
   const from = Math.max(range.from.getTime(), now.getTime() + config.leadMinutes * MINUTE_MS);
   const to = Math.min(range.to.getTime(), horizonEnd(now, config));
   const capacity = slotCapacity(queue, config);
-  return slotsInRange(queue, new Date(from), new Date(to), config)
+  return callable(slotsInRange(queue, new Date(from), new Date(to), config), timeZone)
     .map((s) => ({ ...s, remaining: Math.max(0, capacity - (booked.get(s.start) ?? 0)) }))
     .filter((s) => s.remaining > 0);
 }
@@ -199,6 +210,7 @@ export interface SlotQueryInput {
   type?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  timeZone?: string | undefined;
 }
 
 export interface SlotQuery {
@@ -208,6 +220,8 @@ export interface SlotQuery {
   /** max(from, now): a `from` in the past is clipped to now. */
   from: Date;
   to: Date;
+  /** The citizen's zone: only slots inside its calling hours, each with its local start. */
+  timeZone?: RussianTimeZone;
 }
 
 export type SlotQueryResult = { ok: true; query: SlotQuery } | { ok: false; problems: FieldProblem[] };
@@ -242,7 +256,8 @@ function isRequestType(v: string | undefined): v is RequestType {
  * - `type` missing or not a request type → type `invalid_value`;
  * - `from`/`to` not an ISO date-time with offset → `invalid_format`;
  * - `to` ≤ now (nothing ahead) or `to` > now + horizon (7 days) → to `window_invalid`;
- * - `from` ≥ `to`, or (with a valid `to`) `to − from` longer than the horizon → from `window_invalid`.
+ * - `from` ≥ `to`, or (with a valid `to`) `to − from` longer than the horizon → from `window_invalid`;
+ * - `timeZone` not an IANA zone of Russia (as the tz database spells it) → timeZone `invalid_value`.
  * `from` and `to` are optional: `from` defaults to now and `to` to now + horizon. A `from` in the
  * past is accepted and clipped to now (clients ask for "today" from midnight); the clipped query
  * is what the answer covers. bookableSlots then also drops the slots within the lead time.
@@ -280,6 +295,10 @@ export function validateSlotQuery(input: SlotQueryInput, now: Date, config: Cent
       problems.push({ path: 'from', code: 'window_invalid', message: `The range must be at most ${config.horizonDays} days long.` });
     }
   }
+  const zone = input.timeZone;
+  if (zone !== undefined && !isRussianTimeZone(zone)) {
+    problems.push({ path: 'timeZone', code: 'invalid_value', message: 'timeZone must be an IANA time zone of Russia, e.g. Europe/Moscow or Asia/Kamchatka.' });
+  }
   if (problems.length > 0 || !from || !to || !isRequestType(input.type)) return { ok: false, problems };
   const queue = routeFor(input.type).queue;
   return {
@@ -290,6 +309,7 @@ export function validateSlotQuery(input: SlotQueryInput, now: Date, config: Cent
       slotMinutes: slotMinutes(queue, config),
       from: new Date(Math.max(from.getTime(), now.getTime())),
       to,
+      ...(zone !== undefined && isRussianTimeZone(zone) ? { timeZone: zone } : {}),
     },
   };
 }
