@@ -74,7 +74,7 @@ describe('one-time codes under concurrency (DynamoDB Local)', () => {
 
     const out = await answers(wrongs(right, 20).map((code) => verifyCallConfirmation(s.deps, 'user-1', 'call-1', code)));
     const invalid = out.filter((a) => a.ok === false && a.code === 'code_invalid');
-    expect(invalid.map((a) => (a as { attemptsLeft: number }).attemptsLeft).sort()).toEqual([0, 1, 2, 3, 4]);
+    expect(invalid.map((a) => (a as unknown as { attemptsLeft: number }).attemptsLeft).sort()).toEqual([0, 1, 2, 3, 4]);
     expect(out.filter((a) => a.ok === false && a.code === 'code_locked')).toHaveLength(15);
     expect((await s.deps.store.getOtp('call-confirmation', 'call-1'))?.attemptsLeft).toBe(0);
 
