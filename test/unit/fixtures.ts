@@ -18,13 +18,7 @@ export const IDENTITY = {
 } as const;
 
 export const PROFILE_PHONE_E164 = '+79123456789';
-
-/** A mobile number of another citizen, stable per user id and never the fixture profile's (a phone belongs to one profile). */
-export function otherCitizenPhone(userId: string): string {
-  let n = 0;
-  for (const ch of userId) n = (n * 31 + ch.charCodeAt(0)) % 10_000_000;
-  return `+7 900 ${String(n).padStart(7, '0')}`;
-}
+export { citizenPhone } from '../support/fixtures.ts';
 
 export function identity(overrides: Partial<CreateRequestInput['identity']> = {}): CreateRequestInput['identity'] {
   return { ...IDENTITY, passport: { ...IDENTITY.passport }, ...overrides };
