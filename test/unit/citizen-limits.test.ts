@@ -176,7 +176,8 @@ describe('one-time codes and phones (memory store)', () => {
     const deps = memoryDeps();
     await putProfile(deps, 'user-a', identity());
     await putProfile(deps, 'user-b', identity({ phone: '+7 999 000-00-01' }));
-    await expect(putProfile(deps, 'user-b', identity())).rejects.toMatchObject({ code: 'phone_in_use' });
+    const error = await putProfile(deps, 'user-b', identity()).catch((e: unknown) => e as DomainError);
+    expect(problemFor(error as DomainError)?.problem).toMatchObject({ status: 409, code: 'phone_in_use' });
     expect((await deps.store.getProfile('user-b'))?.phone).toBe('+79990000001');
     await expect(requestPhoneChange(deps, 'user-b', { phone: PROFILE_PHONE_E164 })).rejects.toMatchObject({ code: 'phone_in_use' });
     expect(deps.workflows.started).toHaveLength(0);
