@@ -43,6 +43,13 @@ describe('the sliding window', () => {
     expect(admitToWindow({ times: [...times.slice(1), 'garbage'], version: 1 }, T0, DAY).kind).toBe('admit');
   });
 
+  it('entries a parallel write made a moment after this one\'s clock: still counted, kept in order, Retry-After at most the window', () => {
+    const ahead = Array.from({ length: 10 }, (_, i) => new Date(T0.getTime() + 1500 + i).toISOString());
+    expect(admitToWindow({ times: ahead, version: 10 }, T0, DAY)).toEqual({ kind: 'full', retryAfterSeconds: 86_400 });
+    const some = admitToWindow({ times: ahead.slice(0, 3), version: 3 }, T0, DAY);
+    expect(some.kind === 'admit' && some.times[0]).toBe(T0.toISOString());
+  });
+
   it('property: never more than max stored, never admits past max within any window, Retry-After always ≥ 1 and exact', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 3 * 86_400 }), { minLength: 1, maxLength: 60 }), (gaps) => {

@@ -56,11 +56,13 @@ export function admitToWindow(state: WindowState, now: Date, rule: WindowRule): 
     .filter((t) => Number.isFinite(t) && nowMs - t < windowMs)
     .sort((a, b) => a - b);
   if (counted.length >= rule.max) {
-    // The window must lose all but max-1 of them: the entry at index len-max leaves last.
+    // The window must lose all but max-1 of them: the entry at index len-max leaves last. A
+    // parallel write that took its time a moment after this one's `now` can be the oldest that
+    // counts; Retry-After still never exceeds the window itself.
     const leaves = (counted[counted.length - rule.max] as number) + windowMs;
-    return { kind: 'full', retryAfterSeconds: Math.max(1, Math.ceil((leaves - nowMs) / 1000)) };
+    return { kind: 'full', retryAfterSeconds: Math.min(rule.windowSeconds, Math.max(1, Math.ceil((leaves - nowMs) / 1000))) };
   }
-  const times = [...counted, nowMs].map((t) => new Date(t).toISOString());
+  const times = [...counted, nowMs].sort((a, b) => a - b).map((t) => new Date(t).toISOString());
   const newest = Math.max(...counted, nowMs);
   return { kind: 'admit', times, retainUntil: new Date(newest + windowMs).toISOString() };
 }
