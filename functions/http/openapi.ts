@@ -62,19 +62,50 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   requestConfirmation: { responses: { 202: { description: 'A code is on its way to the profile phone', schema: CodeSentSchema } } },
   verifyConfirmation: {
     body: CodeSchema,
-    responses: { 200: { description: 'Confirmed', schema: ConfirmedSchema }, 410: { description: 'The code expired (`code_expired`)' } },
+    responses: {
+      200: { description: 'Confirmed', schema: ConfirmedSchema },
+      400: { description: '`code_invalid` with `attemptsLeft` (each try is spent before the code is compared), or `validation_failed`' },
+      409: { description: '`code_used`, `code_not_requested` or `already_confirmed`: the same answer whatever code was sent' },
+      410: { description: 'The code expired (`code_expired`)' },
+      429: { description: '`code_locked` after 5 wrong tries, the same answer whatever code was sent; Retry-After: when a new code may be sent' },
+    },
   },
   getTranscript: { responses: { 200: { description: 'application/pdf: the dialog in Russian' } } },
-  fileClaim: { body: ClaimSchema, responses: { 201: { description: 'The complaint, as GET /v1/requests/{id} shows it', schema: RequestDetailSchema } } },
-  requestPhoneChange: { body: PhoneChangeSchema, responses: { 202: { description: 'A code is on its way to the new phone', schema: CodeSentSchema } } },
+  fileClaim: {
+    body: ClaimSchema,
+    responses: {
+      201: { description: 'The complaint, as GET /v1/requests/{id} shows it', schema: RequestDetailSchema },
+      409: { description: '`claim_not_eligible`, `already_claimed` or `profile_missing`' },
+      429: { description: '`rate_limited`: 10 new requests (claims count) in the last 24 hours; Retry-After: until the oldest leaves the window' },
+    },
+  },
+  requestPhoneChange: {
+    body: PhoneChangeSchema,
+    responses: {
+      202: { description: 'A code is on its way to the new phone', schema: CodeSentSchema },
+      409: { description: '`phone_in_use`: another profile holds the number (no code is sent; it counts as a send)' },
+      429: { description: '`code_resend_too_soon` or `code_send_limit`; Retry-After' },
+    },
+  },
   verifyPhoneChange: {
     body: CodeSchema,
-    responses: { 200: { description: 'The profile phone is changed', schema: PhoneChangedSchema }, 410: { description: 'The code expired (`code_expired`)' } },
+    responses: {
+      200: { description: 'The profile phone is changed', schema: PhoneChangedSchema },
+      400: { description: '`code_invalid` with `attemptsLeft`, or `validation_failed`' },
+      409: { description: '`phone_in_use` (taken since the code was sent; nothing changes), `code_used` or `code_not_requested`' },
+      410: { description: 'The code expired (`code_expired`)' },
+      429: { description: '`code_locked` after 5 wrong tries, whatever code was sent; Retry-After' },
+    },
   },
   createRequest: {
     body: CreateRequestSchema,
     idempotent: true,
-    responses: { 202: { description: 'Accepted; it moves on by itself', schema: AcceptedRequestSchema }, 422: { description: 'Idempotency-Key reused with another body' } },
+    responses: {
+      202: { description: 'Accepted; it moves on by itself', schema: AcceptedRequestSchema },
+      409: { description: '`too_many_open_callbacks`: 3 callback requests already received, scheduled or in progress' },
+      422: { description: 'Idempotency-Key reused with another body' },
+      429: { description: '`rate_limited`: 10 new requests in the last 24 hours; Retry-After: until the oldest leaves the window' },
+    },
   },
   getRequest: { responses: { 200: { description: 'The request with its history', schema: RequestDetailSchema } } },
   listRequests: {
@@ -84,7 +115,12 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   addComment: {
     body: CommentSchema,
     idempotent: true,
-    responses: { 201: { description: 'The comment', schema: CommentViewSchema }, 422: { description: 'Idempotency-Key reused with another body' } },
+    responses: {
+      201: { description: 'The comment', schema: CommentViewSchema },
+      409: { description: '`request_closed`, or `too_many_comments` (100 on the request)' },
+      422: { description: 'Idempotency-Key reused with another body' },
+      429: { description: '`rate_limited`: 20 comments in the last hour; Retry-After: until the oldest leaves the window' },
+    },
   },
   cancelRequest: { responses: { 200: { description: 'Cancelled', schema: CancelledSchema } } },
   createAttachment: {
@@ -109,7 +145,11 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   answerRequest: { body: AnswerSchema, responses: { 200: { description: 'Answered; the citizen gets an SMS', schema: AnsweredSchema } } },
   putProfile: {
     body: ProfileSchema,
-    responses: { 200: { description: 'Replaced', schema: ProfileViewSchema }, 201: { description: 'Created', schema: ProfileViewSchema } },
+    responses: {
+      200: { description: 'Replaced', schema: ProfileViewSchema },
+      201: { description: 'Created', schema: ProfileViewSchema },
+      409: { description: '`phone_in_use`: another profile holds the number; nothing changes' },
+    },
   },
 };
 
@@ -157,12 +197,19 @@ function operation(route: RouteDef) {
   }
   if (doc.idempotent) params.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } });
   const responses: Record<string, unknown> = {};
+  const problem = (description: string, status: string) => ({
+    description,
+    content: { 'application/problem+json': { schema: jsonSchema(ProblemSchema) } },
+    ...(status === '429' ? { headers: { 'Retry-After': { description: 'Seconds until a retry can succeed', schema: { type: 'integer', minimum: 1 } } } } : {}),
+  });
   for (const [status, r] of Object.entries(doc.responses)) {
-    responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema) } } } : { description: r.description };
+    if (r.schema) responses[status] = { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema) } } };
+    // An error documented for its codes is still a problem document.
+    else responses[status] = Number(status) >= 400 ? problem(r.description, status) : { description: r.description };
   }
   for (const [status, description] of Object.entries(PROBLEM_STATUSES)) {
     if (route.access === 'public' && (status === '401' || status === '403')) continue;
-    responses[status] ??= { description, content: { 'application/problem+json': { schema: jsonSchema(ProblemSchema) } } };
+    responses[status] ??= problem(description, status);
   }
   return {
     operationId: route.operation,

@@ -1,5 +1,6 @@
 import type { Attachment, AttachmentStatus, RejectReason } from '#core/attachments/model';
 import type { CallRecord, QueueEntry, SlotRef } from '#core/callbacks/model';
+import type { WindowGuard, WindowState } from '#core/limits/limits';
 import type { OtpPurpose, OtpRecord } from '#core/otp/otp';
 import type {
   IdentityProblem,
@@ -37,16 +38,48 @@ export interface IdempotencyRecord {
   expiresAt: string;
 }
 
+/**
+ * `window_changed`: the citizen's window counter is no longer the version read (another write of
+ * theirs won): nothing was written; read it again and retry. `too_many_open`: the citizen already
+ * holds the maximum of open callbacks. A replay wins over both (it counts nothing).
+ */
 export type CreateOutcome =
   | { kind: 'created' }
   | { kind: 'replay'; record: IdempotencyRecord }
-  | { kind: 'number_taken' };
+  | { kind: 'number_taken' }
+  | { kind: 'window_changed' }
+  | { kind: 'too_many_open' };
 
+/** `too_many`: the request has its maximum of comments; `window_changed` as for CreateOutcome. */
 export type CommentOutcome =
   | { kind: 'created' }
   | { kind: 'replay'; record: IdempotencyRecord }
   | { kind: 'closed' }
-  | { kind: 'not_found' };
+  | { kind: 'not_found' }
+  | { kind: 'too_many' }
+  | { kind: 'window_changed' };
+
+/** The citizen's sliding windows kept in the table: new requests (24 h) and comments (1 h). */
+export type LimitWindow = 'requests' | 'comments';
+
+/**
+ * The guards a new request is created under, in the creating transaction: the citizen's request
+ * window (stored as `window`, only if still the version read) and, for a callback, a place among
+ * the citizen's at most `openCallbacks` open callbacks (given back when it leaves the open statuses).
+ */
+export interface CreateLimits {
+  window: WindowGuard;
+  openCallbacks?: number;
+}
+
+/** The guards of a citizen's comment: their comment window, and the request's cap on comments. */
+export interface CommentLimits {
+  window: WindowGuard;
+  perRequest: number;
+}
+
+/** How a phone change ended: `phone_in_use` (another profile holds it) and `code_used` change nothing. */
+export type PhoneChangeOutcome = 'changed' | 'code_used' | 'phone_in_use';
 
 /** A page of a citizen's requests, newest first; `next` continues after the last one. */
 export interface RequestPage {
@@ -96,19 +129,27 @@ export type AttachmentOutcome = 'created' | 'not_found' | 'closed' | 'too_many';
 
 export interface Store {
   getProfile(userId: string): Promise<Profile | undefined>;
-  /** Creates or replaces; answers whether it was created. */
-  putProfile(profile: Profile): Promise<{ created: boolean }>;
+  /**
+   * Creates or replaces, claiming the phone's index item (conditionally: `phone_in_use` when
+   * another profile holds that number, and nothing is written) and releasing the old number's.
+   */
+  putProfile(profile: Profile): Promise<{ created: boolean } | 'phone_in_use'>;
+  /** The citizen's window counter as stored (`version` 0: none). */
+  getLimitWindow(window: LimitWindow, userId: string): Promise<WindowState>;
 
   /**
    * Writes the request, its number claim, its first timeline event and (when given) the
    * idempotency record in one transaction. A live record for the same scope wins: its stored
    * response is returned and nothing is written. A record past its expiry (`now`) counts as absent.
+   * `limits` (always given by the use-cases; tests seed data without) are checked and counted in
+   * the same transaction, so a failed create spends no place.
    */
   createRequest(
     request: SupportRequest,
     event: TimelineEvent,
     idempotency: IdempotencyRecord | undefined,
     now: string,
+    limits?: CreateLimits,
   ): Promise<CreateOutcome>;
   /** The live (not expired at `now`) idempotency record of a scope. */
   getIdempotencyRecord(scope: string, now: string): Promise<IdempotencyRecord | undefined>;
@@ -118,7 +159,8 @@ export interface Store {
   listRequestsByOwner(userId: string, limit: number, after?: { createdAt: string; id: string }): Promise<RequestPage>;
   /**
    * Adds a comment while the request is in one of `open` (touching its `updatedAt`), with the
-   * idempotency record when given, in one transaction.
+   * idempotency record when given, in one transaction; with `limits`, also counted on the request
+   * (at most `perRequest`) and in the citizen's comment window, in the same transaction.
    */
   appendComment(
     requestId: string,
@@ -126,6 +168,7 @@ export interface Store {
     open: readonly Status[],
     idempotency: IdempotencyRecord | undefined,
     now: string,
+    limits?: CommentLimits,
   ): Promise<CommentOutcome>;
   /** Whether the SMS for this request event was already sent (so a rerun does not send it twice). */
   noticeSent(requestId: string, notice: string): Promise<boolean>;
@@ -171,17 +214,25 @@ export interface Store {
    * no record), only while `ours` is still the stored one. False when something replaced it since.
    */
   restoreOtp(ours: OtpRecord, prev: OtpRecord | undefined): Promise<boolean>;
-  /** A wrong guess: stores one attempt fewer, only if nobody changed the record since it was read. */
-  spendOtpAttempt(record: OtpRecord, read: OtpRecord): Promise<boolean>;
-  /** The right code for a call: the code is used and the call confirmed, together, once. */
-  confirmCall(callId: string, used: OtpRecord, read: OtpRecord): Promise<boolean>;
-  /** The right code for a phone change: the code is used and the profile's phone (and index) changed, together. */
-  changeProfilePhone(userId: string, phone: string, used: OtpRecord, read: OtpRecord, at: string): Promise<boolean>;
   /**
-   * Creates a complaint request like createRequest and links the call to it, once: `already_claimed`
-   * when the call already names a claim.
+   * Spends one try of the live code of (purpose, subject) in one atomic conditional write, BEFORE
+   * any guess is compared: only while it exists, is unused, has tries left and has not expired at
+   * `now`. Answers the record as it is after the spend (the code to compare against), or undefined
+   * when no try could be spent (then nothing was written; read the record to say why).
    */
-  createClaim(request: SupportRequest, event: TimelineEvent, callId: string): Promise<CreateOutcome | { kind: 'already_claimed' }>;
+  spendOtpAttempt(purpose: OtpPurpose, subject: string, now: string): Promise<OtpRecord | undefined>;
+  /** The right code for a call (`spent`, as spendOtpAttempt answered it): the code is used and the call confirmed, together, once. */
+  confirmCall(callId: string, spent: OtpRecord): Promise<boolean>;
+  /**
+   * The right code for a phone change: the code is used, the profile's phone changed, the new
+   * number's index claimed (only if no other profile holds it) and the old one's released, together.
+   */
+  changeProfilePhone(userId: string, phone: string, spent: OtpRecord, at: string): Promise<PhoneChangeOutcome>;
+  /**
+   * Creates a complaint request like createRequest (counted in the citizen's request window) and
+   * links the call to it, once: `already_claimed` when the call already names a claim.
+   */
+  createClaim(request: SupportRequest, event: TimelineEvent, callId: string, window?: WindowGuard): Promise<CreateOutcome | { kind: 'already_claimed' }>;
   /** The user whose profile phone this is (profiles keep a phone index). */
   userByPhone(e164: string): Promise<string | undefined>;
   /**
@@ -206,7 +257,9 @@ export interface Store {
   ): Promise<boolean>;
   /**
    * Applies the patch only while the request is in one of `from`, and appends the timeline event,
-   * atomically. Throws StaleTransitionError when the request is in another status.
+   * atomically. Throws StaleTransitionError when the request is in another status. A callback that
+   * leaves the open statuses gives its citizen's open-callback place back in the same transaction
+   * (so does putCall).
    */
   transition(
     id: string,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiClient } from '../support/api-client.ts';
-import { answeredCallBody, identity, writtenRequest } from '../support/fixtures.ts';
+import { answeredCallBody, citizenPhone, identity, writtenRequest } from '../support/fixtures.ts';
 import { eventually } from '../support/integration.ts';
 import { type StartedSystem, cliToken, startSystem } from '../support/local-process.ts';
 
@@ -24,8 +24,11 @@ afterAll(async () => {
 const CITIZENS = ['restart-a', 'restart-b', 'restart-c'];
 const FINAL = ['answered', 'completed', 'missed', 'cancelled'];
 
-function callbackBody() {
-  return { channel: 'callback', type: 'technical', identity: identity(), callback: { phone: '+7 495 123-45-67', description: 'Не приходит код' } };
+/** Each citizen has a phone of their own: a number belongs to one profile. */
+const identityOf = (c: string) => identity({ phone: citizenPhone(c) });
+
+function callbackBody(c: string) {
+  return { channel: 'callback', type: 'technical', identity: identityOf(c), callback: { phone: '+7 495 123-45-67', description: 'Не приходит код' } };
 }
 
 interface Outbox {
@@ -40,10 +43,10 @@ describe('kill -9 in the middle of workflows, then npm start again with the same
 
     // WAIT_SCALE=1: a callback's run really waits for its slot, so it is mid-flight when killed.
     system = await startSystem({ DATA_DIR: dataDir, WAIT_SCALE: '1' });
-    for (const c of CITIZENS) expect((await call(`/v1/admin/profiles/${c}`, { method: 'PUT', token: admin, body: identity() })).status).toBe(201);
+    for (const c of CITIZENS) expect((await call(`/v1/admin/profiles/${c}`, { method: 'PUT', token: admin, body: identityOf(c) })).status).toBe(201);
     const callbacks: { id: string; owner: string }[] = [];
     for (const c of CITIZENS) {
-      const created = await call('/v1/requests', { method: 'POST', token: tokens[c], body: callbackBody() });
+      const created = await call('/v1/requests', { method: 'POST', token: tokens[c], body: callbackBody(c) });
       expect(created.status).toBe(202);
       callbacks.push({ id: created.body.id as string, owner: c });
     }
@@ -59,7 +62,7 @@ describe('kill -9 in the middle of workflows, then npm start again with the same
     const written = await Promise.all(
       Array.from({ length: 12 }, async (_, i) => {
         const owner = CITIZENS[i % CITIZENS.length] as string;
-        const created = await call('/v1/requests', { method: 'POST', token: tokens[owner], body: writtenRequest() });
+        const created = await call('/v1/requests', { method: 'POST', token: tokens[owner], body: writtenRequest({ identity: identityOf(owner) }) });
         expect(created.status).toBe(202);
         return { id: created.body.id as string, owner };
       }),

@@ -31,6 +31,16 @@ export function writtenRequest(overrides: Partial<CreateRequestInput> = {}): Cre
 
 export const PROFILE_PHONE_E164 = '+79123456789';
 
+/**
+ * A mobile number of its own for another citizen (a phone belongs to one profile), stable per user
+ * id and never the example citizen's: `+7 900 …` with seven digits from the id.
+ */
+export function citizenPhone(userId: string): string {
+  let n = 0;
+  for (const ch of userId) n = (n * 31 + ch.charCodeAt(0)) % 10_000_000;
+  return `+7900${String(n).padStart(7, '0')}`;
+}
+
 /** A written request as the store keeps it, for tests that write to a store directly. */
 export function storedWrittenRequest(id: string, number: string, createdAt = new Date().toISOString()): SupportRequest {
   return {

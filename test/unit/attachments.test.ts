@@ -16,7 +16,7 @@ import { provideDeps, resetDeps } from '#functions/deps';
 import { handler as attachmentsHandler } from '#http/attachments';
 import { handler as attachmentCheckHandler } from '#tasks/attachment-check';
 import { handler as requestTasksHandler } from '#tasks/request-tasks';
-import { identity, httpEvent, lambdaContext, writtenInput } from './fixtures.ts';
+import { identity, httpEvent, lambdaContext, citizenPhone, writtenInput } from './fixtures.ts';
 
 /** Attachments on in-memory adapters: limits, the check's verdicts, who may read, the HTTP shape. */
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3]);
@@ -33,8 +33,10 @@ function declared(bytes: Uint8Array, contentType: NewAttachment['contentType'], 
 }
 
 async function requestOf(deps: MemoryDeps, route = true, userId = USER) {
-  await putProfile(deps, userId, identity());
-  const id = ((await createRequest(deps, userId, writtenInput())).body as { id: string }).id;
+  // A phone belongs to one profile: another citizen has a number of their own.
+  const own = userId === USER ? identity() : identity({ phone: citizenPhone(userId) });
+  await putProfile(deps, userId, own);
+  const id = ((await createRequest(deps, userId, writtenInput({ identity: own }))).body as { id: string }).id;
   if (route) await routeRequest(deps, id);
   return id;
 }

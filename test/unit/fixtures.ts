@@ -18,6 +18,7 @@ export const IDENTITY = {
 } as const;
 
 export const PROFILE_PHONE_E164 = '+79123456789';
+export { citizenPhone } from '../support/fixtures.ts';
 
 export function identity(overrides: Partial<CreateRequestInput['identity']> = {}): CreateRequestInput['identity'] {
   return { ...IDENTITY, passport: { ...IDENTITY.passport }, ...overrides };

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
@@ -6,26 +6,18 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Attachment } from '#core/attachments/model';
 import { StaleTransitionError } from '#core/errors';
 import type { CallRecord, QueueEntry } from '#core/callbacks/model';
-import { type OtpRecord, otpRetainUntil } from '#core/otp/otp';
+import { leavesOpenCallbacks } from '#core/limits/limits';
 import type { RequestComment, RequestDetail, SupportRequest, TimelineEvent } from '#core/requests/model';
 import { TABLE } from './table-definition.ts';
-import type { AttachmentOutcome, CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestExpectation, RequestPatch, Store } from '#ports/store';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import type { AttachmentOutcome, CommentOutcome, CreateOutcome, IdempotencyRecord, RequestExpectation, RequestPatch, Store } from '#ports/store';
 import { SK_PREFIX, keys, ttlOf } from './keys.ts';
-
-type Item = Record<string, unknown>;
-
-function strip<T extends Item>(item: Item, ...extra: string[]): T {
-  const copy: Item = { ...item };
-  for (const k of ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'ttl', 'kind', ...extra]) delete copy[k];
-  return copy as T;
-}
+import { openCallbackRelease, openCallbackTake, readWindow, windowPut } from './limit-items.ts';
+import { profileCodeMethods } from './profile-code-store.ts';
+import { type Item, type TransactItem, failedCondition, strip } from './transact.ts';
 
 /**
  * A request item as the domain knows it. `checkAt` is kept only as GSI2's sort key (not twice):
@@ -121,10 +113,6 @@ function requestUpdate(tableName: string, id: string, from: readonly string[], p
   };
 }
 
-function failedCondition(error: unknown, index: number): boolean {
-  return error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
-}
-
 export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
@@ -163,29 +151,6 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     ];
   }
 
-  /** The conditional write of a code record that was read as `read`: nobody may have changed it since. */
-  function otpUpdate(record: OtpRecord, read: OtpRecord): TransactItem {
-    return {
-      Put: {
-        TableName: tableName,
-        Item: { ...keys.otp(record.purpose, record.subject), kind: 'otp', ...record, ttl: ttlOf(otpRetainUntil(record)) },
-        ConditionExpression: 'codeHash = :hash AND attemptsLeft = :attempts AND #used = :false',
-        ExpressionAttributeNames: { '#used': 'used' },
-        ExpressionAttributeValues: { ':hash': read.codeHash, ':attempts': read.attemptsLeft, ':false': false },
-      },
-    };
-  }
-
-  async function transact(items: TransactItem[]): Promise<boolean> {
-    try {
-      await doc.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return false;
-      throw error;
-    }
-  }
-
   /** One page of GSI1 for a partition (`forward` false: newest first). */
   async function queryIndex(partition: string, options: { limit?: number; forward?: boolean; count?: boolean; start?: Item } = {}) {
     const index = TABLE.indexes[0];
@@ -209,39 +174,40 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     return out.Item ? requestOf(out.Item) : undefined;
   }
 
+  /**
+   * A callback leaving the open statuses gives its citizen's open-callback place back, in the
+   * transaction of the status change (which is conditional, so the release happens once).
+   */
+  async function openPlaceRelease(requestId: string | undefined, patch: RequestPatch, at: string): Promise<TransactItem[]> {
+    if (!requestId || patch.status === undefined || !leavesOpenCallbacks('callback', patch.status)) return [];
+    const out = await doc.send(
+      new GetCommand({ TableName: tableName, Key: keys.request(requestId), ProjectionExpression: 'userId, channel', ConsistentRead: true }),
+    );
+    if (!out.Item || !leavesOpenCallbacks(String(out.Item.channel), patch.status)) return [];
+    return [openCallbackRelease(tableName, String(out.Item.userId), requestId, at)];
+  }
+
   return {
-    async getProfile(userId) {
-      const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.profile(userId), ConsistentRead: true }));
-      return out.Item ? strip<Profile & Item>(out.Item) : undefined;
-    },
+    ...profileCodeMethods(doc, tableName),
 
-    async putProfile(profile) {
-      const old = await doc.send(new GetCommand({ TableName: tableName, Key: keys.profile(profile.userId), ConsistentRead: true }));
-      const oldPhone = old.Item ? String(old.Item.phone) : undefined;
-      const items: TransactItem[] = [
-        { Put: { TableName: tableName, Item: { ...keys.profile(profile.userId), kind: 'profile', ...profile } } },
-        // The phone index lets an inbound call find its citizen.
-        { Put: { TableName: tableName, Item: { ...keys.phoneIndex(profile.phone), kind: 'phone', userId: profile.userId } } },
-      ];
-      if (oldPhone && oldPhone !== profile.phone) {
-        // The old number's index goes, unless another profile has claimed that number since.
-        const oldIndex = await doc.send(new GetCommand({ TableName: tableName, Key: keys.phoneIndex(oldPhone), ConsistentRead: true }));
-        if (oldIndex.Item?.userId === profile.userId) items.push({ Delete: { TableName: tableName, Key: keys.phoneIndex(oldPhone) } });
-      }
-      await doc.send(new TransactWriteCommand({ TransactItems: items }));
-      return { created: !old.Item };
-    },
+    getLimitWindow: (window, userId) => readWindow(doc, tableName, window, userId),
 
-    async createRequest(request, event, idempotency, now): Promise<CreateOutcome> {
-      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
+    async createRequest(request, event, idempotency, now, limits): Promise<CreateOutcome> {
+      const items: TransactItem[] = [];
       if (idempotency) items.push(idempotencyPut(tableName, idempotency, now));
+      const numberAt = items.length;
       items.push(...creationItems(request, event));
+      // The limits are counted by the creating transaction itself: a failed create spends no place.
+      const windowAt = limits ? items.push(windowPut(tableName, 'requests', limits.window)) - 1 : -1;
+      const openAt = limits?.openCallbacks !== undefined ? items.push(openCallbackTake(tableName, request.userId, request.id, limits.openCallbacks, now)) - 1 : -1;
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
         return { kind: 'created' };
       } catch (error) {
         if (idempotency && failedCondition(error, 0)) return { kind: 'replay', record: await storedRecord(idempotency.scope, error) };
-        if (failedCondition(error, idempotency ? 1 : 0)) return { kind: 'number_taken' };
+        if (failedCondition(error, numberAt)) return { kind: 'number_taken' };
+        if (windowAt >= 0 && failedCondition(error, windowAt)) return { kind: 'window_changed' };
+        if (openAt >= 0 && failedCondition(error, openAt)) return { kind: 'too_many_open' };
         throw error;
       }
     },
@@ -354,6 +320,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
         items.push({ Delete: { TableName: tableName, Key: keys.queueEntry(call.requestId) } });
         items.push(requestUpdate(tableName, call.requestId, request.from, request.patch, request.at, request.expect));
         items.push({ Put: { TableName: tableName, Item: timelineItem(call.requestId, request.event) } });
+        items.push(...(await openPlaceRelease(call.requestId, request.patch, request.at)));
       }
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
@@ -403,76 +370,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
       return (out.Items ?? []).map((i) => Number(i.waitSeconds));
     },
 
-    async getOtp(purpose, subject) {
-      const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.otp(purpose, subject), ConsistentRead: true }));
-      return out.Item ? strip<OtpRecord & Item>(out.Item) : undefined;
-    },
-
-    async putOtp(record, prevIssuedAt) {
-      return transact([
-        {
-          Put: {
-            TableName: tableName,
-            Item: { ...keys.otp(record.purpose, record.subject), kind: 'otp', ...record, ttl: ttlOf(otpRetainUntil(record)) },
-            ...(prevIssuedAt === undefined
-              ? { ConditionExpression: 'attribute_not_exists(PK)' }
-              : { ConditionExpression: 'issuedAt = :prev', ExpressionAttributeValues: { ':prev': prevIssuedAt } }),
-          },
-        },
-      ]);
-    },
-
-    async restoreOtp(ours, prev) {
-      const stillOurs = { ConditionExpression: 'issuedAt = :ours', ExpressionAttributeValues: { ':ours': ours.issuedAt } };
-      return transact([
-        prev
-          ? { Put: { TableName: tableName, Item: { ...keys.otp(prev.purpose, prev.subject), kind: 'otp', ...prev, ttl: ttlOf(otpRetainUntil(prev)) }, ...stillOurs } }
-          : { Delete: { TableName: tableName, Key: keys.otp(ours.purpose, ours.subject), ...stillOurs } },
-      ]);
-    },
-
-    async spendOtpAttempt(record, read) {
-      return transact([otpUpdate(record, read)]);
-    },
-
-    async confirmCall(callId, used, read) {
-      return transact([
-        otpUpdate(used, read),
-        {
-          Update: {
-            TableName: tableName,
-            Key: keys.call(callId),
-            UpdateExpression: 'SET confirmed = :true',
-            ConditionExpression: 'attribute_exists(PK) AND confirmed = :false',
-            ExpressionAttributeValues: { ':true': true, ':false': false },
-          },
-        },
-      ]);
-    },
-
-    async changeProfilePhone(userId, phone, used, read, at) {
-      const profile = await doc.send(new GetCommand({ TableName: tableName, Key: keys.profile(userId), ConsistentRead: true }));
-      if (!profile.Item) return false;
-      const oldPhone = String(profile.Item.phone);
-      const items: TransactItem[] = [
-        otpUpdate(used, read),
-        {
-          Update: {
-            TableName: tableName,
-            Key: keys.profile(userId),
-            UpdateExpression: 'SET phone = :phone, updatedAt = :at',
-            ConditionExpression: 'phone = :old',
-            ExpressionAttributeValues: { ':phone': phone, ':at': at, ':old': oldPhone },
-          },
-        },
-        { Put: { TableName: tableName, Item: { ...keys.phoneIndex(phone), kind: 'phone', userId } } },
-      ];
-      const oldIndex = await doc.send(new GetCommand({ TableName: tableName, Key: keys.phoneIndex(oldPhone), ConsistentRead: true }));
-      if (oldPhone !== phone && oldIndex.Item?.userId === userId) items.push({ Delete: { TableName: tableName, Key: keys.phoneIndex(oldPhone) } });
-      return transact(items);
-    },
-
-    async createClaim(request, event, callId) {
+    async createClaim(request, event, callId, window) {
       const items: TransactItem[] = [
         {
           Update: {
@@ -484,6 +382,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
           },
         },
         ...creationItems(request, event),
+        ...(window ? [windowPut(tableName, 'requests', window)] : []),
       ];
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
@@ -491,13 +390,9 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
       } catch (error) {
         if (failedCondition(error, 0)) return { kind: 'already_claimed' as const };
         if (failedCondition(error, 1)) return { kind: 'number_taken' as const };
+        if (window && failedCondition(error, items.length - 1)) return { kind: 'window_changed' as const };
         throw error;
       }
-    },
-
-    async userByPhone(e164) {
-      const out = await doc.send(new GetCommand({ TableName: tableName, Key: keys.phoneIndex(e164) }));
-      return out.Item ? String(out.Item.userId) : undefined;
     },
 
     async listRequestsByOwner(userId, limit, after) {
@@ -511,32 +406,47 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
       return out.LastEvaluatedKey && last ? { items, next: { createdAt: last.createdAt, id: last.id } } : { items };
     },
 
-    async appendComment(requestId, comment, open, idempotency, now): Promise<CommentOutcome> {
+    async appendComment(requestId, comment, open, idempotency, now, limits): Promise<CommentOutcome> {
       const values: Record<string, unknown> = { ':now': now };
       open.forEach((status, i) => {
         values[`:open${i}`] = status;
       });
-      const items: NonNullable<TransactWriteCommandInput['TransactItems']> = [];
+      let update = 'SET updatedAt = :now';
+      let condition = `attribute_exists(PK) AND #status IN (${open.map((_, i) => `:open${i}`).join(', ')})`;
+      if (limits) {
+        // The request counts its comments itself, so concurrent comments never pass the cap.
+        update += ', commentCount = if_not_exists(commentCount, :zero) + :one';
+        condition += ' AND (attribute_not_exists(commentCount) OR commentCount < :max)';
+        Object.assign(values, { ':zero': 0, ':one': 1, ':max': limits.perRequest });
+      }
+      const items: TransactItem[] = [];
       if (idempotency) items.push(idempotencyPut(tableName, idempotency, now));
+      const requestAt = items.length;
       items.push(
         {
           Update: {
             TableName: tableName,
             Key: keys.request(requestId),
-            UpdateExpression: 'SET updatedAt = :now',
-            ConditionExpression: `attribute_exists(PK) AND #status IN (${open.map((_, i) => `:open${i}`).join(', ')})`,
+            UpdateExpression: update,
+            ConditionExpression: condition,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: values,
           },
         },
         { Put: { TableName: tableName, Item: { ...keys.comment(requestId, comment.at, comment.id), kind: 'comment', ...comment } } },
       );
+      const windowAt = limits ? items.push(windowPut(tableName, 'comments', limits.window)) - 1 : -1;
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
         return { kind: 'created' };
       } catch (error) {
         if (idempotency && failedCondition(error, 0)) return { kind: 'replay', record: await storedRecord(idempotency.scope, error) };
-        if (failedCondition(error, idempotency ? 1 : 0)) return (await getRequest(requestId)) ? { kind: 'closed' } : { kind: 'not_found' };
+        if (failedCondition(error, requestAt)) {
+          const request = await getRequest(requestId);
+          if (!request) return { kind: 'not_found' };
+          return open.includes(request.status) ? { kind: 'too_many' } : { kind: 'closed' };
+        }
+        if (windowAt >= 0 && failedCondition(error, windowAt)) return { kind: 'window_changed' };
         throw error;
       }
     },
@@ -697,6 +607,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
         });
       }
       if (release || effects?.dequeue) items.push({ Delete: { TableName: tableName, Key: keys.queueEntry(id) } });
+      items.push(...(await openPlaceRelease(id, patch, at)));
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (error) {

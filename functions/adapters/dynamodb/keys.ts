@@ -41,6 +41,13 @@ export const keys = {
   requestCheck: (checkAt: string) => ({ GSI2PK: 'CHECK', GSI2SK: checkAt }),
   checkPartition: 'CHECK',
   idempotency: (scope: string) => ({ PK: `IDEM#${scope}`, SK: 'IDEM' }),
+  /**
+   * A citizen's limit counters, beside the profile in the citizen's partition: the sliding windows
+   * (`times` of the counted writes, `version`) of new requests and of comments, and the set of
+   * their open callback requests.
+   */
+  limitWindow: (window: 'requests' | 'comments', userId: string) => ({ PK: `USER#${userId}`, SK: `LIMIT#${window.toUpperCase()}` }),
+  openCallbacks: (userId: string) => ({ PK: `USER#${userId}`, SK: 'LIMIT#OPEN_CALLBACKS' }),
 } as const;
 
 export const SK_PREFIX = { event: 'EVT#', comment: 'CMT#', call: 'CALL#', attachment: 'ATT#', meta: 'META' } as const;

@@ -1,6 +1,7 @@
 import type { Attachment } from '#core/attachments/model';
 import { StaleTransitionError } from '#core/errors';
 import type { CallRecord, QueueEntry } from '#core/callbacks/model';
+import { type WindowGuard, type WindowState, leavesOpenCallbacks } from '#core/limits/limits';
 import type { OtpRecord } from '#core/otp/otp';
 import type { RequestComment, RequestDetail, Status, SupportRequest, TimelineEvent } from '#core/requests/model';
 import type { AttachmentOutcome, CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestExpectation, RequestPatch, Store } from '#ports/store';
@@ -65,11 +66,22 @@ export function memoryStore(): MemoryStore {
   const attachmentsOf = (requestId: string) =>
     [...attachments.values()].filter((a) => a.requestId === requestId).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map(copy);
   const otpKey = (r: { purpose: string; subject: string }) => `${r.purpose}#${r.subject}`;
-  /** The DynamoDB condition of every code write: unchanged since it was read. */
-  const unchanged = (read: OtpRecord) => {
-    const now = otps.get(otpKey(read));
-    return now !== undefined && now.codeHash === read.codeHash && now.attemptsLeft === read.attemptsLeft && !now.used;
+  /** The DynamoDB condition of using a code: the very code the try was spent on, still unused. */
+  const usable = (spent: OtpRecord) => {
+    const now = otps.get(otpKey(spent));
+    return now !== undefined && now.codeHash === spent.codeHash && !now.used;
   };
+  /** The citizens' sliding windows by `window#userId`, and their open callbacks, as the limit items keep them. */
+  const windows = new Map<string, WindowState>();
+  const openCallbacks = new Map<string, Set<string>>();
+  const windowFits = (window: string, guard: WindowGuard) => (windows.get(`${window}#${guard.userId}`)?.version ?? 0) === guard.version;
+  const storeWindow = (window: string, guard: WindowGuard) => windows.set(`${window}#${guard.userId}`, { times: [...guard.times], version: guard.version + 1 });
+  const openOf = (userId: string) => openCallbacks.get(userId) ?? new Set<string>();
+  /** As the DynamoDB adapter: a callback leaving the open statuses gives its place back, with the change. */
+  function releaseOpenPlace(requestId: string, patch: RequestPatch): void {
+    const request = requests.get(requestId);
+    if (request && leavesOpenCallbacks(request.channel, patch.status)) openOf(request.userId).delete(requestId);
+  }
   let seq = 0;
 
   function appendEvent(requestId: string, event: TimelineEvent): void {
@@ -113,7 +125,13 @@ export function memoryStore(): MemoryStore {
       return profile ? copy(profile) : undefined;
     },
 
+    async getLimitWindow(window, userId) {
+      return copy(windows.get(`${window}#${userId}`) ?? { times: [], version: 0 });
+    },
+
     async putProfile(profile) {
+      const holder = phones.get(profile.phone);
+      if (holder !== undefined && holder !== profile.userId) return 'phone_in_use';
       const old = profiles.get(profile.userId);
       const created = !old;
       if (old && old.phone !== profile.phone && phones.get(old.phone) === profile.userId) phones.delete(old.phone);
@@ -122,7 +140,7 @@ export function memoryStore(): MemoryStore {
       return { created };
     },
 
-    async createRequest(request, event, record, now): Promise<CreateOutcome> {
+    async createRequest(request, event, record, now, limits): Promise<CreateOutcome> {
       if (record) {
         const existing = idempotency.get(record.scope);
         // DynamoDB condition: attribute_not_exists(PK) OR expiresAt <= :now (ISO strings compare as text).
@@ -130,6 +148,10 @@ export function memoryStore(): MemoryStore {
       }
       if (numbers.has(request.number)) return { kind: 'number_taken' };
       if (requests.has(request.id)) throw new Error(`request ${request.id} already exists (transaction cancelled)`);
+      if (limits && !windowFits('requests', limits.window)) return { kind: 'window_changed' };
+      if (limits?.openCallbacks !== undefined && openOf(request.userId).size >= limits.openCallbacks) return { kind: 'too_many_open' };
+      if (limits) storeWindow('requests', limits.window);
+      if (limits?.openCallbacks !== undefined) openCallbacks.set(request.userId, openOf(request.userId).add(request.id));
       if (record) idempotency.set(record.scope, copy(record));
       numbers.set(request.number, request.id);
       requests.set(request.id, copy(request));
@@ -157,7 +179,7 @@ export function memoryStore(): MemoryStore {
       return from.length > limit && last ? { items, next: { createdAt: last.createdAt, id: last.id } } : { items };
     },
 
-    async appendComment(requestId, comment, open, record, now): Promise<CommentOutcome> {
+    async appendComment(requestId, comment, open, record, now, limits): Promise<CommentOutcome> {
       if (record) {
         const existing = idempotency.get(record.scope);
         if (existing && !(existing.expiresAt <= now)) return { kind: 'replay', record: copy(existing) };
@@ -165,8 +187,12 @@ export function memoryStore(): MemoryStore {
       const request = requests.get(requestId);
       if (!request) return { kind: 'not_found' };
       if (!open.includes(request.status)) return { kind: 'closed' };
+      const count = request.commentCount ?? 0;
+      if (limits && count >= limits.perRequest) return { kind: 'too_many' };
+      if (limits && !windowFits('comments', limits.window)) return { kind: 'window_changed' };
+      if (limits) storeWindow('comments', limits.window);
       if (record) idempotency.set(record.scope, copy(record));
-      requests.set(requestId, { ...request, updatedAt: now });
+      requests.set(requestId, { ...request, updatedAt: now, ...(limits ? { commentCount: count + 1 } : {}) });
       const list = comments.get(requestId) ?? [];
       list.push(copy(comment));
       comments.set(requestId, list);
@@ -224,6 +250,7 @@ export function memoryStore(): MemoryStore {
 
     async transition(id, from: readonly Status[], patch: RequestPatch, event, at, effects) {
       const next = applyPatch(id, from, patch, at, effects?.expect);
+      releaseOpenPlace(id, patch);
       requests.set(id, next);
       appendEvent(id, event);
       const release = effects?.releaseSlot;
@@ -279,6 +306,7 @@ export function memoryStore(): MemoryStore {
     async putCall(call, request) {
       if (call.requestId && request) {
         const next = applyPatch(call.requestId, request.from, request.patch, request.at, request.expect);
+        releaseOpenPlace(call.requestId, request.patch);
         requests.set(call.requestId, next);
         appendEvent(call.requestId, request.event);
         queueEntries.delete(call.requestId);
@@ -322,35 +350,42 @@ export function memoryStore(): MemoryStore {
       return true;
     },
 
-    async spendOtpAttempt(record, read) {
-      if (!unchanged(read)) return false;
-      otps.set(otpKey(record), copy(record));
-      return true;
+    async spendOtpAttempt(purpose, subject, now) {
+      // The DynamoDB condition: exists, unused, tries left, not expired (ISO times compare as text).
+      const record = otps.get(`${purpose}#${subject}`);
+      if (!record || record.used || !(record.attemptsLeft > 0) || !(record.expiresAt >= now)) return undefined;
+      const spent = { ...record, attemptsLeft: record.attemptsLeft - 1 };
+      otps.set(otpKey(spent), spent);
+      return copy(spent);
     },
 
-    async confirmCall(callId, used, read) {
+    async confirmCall(callId, spent) {
       const call = calls.get(callId);
-      if (!call || call.confirmed || !unchanged(read)) return false;
-      otps.set(otpKey(used), copy(used));
+      if (!call || call.confirmed || !usable(spent)) return false;
+      otps.set(otpKey(spent), { ...(otps.get(otpKey(spent)) as OtpRecord), used: true });
       calls.set(callId, { ...call, confirmed: true });
       return true;
     },
 
-    async changeProfilePhone(userId, phone, used, read, at) {
+    async changeProfilePhone(userId, phone, spent, at) {
       const profile = profiles.get(userId);
-      if (!profile || !unchanged(read)) return false;
-      otps.set(otpKey(used), copy(used));
-      if (phones.get(profile.phone) === userId) phones.delete(profile.phone);
+      const holder = phones.get(phone);
+      if (holder !== undefined && holder !== userId) return 'phone_in_use';
+      if (!profile || !usable(spent)) return 'code_used';
+      otps.set(otpKey(spent), { ...(otps.get(otpKey(spent)) as OtpRecord), used: true });
+      if (profile.phone !== phone && phones.get(profile.phone) === userId) phones.delete(profile.phone);
       phones.set(phone, userId);
       profiles.set(userId, { ...profile, phone, updatedAt: at });
-      return true;
+      return 'changed';
     },
 
-    async createClaim(request, event, callId) {
+    async createClaim(request, event, callId, window) {
       const call = calls.get(callId);
       if (!call) throw new Error(`call ${callId} does not exist (transaction cancelled)`);
       if (call.claimRequestId !== undefined) return { kind: 'already_claimed' };
       if (numbers.has(request.number)) return { kind: 'number_taken' };
+      if (window && !windowFits('requests', window)) return { kind: 'window_changed' };
+      if (window) storeWindow('requests', window);
       calls.set(callId, { ...call, claimRequestId: request.id });
       numbers.set(request.number, request.id);
       requests.set(request.id, copy(request));

@@ -2,6 +2,7 @@ import type { Deps } from '#ports/deps';
 import { intakeCheckAt } from '../reconcile/expectations.ts';
 import { startIntake } from '../requests/create-request.ts';
 import { StateConflictError } from '../errors.ts';
+import { CITIZEN_LIMITS, newRequestsLimited, underWindow } from '../limits/limits.ts';
 import { CLAIM_WAIT_SECONDS } from '../callbacks/model.ts';
 import { getOwnRequest } from '../requests/get-request.ts';
 import type { SupportRequest } from '../requests/model.ts';
@@ -34,35 +35,46 @@ export async function fileClaim(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'wo
     `Звонок ${call.id}: в очереди с ${formatCitizenTime(call.queuedAt, zone)}` +
     (call.answeredAt ? `, ответ оператора в ${formatCitizenTime(call.answeredAt, zone)}` : ', без ответа') +
     `, ожидание ${minutesAndSeconds(call.waitSeconds)}.`;
-  for (let attempt = 1; ; attempt += 1) {
-    // The citizen is signed in and the call is theirs: the claim carries the profile's own identity.
-    const request: SupportRequest = {
-      id: deps.ids.newId(),
-      number: newRequestNumber(now, deps.ids),
-      userId,
-      channel: 'written',
-      type: 'complaint',
-      status: 'received',
-      createdAt: at,
-      updatedAt: at,
-      checkAt: intakeCheckAt(now),
-      identity: {
-        fullNameFolded: profile.fullNameFolded,
-        snilsHash: profile.snilsHash,
-        snilsLast2: profile.snilsLast2,
-        passportHash: profile.passportHash,
-        passportLast2: profile.passportLast2,
-        phone: profile.phone,
-      },
-      written: { topic: `Жалоба на время ожидания (звонок ${call.id})`, text: `${input.text}\n\n${facts}`, attempts: [] },
-      claimOf: { callId: call.id, queuedAt: call.queuedAt, ...(call.answeredAt ? { answeredAt: call.answeredAt } : {}), waitSeconds: call.waitSeconds },
-    };
-    const outcome = await deps.store.createClaim(request, { at, event: 'received', detail: `claim for call ${call.id}` }, call.id);
-    if (outcome.kind === 'already_claimed') throw new StateConflictError('already_claimed', 'A claim was already filed for this call.');
-    if (outcome.kind === 'number_taken' && attempt < NUMBER_ATTEMPTS) continue;
-    if (outcome.kind !== 'created') throw new Error('could not issue a unique request number');
-    deps.metrics.put('RequestsCreated', { Channel: request.channel, Type: request.type });
-    await startIntake(deps, request.id);
-    return getOwnRequest(deps, userId, request.id);
-  }
+  // A claim is a new request: it counts in the citizen's 24-hour window like any other.
+  let numberAttempts = 0;
+  const request = await underWindow(
+    () => deps.store.getLimitWindow('requests', userId),
+    userId,
+    now,
+    CITIZEN_LIMITS.newRequests,
+    newRequestsLimited,
+    async (window) => {
+      // The citizen is signed in and the call is theirs: the claim carries the profile's own identity.
+      const request: SupportRequest = {
+        id: deps.ids.newId(),
+        number: newRequestNumber(now, deps.ids),
+        userId,
+        channel: 'written',
+        type: 'complaint',
+        status: 'received',
+        createdAt: at,
+        updatedAt: at,
+        checkAt: intakeCheckAt(now),
+        identity: {
+          fullNameFolded: profile.fullNameFolded,
+          snilsHash: profile.snilsHash,
+          snilsLast2: profile.snilsLast2,
+          passportHash: profile.passportHash,
+          passportLast2: profile.passportLast2,
+          phone: profile.phone,
+        },
+        written: { topic: `Жалоба на время ожидания (звонок ${call.id})`, text: `${input.text}\n\n${facts}`, attempts: [] },
+        claimOf: { callId: call.id, queuedAt: call.queuedAt, ...(call.answeredAt ? { answeredAt: call.answeredAt } : {}), waitSeconds: call.waitSeconds },
+      };
+      const outcome = await deps.store.createClaim(request, { at, event: 'received', detail: `claim for call ${call.id}` }, call.id, window);
+      if (outcome.kind === 'already_claimed') throw new StateConflictError('already_claimed', 'A claim was already filed for this call.');
+      if (outcome.kind === 'window_changed') return outcome.kind;
+      if (outcome.kind === 'number_taken' && (numberAttempts += 1) < NUMBER_ATTEMPTS) return 'window_changed' as const;
+      if (outcome.kind !== 'created') throw new Error('could not issue a unique request number');
+      return request;
+    },
+  );
+  deps.metrics.put('RequestsCreated', { Channel: request.channel, Type: request.type });
+  await startIntake(deps, request.id);
+  return getOwnRequest(deps, userId, request.id);
 }

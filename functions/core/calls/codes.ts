@@ -1,7 +1,7 @@
 import type { Deps } from '#ports/deps';
 import { RateLimitedError } from '../errors.ts';
 import { sendCounted } from '../notices/send-counted.ts';
-import { type OtpPurpose, type OtpRecord, hashCode, issueCode, verifyCode, verifyError } from '../otp/otp.ts';
+import { type OtpPurpose, type OtpRecord, type VerifyFailure, hashCode, issueCode, judgeTry, refusal, verifyError } from '../otp/otp.ts';
 
 /**
  * Sending and checking one-time codes, for every purpose: the code is issued and its hash stored
@@ -9,7 +9,11 @@ import { type OtpPurpose, type OtpRecord, hashCode, issueCode, verifyCode, verif
  */
 export type CodeDeps = Pick<Deps, 'store' | 'clock' | 'hasher' | 'sealer' | 'otpRandom' | 'workflows'>;
 
-export async function sendCode(deps: CodeDeps, purpose: OtpPurpose, subject: string, phone: string) {
+/**
+ * `beforeSend` runs once the send is counted (the record stored) and before the code goes out: a
+ * refusal there (it throws) keeps the send counted, so refusals are bounded like sends are.
+ */
+export async function sendCode(deps: CodeDeps, purpose: OtpPurpose, subject: string, phone: string, beforeSend?: () => Promise<void>) {
   const now = deps.clock.now();
   const prev = await deps.store.getOtp(purpose, subject);
   const code = deps.otpRandom.sixDigits();
@@ -19,6 +23,7 @@ export async function sendCode(deps: CodeDeps, purpose: OtpPurpose, subject: str
   if (!(await deps.store.putOtp(decision.record, prev?.issuedAt))) {
     throw new RateLimitedError(60, 'code_resend_too_soon', 'A code is being sent right now; try again in a minute.');
   }
+  await beforeSend?.();
   const sealedCode = await deps.sealer.seal(code);
   try {
     await deps.workflows.start('confirmation', `${purpose}-${subject}-${now.getTime()}`, { purpose, subject, sealedCode });
@@ -32,19 +37,32 @@ export async function sendCode(deps: CodeDeps, purpose: OtpPurpose, subject: str
   return decision.response;
 }
 
+/** How often a refused spend is tried again when the record read next looks spendable (a new code arrived in between). */
+const SPEND_ROUNDS = 3;
+
 /**
- * Checks a code. `ok` hands back the used record to store with the action; every other outcome
- * throws its error (a wrong code first spends an attempt, conditionally).
+ * Checks a code. A try is spent first, atomically (the store's conditional write), and only then
+ * is the guess compared with the code that try was spent on: parallel guesses can never share a
+ * try, and a guess that got no try is never compared, so its answer (locked, used, expired) cannot
+ * tell a right code from a wrong one. `ok` hands back the spent record to store as used with the
+ * action; every other outcome throws its error.
  */
-export async function checkCode(deps: Pick<Deps, 'store' | 'clock' | 'hasher' | 'metrics'>, purpose: OtpPurpose, subject: string, code: string) {
-  const record = await deps.store.getOtp(purpose, subject);
-  const decision = await verifyCode(record, code, deps.clock.now(), deps.hasher, { purpose, subject });
-  if (decision.kind === 'ok') return { used: decision.record, read: record as OtpRecord };
-  if (decision.kind === 'invalid') {
-    const spent = await deps.store.spendOtpAttempt(decision.record, record as OtpRecord);
-    if (spent && decision.attemptsLeft === 0) deps.metrics.put('CodesLocked', { Purpose: purpose });
+export async function checkCode(deps: Pick<Deps, 'store' | 'clock' | 'hasher' | 'metrics'>, purpose: OtpPurpose, subject: string, code: string): Promise<{ used: OtpRecord }> {
+  const expected = { purpose, subject };
+  for (let round = 1; ; round += 1) {
+    const now = deps.clock.now();
+    const spent = await deps.store.spendOtpAttempt(purpose, subject, now.toISOString());
+    if (spent) {
+      const decision = await judgeTry(spent, code, deps.hasher, expected);
+      if (decision.kind === 'ok') return { used: decision.record };
+      if (decision.kind === 'invalid' && decision.attemptsLeft === 0) deps.metrics.put('CodesLocked', { Purpose: purpose });
+      throw verifyError(decision as VerifyFailure);
+    }
+    const refused = refusal(await deps.store.getOtp(purpose, subject), now, expected);
+    if (refused) throw verifyError(refused);
+    // Spendable now, so the record changed after the refused spend (a new code was sent): try on it.
+    if (round >= SPEND_ROUNDS) throw verifyError({ kind: 'used' });
   }
-  throw verifyError(decision);
 }
 
 /**

@@ -22,7 +22,7 @@ export async function requestCallConfirmation(deps: CodeDeps, userId: string, ca
 export async function verifyCallConfirmation(deps: Pick<Deps, 'store' | 'clock' | 'hasher' | 'metrics'>, userId: string, callId: string, code: string) {
   const call = await ownCall(deps, userId, callId);
   if (call.confirmed) throw new StateConflictError('already_confirmed', 'This call is already confirmed.');
-  const { used, read } = await checkCode(deps, 'call-confirmation', callId, code);
-  if (!(await deps.store.confirmCall(callId, used, read))) throw new StateConflictError('code_used', 'This code has already been used: request a new code.');
+  const { used } = await checkCode(deps, 'call-confirmation', callId, code);
+  if (!(await deps.store.confirmCall(callId, used))) throw new StateConflictError('code_used', 'This code has already been used: request a new code.');
   return { confirmed: true as const, transcriptUrl: `/v1/calls/${callId}/transcript` };
 }

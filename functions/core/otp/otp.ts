@@ -13,7 +13,9 @@ import { CodeExpiredError, CodeInvalidError, CodeLockedError } from './errors.ts
  *   what it confirms and to whom: a code for call A never confirms call B, nor a phone change;
  * - valid 5 minutes (`expiresAt`), checked on every read: DynamoDB TTL deletes late;
  * - single use; hashes compared in constant time;
- * - 5 wrong attempts per code: the 1st..5th wrong guess is `code_invalid` (attemptsLeft 4..0),
+ * - 5 tries per code, each spent by an atomic conditional write before the guess is compared (so
+ *   20 guesses at once spend 5 tries, as 20 one by one do): the 1st..5th wrong guess is
+ *   `code_invalid` (attemptsLeft 4..0),
  *   after that the code is locked (`code_locked`, 429) until a new one is sent;
  * - a send no sooner than 60 s after the previous one, at most 5 sends per subject in any
  *   rolling hour (429 with Retry-After); each send replaces (kills) the previous code.
@@ -71,9 +73,9 @@ export type IssueDecision =
   | { kind: 'rate_limited'; retryAfterSeconds: number; error: RateLimitedError };
 
 export type VerifyDecision =
-  /** The code is right: store `record` (now `used`) conditionally on the previous state, then act. */
+  /** The code is right: store `record` (now `used`) with the action, conditionally on the code being unused. */
   | { kind: 'ok'; record: OtpRecord }
-  /** Wrong code: store `record` (one attempt fewer) conditionally, then 400 `code_invalid`. */
+  /** Wrong code (its try already spent): 400 `code_invalid` with the tries left. */
   | { kind: 'invalid'; attemptsLeft: number; record: OtpRecord }
   /** 5 wrong codes already: nothing to store; 429 `code_locked`, Retry-After until a new code may be sent. */
   | { kind: 'locked'; retryAfterSeconds: number }
@@ -188,25 +190,15 @@ export async function issueCode(
 }
 
 /**
- * Check a guess against the stored record of the caller's own (purpose, subject), given as
- * `expected` from the request context (not taken from the record): a record of another purpose
- * or subject is refused as `not_requested`, and the hash is computed for `expected`, so a code
- * confirms only what it was sent for even if a wrong record were handed in.
+ * Why no try can be spent on `record` for the caller's own (purpose, subject), given as `expected`
+ * from the request context (not taken from the record), or undefined when one can. It depends on
+ * the stored state and the time only, never on a guess: every answer for a missing, used, locked
+ * or expired code is the same whatever code was sent (no oracle).
  *
- * Order: absent → used → locked → expired → compare. A malformed guess (not six digits) counts
- * as a wrong code; the HTTP schema should reject it before (400 validation_failed).
- *
- * The caller stores `record` of `ok` and `invalid` with a condition on the state it read
- * (same codeHash, attemptsLeft and used = false), so parallel guesses cannot share one attempt
- * and a code cannot be used twice.
+ * Order: absent (or another's) → used → locked → expired. The DynamoDB adapter's spend condition
+ * (`spendOtpAttempt`) is the same test, made atomically.
  */
-export async function verifyCode(
-  record: OtpRecord | undefined,
-  code: string,
-  now: Date,
-  hasher: Hasher,
-  expected: { purpose: OtpPurpose; subject: string },
-): Promise<VerifyDecision> {
+export function refusal(record: OtpRecord | undefined, now: Date, expected: { purpose: OtpPurpose; subject: string }): VerifyFailure | undefined {
   assertSubject(expected.purpose, expected.subject);
   if (!record || record.purpose !== expected.purpose || record.subject !== expected.subject) return { kind: 'not_requested' };
   if (record.used) return { kind: 'used' };
@@ -219,14 +211,39 @@ export async function verifyCode(
   const expiresMs = ms(record.expiresAt);
   // Fail closed: an unreadable expiry is an expired code.
   if (!Number.isFinite(expiresMs) || nowMs > expiresMs) return { kind: 'expired' };
+  return undefined;
+}
 
+/**
+ * Judges a guess on a try already spent: `spent` is the record as the atomic spend left it (its
+ * `attemptsLeft` already one fewer). A right guess is `ok` (the record to store as used); a wrong
+ * or malformed one (not six digits: the HTTP schema stops it earlier) is `invalid` with the tries
+ * left. Hashes are compared in constant time, for the caller's own purpose and subject.
+ */
+export async function judgeTry(spent: OtpRecord, code: string, hasher: Hasher, expected: { purpose: OtpPurpose; subject: string }): Promise<VerifyDecision> {
+  if (spent.purpose !== expected.purpose || spent.subject !== expected.subject) return { kind: 'not_requested' };
   const guess = typeof code === 'string' && SIX_DIGITS.test(code) ? code : '';
   const guessHash = await hashCode(hasher, expected.purpose, expected.subject, guess);
-  if (guess !== '' && constantTimeEqual(guessHash, record.codeHash)) {
-    return { kind: 'ok', record: { ...record, used: true } };
-  }
-  const attemptsLeft = Math.max(0, Math.min(record.attemptsLeft, OTP_POLICY.maxAttempts) - 1);
-  return { kind: 'invalid', attemptsLeft, record: { ...record, attemptsLeft } };
+  if (guess !== '' && constantTimeEqual(guessHash, spent.codeHash)) return { kind: 'ok', record: { ...spent, used: true } };
+  const attemptsLeft = Math.max(0, Math.min(spent.attemptsLeft, OTP_POLICY.maxAttempts - 1));
+  return { kind: 'invalid', attemptsLeft, record: { ...spent, attemptsLeft } };
+}
+
+/**
+ * Check a guess against a stored record in one step (refusal, then the try spent and judged): the
+ * pure model of what checkCode does with the store, where the spend is an atomic conditional
+ * write that comes before the comparison, so parallel guesses can never share a try.
+ */
+export async function verifyCode(
+  record: OtpRecord | undefined,
+  code: string,
+  now: Date,
+  hasher: Hasher,
+  expected: { purpose: OtpPurpose; subject: string },
+): Promise<VerifyDecision> {
+  const refused = refusal(record, now, expected);
+  if (refused || !record) return refused ?? { kind: 'not_requested' };
+  return judgeTry({ ...record, attemptsLeft: record.attemptsLeft - 1 }, code, hasher, expected);
 }
 
 /** The domain error to throw for a failed verification (after storing `invalid`'s record). */

@@ -2,6 +2,7 @@ import type { Deps } from '#ports/deps';
 import type { Profile } from '#ports/store';
 import { ValidationError } from '../errors.ts';
 import { type IdentityInput, checkIdentity, storedIdentity } from '../identity/identity.ts';
+import { phoneInUse } from '../limits/limits.ts';
 import { maskPhone } from '../phone/phone.ts';
 import { checkRegionAndZone } from '../regions/regions.ts';
 import { latestRussianDate } from '../time.ts';
@@ -17,7 +18,10 @@ export async function putProfile(deps: Pick<Deps, 'store' | 'clock' | 'hasher'>,
   if (problems.length > 0 || !place.ok) throw new ValidationError(problems);
   const stored = await storedIdentity(input, deps.hasher);
   const profile: Profile = { userId, fullName: input.fullName.trim().replace(/\s+/g, ' '), ...stored, ...place.value, updatedAt: now.toISOString() };
-  const { created } = await deps.store.putProfile(profile);
+  // The phone index is claimed in the same transaction: another profile's number changes nothing.
+  const outcome = await deps.store.putProfile(profile);
+  if (outcome === 'phone_in_use') throw phoneInUse();
+  const { created } = outcome;
   return {
     statusCode: created ? 201 : 200,
     body: {

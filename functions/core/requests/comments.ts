@@ -2,6 +2,7 @@ import type { Deps } from '#ports/deps';
 import { canonicalJson } from '../canonical-json.ts';
 import { NotFoundError, StateConflictError } from '../errors.ts';
 import { type HttpOutcome, idempotencyRecord, idempotencyScope, replayOf } from '../idempotency.ts';
+import { CITIZEN_LIMITS, commentsLimited, tooManyComments, underWindow } from '../limits/limits.ts';
 import { CLOSED_STATUSES, type RequestComment, STATUSES } from './model.ts';
 
 /** Comments a citizen adds to their own request while it is still open. */
@@ -25,7 +26,18 @@ export async function addCitizenComment(
   const comment: RequestComment = { id: deps.ids.newId(), at: now.toISOString(), author: 'citizen', text: input.text };
   const created: HttpOutcome = { statusCode: 201, body: comment, headers: {} };
   const record = scope ? idempotencyRecord(scope, bodyHash, created, now) : undefined;
-  const outcome = await deps.store.appendComment(requestId, comment, OPEN, record, now.toISOString());
+  // Counted in the citizen's hourly window and on the request, in the comment's own transaction.
+  const outcome = await underWindow(
+    () => deps.store.getLimitWindow('comments', userId),
+    userId,
+    now,
+    CITIZEN_LIMITS.comments,
+    commentsLimited,
+    async (window) => {
+      const stored = await deps.store.appendComment(requestId, comment, OPEN, record, now.toISOString(), { window, perRequest: CITIZEN_LIMITS.commentsPerRequest });
+      return stored.kind === 'window_changed' ? stored.kind : stored;
+    },
+  );
   switch (outcome.kind) {
     case 'created':
       return created;
@@ -35,5 +47,7 @@ export async function addCitizenComment(
       throw new NotFoundError('request');
     case 'closed':
       throw new StateConflictError('request_closed', 'The request is closed: comments are no longer accepted.');
+    case 'too_many':
+      throw tooManyComments();
   }
 }

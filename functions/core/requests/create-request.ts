@@ -7,6 +7,7 @@ import { type FieldProblem, ValidationError } from '../errors.ts';
 import { type HttpOutcome, idempotencyRecord, idempotencyScope, replayOf } from '../idempotency.ts';
 import { type IdentityInput, checkIdentity, checkPhone, storedIdentity } from '../identity/identity.ts';
 import { isValidInn } from '../identity/inn.ts';
+import { CITIZEN_LIMITS, newRequestsLimited, tooManyOpenCallbacks, underWindow } from '../limits/limits.ts';
 import { parsePhone } from '../phone/phone.ts';
 import { addDays, latestRussianDate } from '../time.ts';
 import type { Channel, RelatedKind, RequestType, SupportRequest } from './model.ts';
@@ -121,6 +122,13 @@ async function buildRequest(deps: Pick<Deps, 'ids' | 'hasher'>, userId: string, 
   return request;
 }
 
+/** Carries a replay found while reading the limits out of the limited write's loop. */
+class ReplayFound extends Error {
+  constructor(readonly record: IdempotencyRecord) {
+    super('replay');
+  }
+}
+
 type StartDeps = Pick<Deps, 'store' | 'clock' | 'metrics' | 'workflows'>;
 
 /** Intake of a stored request, named after it: a second start of the same request is a no-op. */
@@ -154,28 +162,58 @@ export async function createRequest(
   const problems = checkCreateRules(input, now);
   if (problems.length > 0) throw new ValidationError(problems);
 
-  for (let attempt = 1; ; attempt += 1) {
-    const request = await buildRequest(deps, userId, input, now);
-    const created: Created = {
-      statusCode: 202,
-      headers: { Location: `/v1/requests/${request.id}` },
-      body: {
-        id: request.id,
-        number: request.number,
-        channel: request.channel,
-        type: request.type,
-        status: request.status,
-        createdAt: request.createdAt,
-      },
-    };
-    const record = scope ? idempotencyRecord(scope, bodyHash, created, now) : undefined;
-    const outcome = await deps.store.createRequest(request, { at: request.createdAt, event: 'received' }, record, now.toISOString());
-    if (outcome.kind === 'number_taken' && attempt < NUMBER_ATTEMPTS) continue;
-    if (outcome.kind === 'number_taken') throw new Error('could not issue a unique request number');
-    if (outcome.kind === 'replay') return replay(deps, outcome.record, bodyHash);
-    deps.metrics.put('RequestsCreated', { Channel: request.channel, Type: request.type });
-    // Stored first, started second: a start that fails leaves a `received` request the reconciler resumes.
-    await startIntake(deps, request.id);
-    return created;
-  }
+  // Per-citizen limits: the 24-hour window (checked first: 429 wins over 409) and, for a callback,
+  // a place among the open ones; both counted in the creating transaction, retried when another
+  // create of the same citizen won the window in between.
+  const open = input.channel === 'callback' ? { openCallbacks: CITIZEN_LIMITS.openCallbacks } : {};
+  let numberAttempts = 0;
+  const outcome = await underWindow(
+    // A duplicate racing its first attempt may find the window already full with that very request:
+    // the replay wins then too, so the window is read with the idempotency record.
+    async () => {
+      const state = await deps.store.getLimitWindow('requests', userId);
+      const first = scope ? await deps.store.getIdempotencyRecord(scope, now.toISOString()) : undefined;
+      if (first) throw new ReplayFound(first);
+      return state;
+    },
+    userId,
+    now,
+    CITIZEN_LIMITS.newRequests,
+    newRequestsLimited,
+    async (window) => {
+      const request = await buildRequest(deps, userId, input, now);
+      const created: Created = {
+        statusCode: 202,
+        headers: { Location: `/v1/requests/${request.id}` },
+        body: {
+          id: request.id,
+          number: request.number,
+          channel: request.channel,
+          type: request.type,
+          status: request.status,
+          createdAt: request.createdAt,
+        },
+      };
+      const record = scope ? idempotencyRecord(scope, bodyHash, created, now) : undefined;
+      const stored = await deps.store.createRequest(request, { at: request.createdAt, event: 'received' }, record, now.toISOString(), { window, ...open });
+      if (stored.kind === 'number_taken') {
+        numberAttempts += 1;
+        if (numberAttempts >= NUMBER_ATTEMPTS) throw new Error('could not issue a unique request number');
+        return 'window_changed' as const;
+      }
+      if (stored.kind === 'window_changed') return stored.kind;
+      return { stored, request, created };
+    },
+  ).catch((error: unknown) => {
+    if (error instanceof ReplayFound) return { replayed: error.record };
+    throw error;
+  });
+  if ('replayed' in outcome) return replay(deps, outcome.replayed, bodyHash);
+  const { stored, request, created } = outcome;
+  if (stored.kind === 'replay') return replay(deps, stored.record, bodyHash);
+  if (stored.kind === 'too_many_open') throw tooManyOpenCallbacks();
+  deps.metrics.put('RequestsCreated', { Channel: request.channel, Type: request.type });
+  // Stored first, started second: a start that fails leaves a `received` request the reconciler resumes.
+  await startIntake(deps, request.id);
+  return created;
 }
