@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as Dynamo from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { SmsSender } from '#ports/sms';
 import type { WorkflowName, Workflows } from '#ports/workflows';
 import type { TaskFunction } from '../functions.ts';
 import { WORKFLOWS, substitute } from '../workflows.ts';
-import { resolveFromRepo } from './local-paths.ts';
+import { REPO_ROOT } from './local-paths.ts';
 import './polyfills.ts';
 
 /**
@@ -60,6 +61,8 @@ export interface LocalWorkflowsOptions {
    */
   outcomeTimeoutScale?: number;
   onFailure?: (record: ExecutionRecord) => void;
+  /** Tests only: the directory WORKFLOWS' files are read from (default: the repository). */
+  aslRoot?: string;
 }
 
 const LAMBDA_PREFIX = 'arn:aws:lambda:eu-central-1:000000000000:function:';
@@ -91,6 +94,35 @@ const DYNAMO_ACTIONS: Record<string, (client: Dynamo.DynamoDBClient, input: neve
   deleteItem: (client, input) => client.send(new Dynamo.DeleteItemCommand(input)),
 };
 
+/**
+ * The library checks a definition against the ASL JSON schema in `new StateMachine()` (~190 ms for
+ * the callback workflow on a 2-core machine): paid once per distinct prepared definition and
+ * process, never per execution. One `StateMachine` then serves every run of its workflow: `run()`
+ * keeps all of an execution's state in the call (its own abort controller, event log, context).
+ */
+const validated = new Map<string, StateMachine>();
+let validations = 0;
+
+/** How many times this process validated an ASL definition (tests hold it to one per workflow). */
+export function aslValidationCount(): number {
+  return validations;
+}
+
+function validatedMachine(file: string, definition: object): StateMachine {
+  const key = JSON.stringify(definition);
+  const known = validated.get(key);
+  if (known) return known;
+  let machine: StateMachine;
+  try {
+    validations += 1;
+    machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+  validated.set(key, machine);
+  return machine;
+}
+
 function eachState(states: Record<string, StateDef>, visit: (name: string, state: StateDef) => void): void {
   for (const [name, state] of Object.entries(states)) {
     visit(name, state);
@@ -105,19 +137,38 @@ export class LocalWorkflows implements Workflows {
   private readonly waiting = new Map<string, { resolve: (output: Json) => void; reject: (error: Error) => void }>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
 
-  constructor(private readonly options: LocalWorkflowsOptions) {}
+  /** Each workflow's validated machine and the overrides that bind its states, built once. */
+  private readonly machines: Record<WorkflowName, { machine: StateMachine; overrides: ReturnType<LocalWorkflows['prepare']>['overrides'] }>;
+
+  /** Reads, prepares and validates every ASL file: a bad file fails here, named, not at its first run. */
+  constructor(private readonly options: LocalWorkflowsOptions) {
+    const machines = {} as typeof this.machines;
+    for (const workflow of Object.keys(WORKFLOWS) as WorkflowName[]) {
+      const { definition, overrides } = this.prepare(workflow);
+      machines[workflow] = { machine: validatedMachine(WORKFLOWS[workflow].file, definition), overrides };
+    }
+    this.machines = machines;
+  }
 
   /** The ASL with local values substituted, and the overrides that bind its states. */
-  prepare(workflow: WorkflowName) {
+  private prepare(workflow: WorkflowName) {
     const def = WORKFLOWS[workflow];
     const values: Record<string, string> = {};
     for (const [placeholder, fn] of Object.entries(def.functions)) values[placeholder] = `${LAMBDA_PREFIX}${fn}`;
     for (const [placeholder, workflow] of Object.entries(def.workflows ?? {})) values[placeholder] = `${STATE_MACHINE_PREFIX}${workflow}`;
     if (def.tablePlaceholder) values[def.tablePlaceholder] = this.options.tableName;
-    const text = substitute(readFileSync(resolveFromRepo(def.file), 'utf8'), values);
+    const text = substitute(readFileSync(join(this.options.aslRoot ?? REPO_ROOT, def.file), 'utf8'), values);
     const left = /\$\{[A-Za-z0-9_]+\}/.exec(text);
     if (left) throw new Error(`${def.file}: placeholder ${left[0]} has no local value`);
-    const definition = JSON.parse(text) as { States: Record<string, StateDef> };
+    let definition: { States: Record<string, StateDef> };
+    try {
+      definition = JSON.parse(text) as { States: Record<string, StateDef> };
+    } catch (error) {
+      throw new Error(`${def.file}: not JSON: ${(error as Error).message}`);
+    }
+    if (typeof definition !== 'object' || definition === null || typeof definition.States !== 'object' || definition.States === null) {
+      throw new Error(`${def.file}: no States`);
+    }
 
     const taskResourceLocalHandlers: Record<string, (input: Json) => Promise<Json>> = {};
     const waitTimeOverrides: Record<string, number> = {};
@@ -219,8 +270,7 @@ export class LocalWorkflows implements Workflows {
   async start(workflow: WorkflowName, executionName: string, input: Record<string, unknown>): Promise<void> {
     const key = `${workflow}:${executionName}`;
     if (this.started.has(key)) return;
-    const { definition, overrides } = this.prepare(workflow);
-    const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    const { machine, overrides } = this.machines[workflow];
     const record: ExecutionRecord = { workflow, name: executionName, status: 'RUNNING', states: [] };
     this.started.set(key, record);
     const execution = machine.run(input as Json, {
