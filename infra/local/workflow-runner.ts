@@ -273,31 +273,50 @@ export class LocalWorkflows implements Workflows {
     const { machine, overrides } = this.machines[workflow];
     const record: ExecutionRecord = { workflow, name: executionName, status: 'RUNNING', states: [] };
     this.started.set(key, record);
-    const execution = machine.run(input as Json, {
-      overrides,
-      context: {
-        Execution: { Id: `local:${key}`, Name: executionName, Input: input as never, StartTime: new Date().toISOString(), RoleArn: 'local' },
-        Task: { Token: TOKEN_PLACEHOLDER },
-      } as never,
-    });
-    const events = (async () => {
-      for await (const event of execution.eventLogs) {
-        if (event.type === 'StateEntered') record.states.push(event.state.name);
-      }
-    })().catch(() => undefined);
-    const done = execution.result.then(
-      () => {
-        record.status = 'SUCCEEDED';
-      },
-      (error: unknown) => {
-        record.status = (error as Error).name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
-        record.error = (error as Error).message;
+    const startTime = new Date().toISOString();
+    // StartExecution only accepts the run; its states go on after the caller's reply. Running the
+    // first state in the starting call would put its work (a task handler up to its first read)
+    // in front of, say, the 202 of POST /v1/requests, which AWS never does.
+    let execution: ReturnType<StateMachine['run']> | undefined;
+    let abortedEarly = false;
+    const done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      if (abortedEarly) {
+        record.status = 'ABORTED';
+        record.error = 'aborted before its first state';
         this.options.onFailure?.(record);
-      },
-    );
+        return;
+      }
+      const run = machine.run(input as Json, {
+        overrides,
+        context: {
+          Execution: { Id: `local:${key}`, Name: executionName, Input: input as never, StartTime: startTime, RoleArn: 'local' },
+          Task: { Token: TOKEN_PLACEHOLDER },
+        } as never,
+      });
+      execution = run;
+      const events = (async () => {
+        for await (const event of run.eventLogs) {
+          if (event.type === 'StateEntered') record.states.push(event.state.name);
+        }
+      })().catch(() => undefined);
+      const result = run.result.then(
+        () => {
+          record.status = 'SUCCEEDED';
+        },
+        (error: unknown) => {
+          record.status = (error as Error).name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
+          record.error = (error as Error).message;
+          this.options.onFailure?.(record);
+        },
+      );
+      await Promise.all([result, events]);
+    });
     this.running.set(key, {
-      abort: execution.abort,
-      done: Promise.all([done, events]).then(() => {
+      abort: () => {
+        abortedEarly = true;
+        execution?.abort();
+      },
+      done: done.then(() => {
         this.running.delete(key);
       }),
     });
