@@ -1,4 +1,4 @@
-import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 import { join } from 'node:path';
 import { REPO_ROOT } from './constructs/paths.ts';
@@ -44,6 +44,8 @@ export const NODEJS_BUNDLING: BundlingOptions = {
   // Bundle everything, the AWS SDK included: its version is pinned by package-lock, not by the
   // runtime (NODEJS_LATEST bundles it anyway; saying so keeps CDK and the benchmark identical).
   externalModules: [],
+  // esbuild's per-file size summary is ~6 lines a function on every synth; warnings and errors stay.
+  logLevel: LogLevel.WARNING,
 };
 
 /** The same options for esbuild's `build()`; add entryPoints and outfile/outdir. */
