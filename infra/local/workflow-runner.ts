@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as Dynamo from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
@@ -7,7 +7,7 @@ import type { SmsSender } from '#ports/sms';
 import type { WorkflowName, Workflows } from '#ports/workflows';
 import type { TaskFunction } from '../functions.ts';
 import { WORKFLOWS, substitute } from '../workflows.ts';
-import { REPO_ROOT } from './local-paths.ts';
+import { LOCAL_STATE_DIR, REPO_ROOT } from './local-paths.ts';
 import './polyfills.ts';
 
 /**
@@ -63,6 +63,8 @@ export interface LocalWorkflowsOptions {
   onFailure?: (record: ExecutionRecord) => void;
   /** Tests only: the directory WORKFLOWS' files are read from (default: the repository). */
   aslRoot?: string;
+  /** Where definitions that passed validation are remembered across starts (default .local/asl-validated). */
+  validatedDir?: string;
 }
 
 const LAMBDA_PREFIX = 'arn:aws:lambda:eu-central-1:000000000000:function:';
@@ -108,16 +110,42 @@ export function aslValidationCount(): number {
   return validations;
 }
 
-function validatedMachine(file: string, definition: object): StateMachine {
+/** Tests only: forget the machines built so far, as a new process would. */
+export function forgetValidatedMachines(): void {
+  validated.clear();
+}
+
+/**
+ * The validator's verdict depends only on the definition and the validator: a definition that
+ * passed once is remembered on disk under a hash of both, so the next `npm start` (and every e2e
+ * start) skips the ~190 ms per file. Only passes are kept; a bad file is checked, and named, every time.
+ */
+const VALIDATOR_VERSION = (() => {
+  // The packages' own package.json (not every package exports it; node_modules is where npm put them).
+  const version = (name: string) => (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  return `aws-local-stepfunctions@${version('aws-local-stepfunctions')} asl-validator@${version('asl-validator')}`;
+})();
+
+function validatedMachine(file: string, definition: object, dir: string): StateMachine {
   const key = JSON.stringify(definition);
   const known = validated.get(key);
   if (known) return known;
+  const passed = join(dir, `${createHash('sha256').update(`${VALIDATOR_VERSION}\n${key}`).digest('hex')}.ok`);
   let machine: StateMachine;
-  try {
-    validations += 1;
-    machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
-  } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+  if (existsSync(passed)) {
+    machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
+  } else {
+    try {
+      validations += 1;
+      machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    } catch (error) {
+      throw new Error(`${file}: ${(error as Error).message}`);
+    }
+    mkdirSync(dir, { recursive: true });
+    // Whole or not at all, whatever another process starting at the same time does.
+    const temp = `${passed}.${process.pid}.tmp`;
+    writeFileSync(temp, `${file}\n`);
+    renameSync(temp, passed);
   }
   validated.set(key, machine);
   return machine;
@@ -145,7 +173,7 @@ export class LocalWorkflows implements Workflows {
     const machines = {} as typeof this.machines;
     for (const workflow of Object.keys(WORKFLOWS) as WorkflowName[]) {
       const { definition, overrides } = this.prepare(workflow);
-      machines[workflow] = { machine: validatedMachine(WORKFLOWS[workflow].file, definition), overrides };
+      machines[workflow] = { machine: validatedMachine(WORKFLOWS[workflow].file, definition, options.validatedDir ?? join(LOCAL_STATE_DIR, 'asl-validated')), overrides };
     }
     this.machines = machines;
   }

@@ -9,7 +9,7 @@ import { provideDeps, resetDeps } from '#functions/deps';
 import { handler as requestTasks } from '#functions/tasks/request-tasks';
 import { REPO_ROOT } from '#infra/local/local-paths';
 import { Outbox } from '#infra/local/outbox';
-import { LocalWorkflows, type LocalWorkflowsOptions, aslValidationCount } from '#infra/local/workflow-runner';
+import { LocalWorkflows, type LocalWorkflowsOptions, aslValidationCount, forgetValidatedMachines } from '#infra/local/workflow-runner';
 import { WORKFLOWS } from '#infra/workflows';
 import type { Deps } from '#ports/deps';
 import { identity, writtenRequest } from '../support/fixtures.ts';
@@ -36,8 +36,16 @@ function aslRootWith(file: string, edit: (text: string) => string): string {
   return root;
 }
 
-function options(aslRoot?: string): LocalWorkflowsOptions {
+/** A fresh directory for the remembered verdicts: every test sees the validator run. */
+function freshValidatedDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'asl-validated-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function options(aslRoot?: string, validatedDir = freshValidatedDir()): LocalWorkflowsOptions {
   return {
+    validatedDir,
     taskHandlers: { requestTasks: (event) => requestTasks(event as never, {} as never) },
     dynamo: undefined as never,
     sms: new Outbox(realSystem().clock),
@@ -98,11 +106,35 @@ describe('ASL validation in the local runner', () => {
   it('counts a validation for each workflow the first time a process builds a runner with its definition', () => {
     // A different wait scale prepares different definitions (Waits on timestamps become local tasks).
     const before = aslValidationCount();
-    new LocalWorkflows({ ...options(), waitScale: 0.001 });
+    const dir = freshValidatedDir();
+    new LocalWorkflows({ ...options(undefined, dir), waitScale: 0.001 });
     const after = aslValidationCount();
     expect(after - before).toBeGreaterThan(0);
     expect(after - before).toBeLessThanOrEqual(Object.keys(WORKFLOWS).length);
-    new LocalWorkflows({ ...options(), waitScale: 0.001 });
+    new LocalWorkflows({ ...options(undefined, dir), waitScale: 0.001 });
     expect(aslValidationCount()).toBe(after);
+  });
+
+  it('remembers passed definitions across processes (on disk), and never a failed one', () => {
+    const dir = freshValidatedDir();
+    forgetValidatedMachines();
+    const before = aslValidationCount();
+    new LocalWorkflows({ ...options(undefined, dir), waitScale: 0.002 });
+    const after = aslValidationCount();
+    expect(after - before).toBe(Object.keys(WORKFLOWS).length);
+    forgetValidatedMachines();
+    // As the next `npm start` would: same files, same validator, nothing validated again.
+    new LocalWorkflows({ ...options(undefined, dir), waitScale: 0.002 });
+    expect(aslValidationCount()).toBe(after);
+    // Another directory knows nothing: validated again.
+    forgetValidatedMachines();
+    new LocalWorkflows({ ...options(undefined, freshValidatedDir()), waitScale: 0.002 });
+    expect(aslValidationCount()).toBeGreaterThan(after);
+    // A bad file fails every time, even with the directory that remembers the good ones.
+    const bad = aslRootWith(WORKFLOWS.callback.file, (text) => text.replace('"StartAt"', '"StartsAt"'));
+    for (let i = 0; i < 2; i += 1) {
+      forgetValidatedMachines();
+      expect(() => new LocalWorkflows(options(bad, dir))).toThrow(/statemachines\/callback\.asl\.json: /);
+    }
   });
 });
