@@ -1,4 +1,4 @@
-import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
 import { join } from 'node:path';
 import { REPO_ROOT } from './constructs/paths.ts';
@@ -27,6 +27,10 @@ export const ALIASES: Record<string, string> = {
   '@aws-sdk/credential-provider-node': join(REPO_ROOT, 'functions/adapters/aws/lambda-credentials.ts'),
   // fontkit needs brotli only for WOFF2 fonts; the transcript's font is TrueType (~490 KB saved).
   'brotli/decompress.js': join(REPO_ROOT, 'functions/adapters/pdf/no-brotli.ts'),
+  // pdf-lib's 14 standard fonts (~127 KB, inflated at import) and PNG decoder (~25 KB): the
+  // transcript uses neither (it embeds PT Sans and has no images).
+  '@pdf-lib/standard-fonts': join(REPO_ROOT, 'functions/adapters/pdf/no-standard-fonts.ts'),
+  '@pdf-lib/upng': join(REPO_ROOT, 'functions/adapters/pdf/no-png.ts'),
 };
 
 /** For aws-cdk-lib's NodejsFunction (`bundling`). */
@@ -44,6 +48,8 @@ export const NODEJS_BUNDLING: BundlingOptions = {
   // Bundle everything, the AWS SDK included: its version is pinned by package-lock, not by the
   // runtime (NODEJS_LATEST bundles it anyway; saying so keeps CDK and the benchmark identical).
   externalModules: [],
+  // esbuild's per-file size summary is ~6 lines a function on every synth; warnings and errors stay.
+  logLevel: LogLevel.WARNING,
 };
 
 /** The same options for esbuild's `build()`; add entryPoints and outfile/outdir. */

@@ -1,3 +1,4 @@
+import { TRANSCRIPT_FONT, TRANSCRIPT_FONT_SOURCE } from '../functions/adapters/pdf/transcript-font.ts';
 import type { HttpFunction } from '../functions/http/routes.ts';
 
 /**
@@ -53,7 +54,7 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     description: 'The PDF copy of a confirmed call',
     grants: ['table:read'],
     // The PDF's Cyrillic font (PT Sans, OFL-1.1), read next to the bundle (loadTranscriptFont).
-    files: { 'node_modules/@expo-google-fonts/pt-sans/400Regular/PTSans_400Regular.ttf': 'PTSans_400Regular.ttf' },
+    files: { [TRANSCRIPT_FONT_SOURCE]: TRANSCRIPT_FONT.fileName },
   },
   httpAttachments: {
     entry: 'functions/http/attachments.ts',

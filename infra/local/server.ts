@@ -96,19 +96,36 @@ function lambdaContext(fn: string): Context {
   };
 }
 
-async function authorize(req: IncomingMessage, key: CryptoKey): Promise<Record<string, string> | undefined> {
+/**
+ * Tokens already verified, by their exact text, until they expire: a portal session sends the same
+ * token with every call, and an ES256 check is most of the local gateway's own work per request.
+ * Same bytes, same signature; only time can change the verdict, so `exp` is checked on every use.
+ */
+const VERIFIED_MAX = 10_000;
+type Verified = Map<string, { claims: Record<string, string>; exp: number }>;
+
+async function authorize(req: IncomingMessage, key: CryptoKey, verified: Verified): Promise<Record<string, string> | undefined> {
   const header = req.headers.authorization ?? '';
   const m = /^Bearer ([A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]*)$/.exec(header);
   if (!m) return undefined;
+  const token = m[1] as string;
+  const known = verified.get(token);
+  if (known && known.exp > Date.now() / 1000) return known.claims;
+  verified.delete(token);
   try {
-    const { payload } = await jwtVerify(m[1] as string, key, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [LOCAL_ALG], requiredClaims: ['exp', 'sub'] });
-    return gatewayClaims(payload as Record<string, unknown>);
+    const { payload } = await jwtVerify(token, key, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [LOCAL_ALG], requiredClaims: ['exp', 'sub'] });
+    const claims = gatewayClaims(payload as Record<string, unknown>);
+    if (verified.size >= VERIFIED_MAX) verified.clear();
+    verified.set(token, { claims, exp: payload.exp as number });
+    return claims;
   } catch {
     return undefined;
   }
 }
 
 export function createLocalServer(options: LocalServerOptions) {
+  // Per server: a server with another key verifies afresh.
+  const verified: Verified = new Map();
   const originAllowed = (origin: string | undefined) => origin !== undefined && (options.corsOrigins === undefined || options.corsOrigins.includes(origin));
 
   return createServer((req, res) => {
@@ -136,7 +153,7 @@ export function createLocalServer(options: LocalServerOptions) {
       const { route, params } = found;
       let claims: Record<string, string> | undefined;
       if (route.access !== 'public') {
-        claims = await authorize(req, options.verifyKey);
+        claims = await authorize(req, options.verifyKey, verified);
         if (!claims) return problem(res, 401, 'unauthenticated', 'Unauthenticated', { 'www-authenticate': 'Bearer' });
       }
       const body = await readBody(req);

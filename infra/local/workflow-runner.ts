@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as Dynamo from '@aws-sdk/client-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { SmsSender } from '#ports/sms';
 import type { WorkflowName, Workflows } from '#ports/workflows';
 import type { TaskFunction } from '../functions.ts';
 import { WORKFLOWS, substitute } from '../workflows.ts';
-import { resolveFromRepo } from './local-paths.ts';
+import { LOCAL_STATE_DIR, REPO_ROOT } from './local-paths.ts';
 import './polyfills.ts';
 
 /**
@@ -60,6 +61,10 @@ export interface LocalWorkflowsOptions {
    */
   outcomeTimeoutScale?: number;
   onFailure?: (record: ExecutionRecord) => void;
+  /** Tests only: the directory WORKFLOWS' files are read from (default: the repository). */
+  aslRoot?: string;
+  /** Where definitions that passed validation are remembered across starts (default .local/asl-validated). */
+  validatedDir?: string;
 }
 
 const LAMBDA_PREFIX = 'arn:aws:lambda:eu-central-1:000000000000:function:';
@@ -91,6 +96,61 @@ const DYNAMO_ACTIONS: Record<string, (client: Dynamo.DynamoDBClient, input: neve
   deleteItem: (client, input) => client.send(new Dynamo.DeleteItemCommand(input)),
 };
 
+/**
+ * The library checks a definition against the ASL JSON schema in `new StateMachine()` (~190 ms for
+ * the callback workflow on a 2-core machine): paid once per distinct prepared definition and
+ * process, never per execution. One `StateMachine` then serves every run of its workflow: `run()`
+ * keeps all of an execution's state in the call (its own abort controller, event log, context).
+ */
+const validated = new Map<string, StateMachine>();
+let validations = 0;
+
+/** How many times this process validated an ASL definition (tests hold it to one per workflow). */
+export function aslValidationCount(): number {
+  return validations;
+}
+
+/** Tests only: forget the machines built so far, as a new process would. */
+export function forgetValidatedMachines(): void {
+  validated.clear();
+}
+
+/**
+ * The validator's verdict depends only on the definition and the validator: a definition that
+ * passed once is remembered on disk under a hash of both, so the next `npm start` (and every e2e
+ * start) skips the ~190 ms per file. Only passes are kept; a bad file is checked, and named, every time.
+ */
+const VALIDATOR_VERSION = (() => {
+  // The packages' own package.json (not every package exports it; node_modules is where npm put them).
+  const version = (name: string) => (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  return `aws-local-stepfunctions@${version('aws-local-stepfunctions')} asl-validator@${version('asl-validator')}`;
+})();
+
+function validatedMachine(file: string, definition: object, dir: string): StateMachine {
+  const key = JSON.stringify(definition);
+  const known = validated.get(key);
+  if (known) return known;
+  const passed = join(dir, `${createHash('sha256').update(`${VALIDATOR_VERSION}\n${key}`).digest('hex')}.ok`);
+  let machine: StateMachine;
+  if (existsSync(passed)) {
+    machine = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
+  } else {
+    try {
+      validations += 1;
+      machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    } catch (error) {
+      throw new Error(`${file}: ${(error as Error).message}`);
+    }
+    mkdirSync(dir, { recursive: true });
+    // Whole or not at all, whatever another process starting at the same time does.
+    const temp = `${passed}.${process.pid}.tmp`;
+    writeFileSync(temp, `${file}\n`);
+    renameSync(temp, passed);
+  }
+  validated.set(key, machine);
+  return machine;
+}
+
 function eachState(states: Record<string, StateDef>, visit: (name: string, state: StateDef) => void): void {
   for (const [name, state] of Object.entries(states)) {
     visit(name, state);
@@ -105,19 +165,38 @@ export class LocalWorkflows implements Workflows {
   private readonly waiting = new Map<string, { resolve: (output: Json) => void; reject: (error: Error) => void }>();
   private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
 
-  constructor(private readonly options: LocalWorkflowsOptions) {}
+  /** Each workflow's validated machine and the overrides that bind its states, built once. */
+  private readonly machines: Record<WorkflowName, { machine: StateMachine; overrides: ReturnType<LocalWorkflows['prepare']>['overrides'] }>;
+
+  /** Reads, prepares and validates every ASL file: a bad file fails here, named, not at its first run. */
+  constructor(private readonly options: LocalWorkflowsOptions) {
+    const machines = {} as typeof this.machines;
+    for (const workflow of Object.keys(WORKFLOWS) as WorkflowName[]) {
+      const { definition, overrides } = this.prepare(workflow);
+      machines[workflow] = { machine: validatedMachine(WORKFLOWS[workflow].file, definition, options.validatedDir ?? join(LOCAL_STATE_DIR, 'asl-validated')), overrides };
+    }
+    this.machines = machines;
+  }
 
   /** The ASL with local values substituted, and the overrides that bind its states. */
-  prepare(workflow: WorkflowName) {
+  private prepare(workflow: WorkflowName) {
     const def = WORKFLOWS[workflow];
     const values: Record<string, string> = {};
     for (const [placeholder, fn] of Object.entries(def.functions)) values[placeholder] = `${LAMBDA_PREFIX}${fn}`;
     for (const [placeholder, workflow] of Object.entries(def.workflows ?? {})) values[placeholder] = `${STATE_MACHINE_PREFIX}${workflow}`;
     if (def.tablePlaceholder) values[def.tablePlaceholder] = this.options.tableName;
-    const text = substitute(readFileSync(resolveFromRepo(def.file), 'utf8'), values);
+    const text = substitute(readFileSync(join(this.options.aslRoot ?? REPO_ROOT, def.file), 'utf8'), values);
     const left = /\$\{[A-Za-z0-9_]+\}/.exec(text);
     if (left) throw new Error(`${def.file}: placeholder ${left[0]} has no local value`);
-    const definition = JSON.parse(text) as { States: Record<string, StateDef> };
+    let definition: { States: Record<string, StateDef> };
+    try {
+      definition = JSON.parse(text) as { States: Record<string, StateDef> };
+    } catch (error) {
+      throw new Error(`${def.file}: not JSON: ${(error as Error).message}`);
+    }
+    if (typeof definition !== 'object' || definition === null || typeof definition.States !== 'object' || definition.States === null) {
+      throw new Error(`${def.file}: no States`);
+    }
 
     const taskResourceLocalHandlers: Record<string, (input: Json) => Promise<Json>> = {};
     const waitTimeOverrides: Record<string, number> = {};
@@ -219,35 +298,53 @@ export class LocalWorkflows implements Workflows {
   async start(workflow: WorkflowName, executionName: string, input: Record<string, unknown>): Promise<void> {
     const key = `${workflow}:${executionName}`;
     if (this.started.has(key)) return;
-    const { definition, overrides } = this.prepare(workflow);
-    const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    const { machine, overrides } = this.machines[workflow];
     const record: ExecutionRecord = { workflow, name: executionName, status: 'RUNNING', states: [] };
     this.started.set(key, record);
-    const execution = machine.run(input as Json, {
-      overrides,
-      context: {
-        Execution: { Id: `local:${key}`, Name: executionName, Input: input as never, StartTime: new Date().toISOString(), RoleArn: 'local' },
-        Task: { Token: TOKEN_PLACEHOLDER },
-      } as never,
-    });
-    const events = (async () => {
-      for await (const event of execution.eventLogs) {
-        if (event.type === 'StateEntered') record.states.push(event.state.name);
-      }
-    })().catch(() => undefined);
-    const done = execution.result.then(
-      () => {
-        record.status = 'SUCCEEDED';
-      },
-      (error: unknown) => {
-        record.status = (error as Error).name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
-        record.error = (error as Error).message;
+    const startTime = new Date().toISOString();
+    // StartExecution only accepts the run; its states go on after the caller's reply. Running the
+    // first state in the starting call would put its work (a task handler up to its first read)
+    // in front of, say, the 202 of POST /v1/requests, which AWS never does.
+    let execution: ReturnType<StateMachine['run']> | undefined;
+    let abortedEarly = false;
+    const done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      if (abortedEarly) {
+        record.status = 'ABORTED';
+        record.error = 'aborted before its first state';
         this.options.onFailure?.(record);
-      },
-    );
+        return;
+      }
+      const run = machine.run(input as Json, {
+        overrides,
+        context: {
+          Execution: { Id: `local:${key}`, Name: executionName, Input: input as never, StartTime: startTime, RoleArn: 'local' },
+          Task: { Token: TOKEN_PLACEHOLDER },
+        } as never,
+      });
+      execution = run;
+      const events = (async () => {
+        for await (const event of run.eventLogs) {
+          if (event.type === 'StateEntered') record.states.push(event.state.name);
+        }
+      })().catch(() => undefined);
+      const result = run.result.then(
+        () => {
+          record.status = 'SUCCEEDED';
+        },
+        (error: unknown) => {
+          record.status = (error as Error).name === 'ExecutionAbortedError' ? 'ABORTED' : 'FAILED';
+          record.error = (error as Error).message;
+          this.options.onFailure?.(record);
+        },
+      );
+      await Promise.all([result, events]);
+    });
     this.running.set(key, {
-      abort: execution.abort,
-      done: Promise.all([done, events]).then(() => {
+      abort: () => {
+        abortedEarly = true;
+        execution?.abort();
+      },
+      done: done.then(() => {
         this.running.delete(key);
       }),
     });

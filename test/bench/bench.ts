@@ -1,115 +1,161 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { ESBUILD_OPTIONS } from '#infra/bundling';
-import { FUNCTIONS, type FunctionId } from '#infra/functions';
-import { REPO_ROOT, resolveFromRepo } from '#infra/local/local-paths';
+import { REPO_ROOT } from '#infra/local/local-paths';
+import { burst, BURST } from './burst.ts';
+import { BARE_STACK, coldImports } from './cold-imports.ts';
 import { costsAndLatency } from './costs.ts';
 import { workflowPaths } from './workflow-paths.ts';
 
 /**
- * `npm run bench`: figures to compare over time, printed as a table and written to
- * .bench/results.json. Per function: the deployed bundle's size and its cold import time in a
- * fresh Node process (median of RUNS, minus an empty module's). Per workflow path: the states
- * entered (Standard workflows bill each transition).
+ * `npm run bench`: one table of figures, each with its budget where it has one; a figure over its
+ * budget carries `NO` and is named again at the end, and the process then exits 1 (the bench is
+ * not in CI: the exit code is for whoever runs it, e.g. before and after a change). Written to
+ * .bench/results.json too. BENCH_ONLY=bundles,latency,burst,load,workflows,costs runs a part.
+ *
+ * Adding a figure is adding a section below: a name and a function that returns rows.
  */
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
-const BUDGET_KB = 400;
-const BUDGET_COLD_MS = 60;
-/**
- * Functions allowed over the budgets, each with its reason; printed in the table so the exception
- * stays visible. The transcript's PDF renderer (pdf-lib, fontkit) is ~700 KB on its own: it lives in
- * its own function so that no other route pays for it.
- */
-const BUDGET_EXCEPTIONS: Partial<Record<FunctionId, { kb: number; coldMs: number; why: string }>> = {
-  httpTranscript: { kb: 1100, coldMs: 150, why: 'PDF renderer (pdf-lib + fontkit)' },
-};
 const OUT = join(REPO_ROOT, '.bench');
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
+export const BUDGETS = {
+  bundleKB: 400,
+  /** Each function's cold start over the bare stack's, both bundled alike and measured in the same run. */
+  coldStartRatio: 1.0,
+  transcript: { bundleKB: 600, importMs: 100 },
+  postRequest: { p50Ms: 20, p99Ms: 60 },
+  burstPastReceivedMs: 5000,
+  load: { callsPerSecond: 150, p99Ms: 300 },
+} as const;
+
+type Ok = '' | 'yes' | 'NO';
+export interface Row {
+  figure: string;
+  value: string | number;
+  budget: string;
+  ok: Ok;
+}
+const row = (figure: string, value: string | number, budget = '', within?: boolean): Row => ({ figure, value, budget, ok: within === undefined ? '' : within ? 'yes' : 'NO' });
+
+interface Section {
+  name: string;
+  measure: (results: Record<string, unknown>) => Promise<Row[]>;
 }
 
-/** One fresh process per sample: that is what a cold start pays for loading the code. */
-function importMs(file: string): number {
-  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
-  const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    env: { ...process.env, AWS_REGION: 'eu-central-1', TABLE_NAME: 'bench', NODE_NO_WARNINGS: '1' },
-  });
-  if (out.status !== 0) throw new Error(`importing ${file} failed: ${out.stderr}`);
-  return Number(out.stdout);
-}
-
-async function bundle(fn: FunctionId): Promise<{ file: string; bytes: number }> {
-  const file = join(OUT, fn, 'index.mjs');
-  mkdirSync(join(OUT, fn), { recursive: true });
-  await build({ ...ESBUILD_OPTIONS, entryPoints: [resolveFromRepo(FUNCTIONS[fn].entry)], outfile: file, logLevel: 'error' });
-  return { file, bytes: statSync(file).size };
-}
+const SECTIONS: Section[] = [
+  {
+    name: 'bundles',
+    async measure(results) {
+      const all = await coldImports(OUT, RUNS, (line) => process.stderr.write(`  ${line}\n`));
+      results.coldImports = all;
+      const bare = all.find((c) => c.name === BARE_STACK);
+      if (!bare) throw new Error('no bare-stack reference');
+      const rows = [row(`${BARE_STACK} (reference): bundle KB, cold start ms`, `${bare.bundleKB}, ${bare.processMs} (import ${bare.importMs})`, 'DynamoDB client + lib-dynamodb + Powertools logger + middy')];
+      for (const f of all.filter((c) => c !== bare)) {
+        const transcript = f.name === 'httpTranscript';
+        const kb = transcript ? BUDGETS.transcript.bundleKB : BUDGETS.bundleKB;
+        const ratio = Math.round((f.processMs / bare.processMs) * 100) / 100;
+        rows.push(row(`${f.name}: bundle KB (JavaScript)`, f.bundleKB, `≤ ${kb}`, f.bundleKB <= kb));
+        rows.push(row(`${f.name}: cold start vs bare stack`, `${ratio.toFixed(2)}× (${f.processMs} / ${bare.processMs} ms)`, `≤ ${BUDGETS.coldStartRatio.toFixed(2)}×`, ratio <= BUDGETS.coldStartRatio));
+        if (transcript) rows.push(row(`${f.name}: cold import ms`, f.importMs, `≤ ${BUDGETS.transcript.importMs}`, f.importMs <= BUDGETS.transcript.importMs));
+      }
+      return rows;
+    },
+  },
+  {
+    name: 'latency',
+    async measure(results) {
+      const { latency, costs } = await costsAndLatency(Number(process.env.BENCH_SAMPLES ?? 200));
+      results.latency = latency;
+      results.costs = costs;
+      const rows: Row[] = [];
+      for (const l of latency) {
+        const goal = l.route === 'POST /v1/requests' ? BUDGETS.postRequest : undefined;
+        rows.push(
+          row(
+            `${l.route}: warm p50 / p99 ms`,
+            `${l.p50Ms} / ${l.p99Ms}`,
+            `${goal ? `≤ ${goal.p50Ms} / ${goal.p99Ms}; ` : ''}${l.samples} samples, DynamoDB Local`,
+            goal ? l.p50Ms <= goal.p50Ms && l.p99Ms <= goal.p99Ms : undefined,
+          ),
+          row(`${l.route}: RCU / WCU per call`, `${l.rcuPerCall} / ${l.wcuPerCall}`, 'ReturnConsumedCapacity'),
+        );
+      }
+      for (const c of costs) {
+        rows.push(
+          row(`${c.name}: USD per 1,000`, c.usdPerThousand, `< ${c.goal}`, c.withinGoal),
+          row(`${c.name}: RCU / WCU / transitions`, `${c.rcu} / ${c.wcu} / ${c.standardTransitions}`, `${c.httpCalls} HTTP calls, ${c.lambdaInvocations} Lambda invocations`),
+        );
+      }
+      return rows;
+    },
+  },
+  {
+    name: 'burst',
+    async measure(results) {
+      const b = await burst();
+      results.burst = b;
+      return [
+        row(
+          `${b.requests} concurrent POST /v1/requests (${BURST.citizens} citizens × ${BURST.perCitizen}): ms until all past received`,
+          `${b.allPastReceivedMs} (all 202 after ${b.allAcceptedMs})`,
+          `≤ ${BUDGETS.burstPastReceivedMs}; DynamoDB Local, real intake ASL`,
+          b.allPastReceivedMs <= BUDGETS.burstPastReceivedMs,
+        ),
+      ];
+    },
+  },
+  {
+    name: 'load',
+    async measure(results) {
+      const file = join(OUT, 'load.json');
+      if (!existsSync(file)) return [row('local HTTP under load', 'not measured', 'run npm run test:load first (writes .bench/load.json)')];
+      const load = JSON.parse(readFileSync(file, 'utf8')) as { at: string; throughputPerSecond: number; p50Ms: number; p99Ms: number; machine?: { loadAverage1mBefore: number; cores: number } };
+      results.load = load;
+      const machine = load.machine ? `, load average ${load.machine.loadAverage1mBefore.toFixed(1)} on ${load.machine.cores} cores` : '';
+      return [
+        row(
+          'npm run test:load: calls/s, p50 / p99 ms',
+          `${load.throughputPerSecond}, ${load.p50Ms} / ${load.p99Ms}`,
+          `≥ ${BUDGETS.load.callsPerSecond}, p99 ≤ ${BUDGETS.load.p99Ms}; at ${load.at}${machine}`,
+          load.throughputPerSecond >= BUDGETS.load.callsPerSecond && load.p99Ms <= BUDGETS.load.p99Ms,
+        ),
+      ];
+    },
+  },
+  {
+    name: 'workflows',
+    async measure(results) {
+      const workflows = await workflowPaths();
+      results.workflows = workflows;
+      return workflows.map((w) => row(`${w.workflow} (${w.type}): ${w.path}`, w.transitions, w.type === 'EXPRESS' ? 'states; billed per run' : 'billed transitions'));
+    },
+  },
+  // The web app's first-load size goes here (another section: build it, return its rows).
+];
 
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
-  const empty = join(OUT, 'empty.mjs');
-  writeFileSync(empty, 'export {};\n');
-  const baseline = median(Array.from({ length: RUNS }, () => importMs(empty)));
-
-  const functions: { fn: string; bundleKB: number; coldImportMs: number; withinBudget: boolean; budget: string }[] = [];
-  for (const fn of Object.keys(FUNCTIONS) as FunctionId[]) {
-    process.stderr.write(`bundling and importing ${fn} (${RUNS} cold imports)…\n`);
-    const { file, bytes } = await bundle(fn);
-    const cold = median(Array.from({ length: RUNS }, () => importMs(file))) - baseline;
-    const bundleKB = Math.round((bytes / 1024) * 10) / 10;
-    const coldImportMs = Math.round(cold * 10) / 10;
-    const exception = BUDGET_EXCEPTIONS[fn];
-    const kb = exception?.kb ?? BUDGET_KB;
-    const coldMs = exception?.coldMs ?? BUDGET_COLD_MS;
-    functions.push({
-      fn,
-      bundleKB,
-      coldImportMs,
-      withinBudget: bundleKB <= kb && coldImportMs < coldMs,
-      budget: exception ? `${kb} KB / ${coldMs} ms: ${exception.why}` : `${kb} KB / ${coldMs} ms`,
-    });
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+  const machineBefore = loadavg()[0] as number;
+  const results: Record<string, unknown> = {};
+  const rows: Row[] = [];
+  for (const section of SECTIONS.filter((s) => !only || only.includes(s.name))) {
+    process.stderr.write(`${section.name}…\n`);
+    rows.push(...(await section.measure(results)));
   }
-
-  process.stderr.write('running each workflow path on the real ASL and DynamoDB Local…\n');
-  const workflows = await workflowPaths();
-
-  process.stderr.write('measuring warm handler latency, capacity units and cost on DynamoDB Local…\n');
-  const { latency, costs } = await costsAndLatency(Number(process.env.BENCH_SAMPLES ?? 200));
-  const load = existsSync(join(OUT, 'load.json')) ? (JSON.parse(readFileSync(join(OUT, 'load.json'), 'utf8')) as Record<string, unknown>) : undefined;
-
-  // One table: every figure a row, with its budget or goal where it has one.
-  type Row = { figure: string; value: string | number; budget: string; ok: string };
-  const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? 'yes' : 'NO');
-  const rows: Row[] = [
-    ...functions.flatMap((f) => [
-      { figure: `${f.fn}: bundle KB`, value: f.bundleKB, budget: f.budget, ok: mark(f.withinBudget) },
-      { figure: `${f.fn}: cold import ms`, value: f.coldImportMs, budget: '', ok: '' },
-    ]),
-    ...latency.flatMap((l) => [
-      { figure: `${l.route}: warm p50 / p99 ms`, value: `${l.p50Ms} / ${l.p99Ms}`, budget: `${l.samples} samples, DynamoDB Local`, ok: '' },
-      { figure: `${l.route}: RCU / WCU per call`, value: `${l.rcuPerCall} / ${l.wcuPerCall}`, budget: 'ReturnConsumedCapacity', ok: '' },
-    ]),
-    load
-      ? { figure: 'local HTTP under load: calls/s, p50 / p99 ms', value: `${String(load.throughputPerSecond)}, ${String(load.p50Ms)} / ${String(load.p99Ms)}`, budget: `npm run test:load at ${String(load.at)}`, ok: '' }
-      : { figure: 'local HTTP under load', value: 'not measured', budget: 'run npm run test:load first (writes .bench/load.json)', ok: '' },
-    ...workflows.map((w) => ({ figure: `${w.workflow} (${w.type}): ${w.path}`, value: w.transitions, budget: w.type === 'EXPRESS' ? 'states; billed per run' : 'billed transitions', ok: '' })),
-    ...costs.flatMap((c) => [
-      { figure: `${c.name}: USD per 1,000`, value: c.usdPerThousand, budget: `< ${c.goal}`, ok: mark(c.withinGoal) },
-      { figure: `${c.name}: RCU / WCU / transitions`, value: `${c.rcu} / ${c.wcu} / ${c.standardTransitions}`, budget: `${c.httpCalls} HTTP calls, ${c.lambdaInvocations} Lambda invocations`, ok: '' },
-    ]),
-  ];
-  console.log(`\nSupport Center bench (${new Date().toISOString()}, Node ${process.version}; cold imports: median of ${RUNS}, ${baseline.toFixed(1)} ms baseline subtracted; SMS excluded from costs)`);
+  const machine = `Node ${process.version}, ${availableParallelism()} cores, load average ${machineBefore.toFixed(1)} → ${(loadavg()[0] as number).toFixed(1)}`;
+  console.log(`\nSupport Center bench (${new Date().toISOString()}; ${machine}; cold starts: median of ${RUNS}; SMS excluded from costs)`);
   console.table(rows);
-
-  const results = { at: new Date().toISOString(), node: process.version, runs: RUNS, baselineMs: baseline, table: rows, functions, workflows, latency, costs, load };
-  writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(OUT, 'results.json'), `${JSON.stringify({ at: new Date().toISOString(), machine, runs: RUNS, budgets: BUDGETS, table: rows, ...results }, null, 2)}\n`);
   console.log(`written to ${join(OUT, 'results.json')}`);
-  if (functions.some((f) => !f.withinBudget) || costs.some((c) => !c.withinGoal)) process.exitCode = 1;
+  const over = rows.filter((r) => r.ok === 'NO');
+  if (over.length > 0) {
+    console.log(`\nover budget (${over.length}):\n${over.map((r) => `  NO  ${r.figure} = ${r.value} (budget ${r.budget})`).join('\n')}`);
+    process.exitCode = 1;
+  } else {
+    console.log('\nevery figure within its budget');
+  }
 }
 
 main().catch((error: unknown) => {

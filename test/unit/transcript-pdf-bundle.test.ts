@@ -99,4 +99,18 @@ describe('transcript renderer in a Lambda bundle', () => {
     }
     expect(message).toContain(`Transcript font not found: put ${TRANSCRIPT_FONT.fileName} next to the bundle`);
   });
+
+  it('leaves pdf-lib\'s standard fonts and PNG decoder out, and a bundle that reaches for them fails loudly', async () => {
+    const dir = join(out, 'standard-font');
+    mkdirSync(dir, { recursive: true });
+    const entry = join(dir, 'entry.ts');
+    writeFileSync(entry, "import { PDFDocument, StandardFonts } from 'pdf-lib';\nexport const tryIt = async () => (await PDFDocument.create()).embedFont(StandardFonts.Helvetica);\n");
+    const file = join(dir, 'index.mjs');
+    await build({ ...ESBUILD_OPTIONS, entryPoints: [entry], outfile: file, logLevel: 'silent', nodePaths: [join(ROOT, 'node_modules')] });
+    const bundled = readFileSync(file, 'utf8');
+    expect(bundled).not.toContain('Helvetica-BoldOblique.compressed');
+    const run = `const { tryIt } = await import(${JSON.stringify(file)}); await tryIt().then(() => console.log('embedded'), (e) => console.log(e.message));`;
+    const said = execFileSync(process.execPath, ['--input-type=module', '-e', run], { cwd: dir, encoding: 'utf8' });
+    expect(said).toContain('standard PDF fonts are left out of this bundle');
+  });
 });

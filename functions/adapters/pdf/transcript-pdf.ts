@@ -1,8 +1,11 @@
 import { postscriptNameOf, upstreamFontkit } from './fontkit-upstream.ts';
+import { TRANSCRIPT_FONT } from './transcript-font.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
+
+export { TRANSCRIPT_FONT } from './transcript-font.ts';
 
 /**
  * The transcript of a call as an A4 PDF in Russian: request number, call date and time (Moscow),
@@ -36,15 +39,6 @@ export interface TranscriptInput {
   durationSeconds: number;
   lines: readonly TranscriptLine[];
 }
-
-/** The font and where it comes from: the package file, and the name a bundle ships it under. */
-export const TRANSCRIPT_FONT = {
-  packageName: '@expo-google-fonts/pt-sans',
-  packageFile: '400Regular/PTSans_400Regular.ttf',
-  /** A bundle copies the file under this name next to its entry file (see loadTranscriptFont). */
-  fileName: 'PTSans_400Regular.ttf',
-  license: 'OFL-1.1',
-} as const;
 
 let cachedFont: Uint8Array | undefined;
 
