@@ -79,6 +79,8 @@ export interface RequestExpectation {
   taskToken?: string | null;
   /** Callback attempts counted so far (absent counts as 0). */
   attempts?: number;
+  /** Nobody but this operator holds the request (`assignedTo` absent or this id). */
+  assignee?: string;
 }
 
 /** A request the reconciler should look at, and from when. */

@@ -6,7 +6,7 @@ import type { RouteDef } from '#http/routes';
 import type { SmsSender } from '#ports/sms';
 import type { Workflows } from '#ports/workflows';
 import { identity, writtenRequest } from '../support/fixtures.ts';
-import { type EventInput, gatewayRoles, handlerFor, httpEvent, lambdaContext } from '../support/http-event.ts';
+import { type EventInput, gatewayRoles, handlerFor, httpEvent, lambdaContext, staffClaims } from '../support/http-event.ts';
 import { freshTable, realSystem } from '../support/integration.ts';
 import { headerOf, parseProblem, problemViolations } from '../support/problem-checks.ts';
 import {
@@ -389,9 +389,9 @@ function claimsArb(route: RouteDef): fc.Arbitrary<{ claims: Claims; stranger: bo
   const roles = route.access;
   return fc
     .constantFrom<Claims>(
-      ...roles.map((r) => ({ sub: STAFF, roles: gatewayRoles([r]) })),
-      ...roles.map((r) => ({ sub: STAFF, roles: [r] })),
-      ...roles.map((r) => ({ sub: STAFF, roles: gatewayRoles(['citizen', r]) })),
+      ...roles.map((r) => staffClaims(STAFF, [r])),
+      ...roles.map((r) => ({ ...staffClaims(STAFF, [r]), roles: [r] })),
+      ...roles.map((r) => staffClaims(STAFF, ['citizen', r])),
     )
     .map((claims) => ({ claims, stranger: false }));
 }
@@ -757,7 +757,7 @@ function ownTarget(route: RouteDef, seeded: Record<string, string>): Target {
   const params: Record<string, string> = {};
   for (const name of paramNames(route)) params[name] = seeded[name] ?? '01NOTAREQUEST000000000000';
   const role = roleFor(route);
-  const claims: Claims = role === undefined ? undefined : route.access === 'any' ? { sub: OWNER, roles: gatewayRoles(['citizen']) } : { sub: STAFF, roles: gatewayRoles([role]) };
+  const claims: Claims = role === undefined ? undefined : route.access === 'any' ? { sub: OWNER, roles: gatewayRoles(['citizen']) } : staffClaims(STAFF, [role]);
   const unknownParam = paramNames(route).some((n) => seeded[n] === undefined);
   const dead = paramNames(route).some((n) => seeded[n] === undefined && isLookup(route, n));
   return { params, claims, dead, owned: !unknownParam && paramNames(route).length > 0, oddSubject: false, label: 'own' };
@@ -978,7 +978,7 @@ describe('fuzzing every route of the table in-process', () => {
     if (!putRoute || !createRoute) throw new Error('the route table lost PUT /v1/admin/profiles/{userId} or POST /v1/requests');
     const json = { 'content-type': 'application/json' };
     const profile = await (await handlerFor(putRoute))(
-      httpEvent(putRoute, { params: { userId: OWNER }, headers: json, body: JSON.stringify(identity()), claims: { sub: STAFF, roles: gatewayRoles(['admin']) } }),
+      httpEvent(putRoute, { params: { userId: OWNER }, headers: json, body: JSON.stringify(identity()), claims: staffClaims(STAFF, ['admin']) }),
       lambdaContext(putRoute),
     );
     expect(profile.statusCode).toBe(201);

@@ -88,6 +88,11 @@ function requestUpdate(tableName: string, id: string, from: readonly string[], p
     values[':seenAttempts'] = expect.attempts;
     condition += expect.attempts === 0 ? ' AND (attribute_not_exists(#attempts) OR #attempts = :seenAttempts)' : ' AND #attempts = :seenAttempts';
   }
+  if (expect.assignee !== undefined) {
+    names['#assignedTo'] = 'assignedTo';
+    values[':assignee'] = expect.assignee;
+    condition += ' AND (attribute_not_exists(#assignedTo) OR #assignedTo = :assignee)';
+  }
   if (expect.taskToken !== undefined) {
     names['#taskToken'] = 'taskToken';
     if (expect.taskToken === null) condition += ' AND attribute_not_exists(#taskToken)';

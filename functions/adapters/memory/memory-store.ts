@@ -93,6 +93,7 @@ export function memoryStore(): MemoryStore {
     if (!from.includes(current.status)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
     if (expect.resumes !== undefined && (current.resumes ?? 0) !== expect.resumes) throw new StaleTransitionError('another reconciler resumed it');
     if (expect.attempts !== undefined && (current.attempts ?? 0) !== expect.attempts) throw new StaleTransitionError('an attempt was counted meanwhile');
+    if (expect.assignee !== undefined && current.assignedTo !== undefined && current.assignedTo !== expect.assignee) throw new StaleTransitionError('another operator holds it');
     if (expect.taskToken !== undefined && (current.taskToken ?? null) !== expect.taskToken) throw new StaleTransitionError('another workflow run holds the request');
     const next: Record<string, unknown> = { ...copy(current), updatedAt: at };
     for (const [field, value] of Object.entries(patch)) {

@@ -1,6 +1,7 @@
 import type { Deps } from '#ports/deps';
 import { NotFoundError, StateConflictError } from '../errors.ts';
 import { CLOSED_STATUSES, STATUSES, type SupportRequest, type TimelineEvent } from '../requests/model.ts';
+import { inOperatorQueues } from '../requests/operator-access.ts';
 import {
   ABANDONED_UPLOAD_GRACE_SECONDS,
   type Attachment,
@@ -22,10 +23,10 @@ export interface NewAttachment {
   size: number;
 }
 
-/** Who reads: the request's owner, or an operator (`operator` role). */
+/** Who reads: the request's owner, or an operator of the queues named (empty for anyone else). */
 export interface Reader {
   userId: string;
-  operator: boolean;
+  operatorQueues: readonly string[];
 }
 
 function addSeconds(at: Date, seconds: number): Date {
@@ -98,12 +99,14 @@ export async function createAttachment(deps: Pick<Deps, 'store' | 'clock' | 'ids
 }
 
 /**
- * Operators may read the attachments of requests in their queues. Operators are not assigned to
- * queues in this system, so that is any request routed to a queue (it has a route): a request
- * still being verified, or sent back for its identity (`needs_info`), is in no queue yet.
+ * Operators may read the attachments of requests in their queues (the token's `queues` claim): a
+ * request still being verified, or sent back for its identity (`needs_info`), is in no queue yet,
+ * and a `cancelled` one was withdrawn by its citizen, so no operator has anything left to do with
+ * its files. The owner reads their own files in any status.
  */
 function mayRead(request: SupportRequest, reader: Reader): boolean {
-  return request.userId === reader.userId || (reader.operator && request.route !== undefined);
+  if (request.userId === reader.userId) return true;
+  return request.status !== 'cancelled' && inOperatorQueues(request, { id: reader.userId, queues: reader.operatorQueues });
 }
 
 async function readableRequest(deps: Pick<Deps, 'store'>, reader: Reader, requestId: string): Promise<SupportRequest> {
