@@ -9,6 +9,7 @@ import { addCitizenComment } from '#core/requests/comments';
 import { createRequest } from '#core/requests/create-request';
 import { routeRequest, sendNotice } from '#core/requests/intake';
 import { listOwnRequests } from '#core/requests/list-requests';
+import { getOwnRequest } from '#core/requests/get-request';
 import { identity, writtenInput, PROFILE_PHONE_E164 } from './fixtures.ts';
 import { everyQueue } from '../support/fixtures.ts';
 
@@ -219,5 +220,32 @@ describe('call outcomes after the workflow gave up waiting', () => {
     expect(out).toMatchObject({ waitSeconds: 60, durationSeconds: 0 });
     expect((await deps.store.getRequest(id))?.attempts).toBe(1);
     expect(await deps.store.listQueue('tech-support', 10)).toEqual([]);
+  });
+});
+
+describe("another citizen's request detail", () => {
+  it('reads the request item alone and checks its owner before reading its history or calls', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    const calls: string[] = [];
+    const store = new Proxy(deps.store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(prop));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    await expect(getOwnRequest({ store }, 'user-2', id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(calls).toEqual(['getRequest']);
+    calls.length = 0;
+    await expect(getOwnRequest({ store }, 'user-2', 'missing')).rejects.toBeInstanceOf(NotFoundError);
+    expect(calls).toEqual(['getRequest']);
+    calls.length = 0;
+    const own = await getOwnRequest({ store }, 'user-1', id);
+    expect(own.id).toBe(id);
+    expect([...calls].sort()).toEqual(['getRequest', 'getRequestDetail', 'listCallsOfRequest']);
   });
 });
