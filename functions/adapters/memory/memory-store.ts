@@ -1,6 +1,6 @@
 import type { Attachment } from '#core/attachments/model';
 import { StaleTransitionError } from '#core/errors';
-import type { CallRecord, QueueEntry } from '#core/callbacks/model';
+import { type CallRecord, MAX_CALLS_SHOWN, type QueueEntry } from '#core/callbacks/model';
 import type { OtpRecord } from '#core/otp/otp';
 import type { RequestComment, RequestDetail, Status, SupportRequest, TimelineEvent } from '#core/requests/model';
 import type { AttachmentOutcome, CommentOutcome, CreateOutcome, IdempotencyRecord, Profile, RequestExpectation, RequestPatch, Store } from '#ports/store';
@@ -193,10 +193,11 @@ export function memoryStore(): MemoryStore {
       if (!request) return 'not_found';
       if (!open.includes(request.status)) return 'closed';
       const count = request.attachmentCount ?? 0;
-      if (count >= max) return 'too_many';
+      const total = request.attachmentTotal ?? 0;
+      if (count >= max.live || total >= max.total) return 'too_many';
       const key = attachmentKey(attachment.requestId, attachment.id);
       if (attachments.has(key)) throw new Error(`attachment ${attachment.id} already exists (transaction cancelled)`);
-      requests.set(request.id, { ...request, updatedAt: at, attachmentCount: count + 1 });
+      requests.set(request.id, { ...request, updatedAt: at, attachmentCount: count + 1, attachmentTotal: total + 1 });
       attachments.set(key, copy(attachment));
       return 'created';
     },
@@ -297,7 +298,7 @@ export function memoryStore(): MemoryStore {
     },
 
     async listCallsOfRequest(requestId) {
-      return [...calls.values()].filter((c) => c.requestId === requestId).sort((a, b) => (a.queuedAt < b.queuedAt ? -1 : 1)).map(copy);
+      return [...calls.values()].filter((c) => c.requestId === requestId).sort((a, b) => (a.queuedAt < b.queuedAt ? -1 : 1)).slice(0, MAX_CALLS_SHOWN).map(copy);
     },
 
     async recentWaits(queue, since) {

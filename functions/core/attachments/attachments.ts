@@ -8,6 +8,7 @@ import {
   type AttachmentType,
   DOWNLOAD_URL_SECONDS,
   MAX_ATTACHMENTS,
+  MAX_ATTACHMENTS_TOTAL,
   type RejectReason,
   UPLOAD_URL_SECONDS,
   attachmentView,
@@ -77,9 +78,9 @@ export async function createAttachment(deps: Pick<Deps, 'store' | 'clock' | 'ids
   // Signed before anything is stored: a signing failure leaves no pending attachment behind.
   const upload = await deps.presigner.presignUpload(objectKeyOf(requestId, attachment.id), input, UPLOAD_URL_SECONDS, now);
 
-  let outcome = await deps.store.createAttachment(attachment, OPEN, MAX_ATTACHMENTS, at);
+  let outcome = await deps.store.createAttachment(attachment, OPEN, { live: MAX_ATTACHMENTS, total: MAX_ATTACHMENTS_TOTAL }, at);
   if (outcome === 'too_many' && (await abandonExpiredUploads(deps, requestId, now))) {
-    outcome = await deps.store.createAttachment(attachment, OPEN, MAX_ATTACHMENTS, at);
+    outcome = await deps.store.createAttachment(attachment, OPEN, { live: MAX_ATTACHMENTS, total: MAX_ATTACHMENTS_TOTAL }, at);
   }
   switch (outcome) {
     case 'created':
@@ -94,7 +95,10 @@ export async function createAttachment(deps: Pick<Deps, 'store' | 'clock' | 'ids
     case 'closed':
       throw new StateConflictError('request_closed', 'The request is closed: attachments are no longer accepted.');
     case 'too_many':
-      throw new StateConflictError('too_many_attachments', `A request holds at most ${MAX_ATTACHMENTS} attachments (rejected ones aside).`);
+      throw new StateConflictError(
+        'too_many_attachments',
+        `A request holds at most ${MAX_ATTACHMENTS} attachments (rejected ones aside), and ${MAX_ATTACHMENTS_TOTAL} in all.`,
+      );
   }
 }
 

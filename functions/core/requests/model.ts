@@ -94,6 +94,8 @@ export interface SupportRequest {
   claimOf?: { callId: string; queuedAt: string; answeredAt?: string; waitSeconds: number };
   /** Attachments that are not rejected (pending or ready): the limit is checked against it. */
   attachmentCount?: number;
+  /** Every attachment ever created on the request, rejected ones included (never decremented). */
+  attachmentTotal?: number;
   /**
    * When the reconciler should look at this request if nothing moved it on by then (internal:
    * never shown to citizens). Absent: nothing automatic is pending.
