@@ -337,7 +337,8 @@ describe('responses', () => {
 
   it('an unknown error → generic 500 with no stack or internal names, logged in full', async () => {
     const failure = new Error('ResourceNotFoundException: table support-prod-Table-1ABC at dynamoStore.getRequestDetail (/var/task/index.mjs:12:3)');
-    provideDeps({ store: { ...deps.store, getRequestDetail: () => Promise.reject(failure) } });
+    // The first read of GET /v1/requests/{id} is the request item (its owner is checked before the rest).
+    provideDeps({ store: { ...deps.store, getRequest: () => Promise.reject(failure), getRequestDetail: () => Promise.reject(failure) } });
     const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     const res = await call(requestsHandler, GET, { claims: CITIZEN, pathParameters: { id: 'x' } });
     expect(res.status).toBe(500);
