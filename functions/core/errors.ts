@@ -59,8 +59,8 @@ export class UnauthenticatedError extends DomainError {
 
 export class ForbiddenError extends DomainError {
   readonly code = 'forbidden';
-  constructor() {
-    super('Your role may not use this route.');
+  constructor(message = 'Your role may not use this route.') {
+    super(message);
   }
 }
 

@@ -12,8 +12,8 @@ import { parseWith } from './validate.ts';
 const deps = composeDeps({ store: storeFromEnv, clock: systemClockFactory, ids: systemIdsFactory, presigner: presignerFromEnv });
 
 function readerOf(req: HttpRequest) {
-  const { sub, roles } = callerOfRequest(req);
-  return { userId: sub, operator: roles.includes('operator') };
+  const { sub, roles, queues } = callerOfRequest(req);
+  return { userId: sub, operatorQueues: roles.includes('operator') ? queues : [] };
 }
 
 export const handler = httpFunction('httpAttachments', {

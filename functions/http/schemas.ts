@@ -6,6 +6,7 @@ import { ATTACHMENT_STATUSES, ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FILE_N
 import { CALL_OUTCOMES } from '#core/callbacks/model';
 import { CHANNELS, RELATED_KINDS, REQUEST_TYPES, STATUSES } from '#core/requests/model';
 import { RUSSIAN_TIME_ZONES } from '#core/regions/regions';
+import { maskText } from '#core/identity/mask-text';
 
 /**
  * The zod schemas that validate every body, parameter and response shape; the OpenAPI document
@@ -32,9 +33,17 @@ const isoDateTime = z.iso.datetime({ offset: true });
 const phoneText = z.string().check(z.minLength(1), z.maxLength(64));
 const text = (max: number) => z.string().check(z.maxLength(max));
 const nonEmpty = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-/** Trimmed first, then measured (classic: `.trim().min(1).max(n)`). */
-const trimmedText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const int = () => z.number().check(z.int());
+/**
+ * Free text, masked as it is parsed (trimmed ones: trimmed first, then measured, as classic's
+ * `.trim().min(1).max(n)`) (maskText: SNILS and passport numbers), so that the use-cases,
+ * the table, the logs, the responses and the PDFs only ever see the masked form. Measured before
+ * masking: the limit is what the client may send (a mask is at most 3 characters longer than the
+ * number it replaces).
+ */
+const freeText = (max: number) => z.string().check(z.maxLength(max), z.overwrite(maskText));
+const nonEmptyFreeText = (max: number) => z.string().check(z.minLength(1), z.maxLength(max), z.overwrite(maskText));
+const trimmedFreeText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.overwrite(maskText));
 const pageLimit = () => z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)));
 
 /** An IANA time zone of Russia, exactly as the tz database spells it (functions/core/regions/regions.ts). */
@@ -55,32 +64,35 @@ export const IdentitySchema = z.strictObject({
 }) satisfies z.ZodMiniType<IdentityInput>;
 
 export const CreateRequestSchema = named(
-  z.strictObject({
-    channel: z.enum(CHANNELS),
-    type: z.enum(REQUEST_TYPES),
-    identity: IdentitySchema,
-    relatedNumber: z.optional(nonEmpty(64)),
-    relatedKind: z.optional(z.enum(RELATED_KINDS)),
-    written: z.optional(
-      z.strictObject({
-        topic: nonEmpty(200),
-        text: nonEmpty(10000),
-        contactPhone: z.optional(phoneText),
-        attempts: z.optional(
-          z.array(z.strictObject({ at: isoDateTime, phone: z.optional(phoneText), error: z.optional(text(1000)) })).check(z.maxLength(20)),
-        ),
-        desiredOutcome: z.optional(text(2000)),
-      }),
-    ),
-    callback: z.optional(
-      z.strictObject({
-        phone: phoneText,
-        description: nonEmpty(1000),
-        note: z.optional(text(1000)),
-        preferredWindow: z.optional(z.strictObject({ from: isoDateTime, to: isoDateTime })),
-      }),
-    ),
-  }),
+  z
+    .strictObject({
+      channel: z.enum(CHANNELS),
+      type: z.enum(REQUEST_TYPES),
+      identity: IdentitySchema,
+      relatedNumber: z.optional(nonEmpty(64)),
+      relatedKind: z.optional(z.enum(RELATED_KINDS)),
+      written: z.optional(
+        z.strictObject({
+          topic: nonEmptyFreeText(200),
+          text: nonEmptyFreeText(10000),
+          contactPhone: z.optional(phoneText),
+          attempts: z.optional(
+            z.array(z.strictObject({ at: isoDateTime, phone: z.optional(phoneText), error: z.optional(freeText(1000)) })).check(z.maxLength(20)),
+          ),
+          desiredOutcome: z.optional(freeText(2000)),
+        }),
+      ),
+      callback: z.optional(
+        z.strictObject({
+          phone: phoneText,
+          description: nonEmptyFreeText(1000),
+          note: z.optional(freeText(1000)),
+          preferredWindow: z.optional(z.strictObject({ from: isoDateTime, to: isoDateTime })),
+        }),
+      ),
+    })
+    // An INN is checked (its own check digits) and kept as typed; any other related number is free text.
+    .check(z.overwrite((v) => (v.relatedNumber === undefined || v.relatedKind === 'inn' ? v : { ...v, relatedNumber: maskText(v.relatedNumber) }))),
   'CreateRequest',
 ) satisfies z.ZodMiniType<CreateRequestInput>;
 
@@ -94,8 +106,8 @@ export const ProfileSchema = named(
   'Profile',
 );
 
-export const CommentSchema = named(z.strictObject({ text: trimmedText(5000) }), 'NewComment');
-export const AnswerSchema = named(z.strictObject({ text: trimmedText(10000) }), 'Answer');
+export const CommentSchema = named(z.strictObject({ text: trimmedFreeText(5000) }), 'NewComment');
+export const AnswerSchema = named(z.strictObject({ text: trimmedFreeText(10000) }), 'Answer');
 
 export const SlotQuerySchema = z.strictObject({
   type: z.optional(text(64)),
@@ -117,7 +129,7 @@ export const RecordCallSchema = named(
     endedAt: isoDateTime,
     outcome: z.enum(CALL_OUTCOMES),
     transcript: z.optional(
-      z.array(z.strictObject({ at: isoDateTime, speaker: z.enum(['operator', 'citizen']), text: nonEmpty(4000) })).check(z.maxLength(2000)),
+      z.array(z.strictObject({ at: isoDateTime, speaker: z.enum(['operator', 'citizen']), text: nonEmptyFreeText(4000) })).check(z.maxLength(2000)),
     ),
   }),
   'NewCall',
@@ -148,12 +160,19 @@ const CallViewShape = {
 // Attachments.
 /**
  * A file name as given (it is stored and shown, never used as a storage key): 1..255 characters,
- * no control characters, well-formed Unicode (no lone surrogate halves).
+ * no control characters, well-formed Unicode (no lone surrogate halves), and none of the invisible
+ * format characters that make a name read otherwise than it is: the bidi controls (U+061C, U+200E,
+ * U+200F, U+202A–U+202E, U+2066–U+2069, which turn "invoice‮fdp.exe" into "invoiceexe.pdf"), the
+ * zero-width space and word joiners (U+200B, U+2060–U+2064, U+FEFF), the line and paragraph
+ * separators (U+2028, U+2029), the deprecated format controls (U+206A–U+206F) and the interlinear
+ * annotation marks (U+FFF9–U+FFFB). ZWNJ and ZWJ (U+200C, U+200D) stay: scripts and emoji need them.
+ * A SNILS or passport number in it is masked like any free text.
  */
 const fileName = z.string().check(
   z.minLength(1),
   z.maxLength(MAX_FILE_NAME_LENGTH),
-  z.regex(/^(?:[^\u0000-\u001f\u007f-\u009f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/),
+  z.regex(/^(?:[^\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/),
+  z.overwrite(maskText),
 );
 
 export const NewAttachmentSchema = named(
@@ -329,7 +348,7 @@ export const ProblemSchema = named(
 // Calls: confirmation codes, claims, the profile phone.
 export const CallIdSchema = z.string().check(z.minLength(1), z.maxLength(64));
 export const CodeSchema = named(z.strictObject({ code: z.string().check(z.regex(/^\d{6}$/)) }), 'ConfirmationCode');
-export const ClaimSchema = named(z.strictObject({ text: trimmedText(5000) }), 'NewClaim');
+export const ClaimSchema = named(z.strictObject({ text: trimmedFreeText(5000) }), 'NewClaim');
 export const PhoneChangeSchema = named(z.strictObject({ phone: phoneText }), 'PhoneChange');
 export const CodeSentSchema = named(z.object({ expiresAt: isoDateTime, resendAvailableAt: isoDateTime }), 'CodeSent');
 export const ConfirmedSchema = named(z.object({ confirmed: z.literal(true), transcriptUrl: z.string() }), 'CallConfirmed');

@@ -3,7 +3,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { DomainError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError } from '#core/errors';
 import { logger } from '#adapters/logger';
 import { INTERNAL_PROBLEM, problemFor } from './problem.ts';
-import { type HttpFunction, type Role, type RouteDef, findRoute } from './routes.ts';
+import { claimNames, parseQueuesClaim } from '#core/requests/operator-access';
+import { type HttpFunction, ROLE_SCOPES, type Role, type RouteDef, findRoute } from './routes.ts';
 
 /**
  * The shared middy stack every HTTP function uses: route lookup and role check (before the body
@@ -18,6 +19,8 @@ export type HttpResult = APIGatewayProxyStructuredResultV2;
 export interface Caller {
   sub: string;
   roles: Role[];
+  /** The queues an operator works (`queues` claim; empty for anyone else). */
+  queues: readonly string[];
 }
 
 export interface HttpRequest {
@@ -48,12 +51,30 @@ const SECURITY_HEADERS = {
 
 const ROLES: readonly Role[] = ['citizen', 'operator', 'admin'];
 
-/** HTTP API JWT authorizers hand array claims over as a string like "[citizen operator]". */
+/**
+ * `roles` strictly: a JSON array of exact names, or the "[a b]" string API Gateway makes of one
+ * (claimNames). A bare string, an element with a space, comma or bracket, or a nested array grants
+ * nothing beyond `citizen`; unknown names are ignored.
+ */
 export function parseRoles(claim: unknown): Role[] {
-  let names: string[] = [];
-  if (Array.isArray(claim)) names = claim.map(String);
-  else if (typeof claim === 'string') names = claim.replace(/^\[|\]$/g, '').split(/[\s,]+/);
-  const roles = names.filter((n): n is Role => (ROLES as readonly string[]).includes(n));
+  const names = claimNames(claim) ?? [];
+  const roles = [...new Set(names.filter((n): n is Role => (ROLES as readonly string[]).includes(n)))];
+  return roles.length > 0 ? roles : ['citizen'];
+}
+
+/** The OAuth `scope` claim: one string of space-separated scopes (RFC 8693); anything else is none. */
+export function parseScopes(claim: unknown): string[] {
+  return typeof claim === 'string' ? claim.split(' ').filter(Boolean) : [];
+}
+
+/**
+ * The roles a caller holds. The gateway flattens arrays, so `["citizen admin"]` reads like
+ * `["citizen","admin"]` here: a staff role counts only when the token's `scope` also names it
+ * (ROLE_SCOPES), which the gateway itself checks on every staff route.
+ */
+export function grantedRoles(claims: Record<string, unknown> | undefined): Role[] {
+  const scopes = parseScopes(claims?.scope);
+  const roles = parseRoles(claims?.roles).filter((r) => r === 'citizen' || scopes.includes(ROLE_SCOPES[r]));
   return roles.length > 0 ? roles : ['citizen'];
 }
 
@@ -61,10 +82,11 @@ export function parseRoles(claim: unknown): Role[] {
 const MAX_SUB_BYTES = 256;
 
 function callerOf(event: HttpEvent): Caller | undefined {
-  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  const claims = event.requestContext?.authorizer?.jwt?.claims as Record<string, unknown> | undefined;
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub === '' || Buffer.byteLength(sub) > MAX_SUB_BYTES) return undefined;
-  return { sub, roles: parseRoles(claims?.roles) };
+  const roles = grantedRoles(claims);
+  return { sub, roles, queues: roles.includes('operator') ? parseQueuesClaim(claims?.queues) : [] };
 }
 
 function authorize(route: RouteDef, caller: Caller | undefined): void {
@@ -165,4 +187,10 @@ export function httpFunction(fn: HttpFunction, operations: Record<string, Operat
 export function callerOfRequest(request: HttpRequest): Caller {
   if (!request.caller) throw new UnauthenticatedError();
   return request.caller;
+}
+
+/** The operator behind a staff route (the stack has already checked the role). */
+export function operatorOfRequest(request: HttpRequest): { id: string; queues: readonly string[] } {
+  const { sub, queues } = callerOfRequest(request);
+  return { id: sub, queues };
 }

@@ -116,6 +116,8 @@ export interface RequestExpectation {
   taskToken?: string | null;
   /** Callback attempts counted so far (absent counts as 0). */
   attempts?: number;
+  /** Nobody but this operator holds the request (`assignedTo` absent or this id). */
+  assignee?: string;
 }
 
 /** A request the reconciler should look at, and from when. */
@@ -203,6 +205,7 @@ export interface Store {
   putCall(call: CallRecord, request?: { from: readonly Status[]; patch: RequestPatch; event: TimelineEvent; at: string; expect?: RequestExpectation }): Promise<void>;
   getCall(id: string): Promise<CallRecord | undefined>;
   listCallsByOwner(userId: string, limit: number): Promise<CallRecord[]>;
+  /** A request's calls, oldest first: at most the first MAX_CALLS_SHOWN (core/callbacks/model) (a BatchGet takes 100 keys). */
   listCallsOfRequest(requestId: string): Promise<CallRecord[]>;
   /** Wait times (seconds) of the queue's calls queued since `since`. */
   recentWaits(queue: string, since: string): Promise<number[]>;
@@ -236,10 +239,11 @@ export interface Store {
   /** The user whose profile phone this is (profiles keep a phone index). */
   userByPhone(e164: string): Promise<string | undefined>;
   /**
-   * Adds a pending attachment while the request is in one of `open` and has fewer than `max`
-   * attachments that are not rejected, counting it in (and touching `updatedAt`), in one transaction.
+   * Adds a pending attachment while the request is in one of `open`, has fewer than `max.live`
+   * attachments that are not rejected and fewer than `max.total` in all, counting it in (and
+   * touching `updatedAt`), in one transaction.
    */
-  createAttachment(attachment: Attachment, open: readonly Status[], max: number, at: string): Promise<AttachmentOutcome>;
+  createAttachment(attachment: Attachment, open: readonly Status[], max: { live: number; total: number }, at: string): Promise<AttachmentOutcome>;
   getAttachment(requestId: string, attachmentId: string): Promise<Attachment | undefined>;
   /** A request's attachments in creation order. */
   listAttachments(requestId: string): Promise<Attachment[]>;

@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CryptoKey, type JWK, SignJWT, exportJWK, generateKeyPair, importJWK } from 'jose';
+import { ROLE_SCOPES } from '#http/routes';
 import { LOCAL_STATE_DIR } from './local-paths.ts';
 
 /**
@@ -53,10 +54,34 @@ export async function localVerifyKey(): Promise<CryptoKey> {
   return (await importJWK(file.publicJwk, LOCAL_ALG)) as CryptoKey;
 }
 
+/**
+ * The claims a staff member's token carries besides `roles`: the OAuth `scope` that names each staff
+ * role (ROLE_SCOPES: the gateway checks it on every staff route) and, for an operator, the queues
+ * they work (every queue, `["*"]`, unless named).
+ */
+export function staffClaims(roles: readonly string[], queues?: readonly string[]): Record<string, unknown> {
+  const scopes = roles.flatMap((r) => (r === 'operator' || r === 'admin' ? [ROLE_SCOPES[r]] : []));
+  return {
+    ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
+    ...(roles.includes('operator') ? { queues: queues ?? ['*'] } : {}),
+  };
+}
+
 /** A token as the portal's identity provider would issue it, signed with the local key. */
-export async function signLocalToken(sub: string, roles: string[], ttlSeconds = 3600, now = Math.floor(Date.now() / 1000)): Promise<string> {
+export async function signLocalToken(
+  sub: string,
+  roles: string[],
+  ttlSeconds = 3600,
+  now = Math.floor(Date.now() / 1000),
+  options: { queues?: readonly string[] } = {},
+): Promise<string> {
+  return signLocalClaims(sub, { roles, ...staffClaims(roles, options.queues) }, ttlSeconds, now);
+}
+
+/** Any claims, signed with the local key (tests of claims no identity provider should issue). */
+export async function signLocalClaims(sub: string, claims: Record<string, unknown>, ttlSeconds = 3600, now = Math.floor(Date.now() / 1000)): Promise<string> {
   const { kid, key } = await localSigningKey();
-  return new SignJWT({ roles })
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: LOCAL_ALG, kid, typ: 'JWT' })
     .setSubject(sub)
     .setIssuer(LOCAL_ISSUER)

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type CryptoKey, jwtVerify } from 'jose';
-import { ROUTES, type RouteDef, routeKey } from '#http/routes';
+import { ROUTES, type RouteDef, routeKey, routeScopes } from '#http/routes';
 import { LOCAL_ALG, LOCAL_AUDIENCE, LOCAL_ISSUER } from './jwt-keys.ts';
 
 /**
@@ -35,6 +35,11 @@ const compiled = (ROUTES as readonly RouteDef[]).map((route) => {
   return { route, names, regex: new RegExp(`^${pattern}$`) };
 });
 
+/** A path parameter that is not valid percent-encoded UTF-8 (`%zz`, `%`, `%E0%A4%A`). */
+interface BadParam {
+  bad: string;
+}
+
 function match(method: string, path: string) {
   let pathMatched = false;
   for (const c of compiled) {
@@ -43,19 +48,61 @@ function match(method: string, path: string) {
     pathMatched = true;
     if (c.route.method !== method) continue;
     const params: Record<string, string> = {};
-    c.names.forEach((name, i) => {
-      params[name] = decodeURIComponent(m[i + 1] as string);
-    });
+    for (const [i, name] of c.names.entries()) {
+      try {
+        params[name] = decodeURIComponent(m[i + 1] as string);
+      } catch {
+        return { route: c.route, params, badParam: { bad: name } as BadParam };
+      }
+    }
     return { route: c.route, params };
   }
   return pathMatched ? 'method' : undefined;
 }
 
-/** HTTP API hands claims over as strings; arrays become "[a b]". */
+/**
+ * A claim value as API Gateway's HTTP API hands it to the Lambda: strings as they are, anything else
+ * in Go's `%v` form (arrays "[a b]", nested arrays "[[a] b]", objects "map[k:v]"), which is how the
+ * gateway flattens them.
+ */
+function goFormat(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(goFormat).join(' ')}]`;
+  if (value === null) return '<nil>';
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `map[${entries.map(([k, v]) => `${k}:${goFormat(v)}`).join(' ')}]`;
+  }
+  return String(value);
+}
+
 function gatewayClaims(payload: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(payload)) out[k] = Array.isArray(v) ? `[${v.join(' ')}]` : typeof v === 'string' ? v : JSON.stringify(v);
+  for (const [k, v] of Object.entries(payload)) out[k] = goFormat(v);
   return out;
+}
+
+/**
+ * The JWT authorizer's authorization scopes (routeScopes): a staff route needs a token whose `scope`
+ * claim (space-separated) names at least one of them, else 403, before any function runs.
+ */
+function scopesAllow(route: RouteDef, claims: Record<string, string>): boolean {
+  const required = routeScopes(route);
+  if (required.length === 0) return true;
+  const granted = (claims.scope ?? '').split(' ');
+  return required.some((scope) => granted.includes(scope));
+}
+
+function validationProblem(res: ServerResponse, path: string, code: string, message: string): void {
+  res.writeHead(400, { 'content-type': 'application/problem+json' });
+  res.end(
+    JSON.stringify({
+      type: 'https://support-center.example/problems/validation_failed',
+      title: 'Invalid input',
+      status: 400,
+      code: 'validation_failed',
+      errors: [{ path, code, message }],
+    }),
+  );
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
@@ -130,7 +177,12 @@ export function createLocalServer(options: LocalServerOptions) {
 
   return createServer((req, res) => {
     void (async () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      } catch {
+        return validationProblem(res, '', 'invalid_format', 'The request target is not a valid URL.');
+      }
       const method = (req.method ?? 'GET').toUpperCase();
       const origin = req.headers.origin;
       if (originAllowed(origin)) {
@@ -155,6 +207,12 @@ export function createLocalServer(options: LocalServerOptions) {
       if (route.access !== 'public') {
         claims = await authorize(req, options.verifyKey, verified);
         if (!claims) return problem(res, 401, 'unauthenticated', 'Unauthenticated', { 'www-authenticate': 'Bearer' });
+        // API Gateway answers a token without the route's scopes 403 (its own body there).
+        if (!scopesAllow(route, claims)) return problem(res, 403, 'forbidden', 'Forbidden');
+      }
+      // After the token, as everywhere: authorization comes before any input is judged.
+      if ('badParam' in found && found.badParam) {
+        return validationProblem(res, found.badParam.bad, 'invalid_encoding', 'The path parameter is not valid percent-encoded UTF-8.');
       }
       const body = await readBody(req);
       if (body === 'too_large') return problem(res, 413, 'payload_too_large', 'Payload too large');

@@ -53,7 +53,7 @@ function event(routeKey: string, sub: string, roles: string, init: { body?: unkn
     headers: { 'content-type': 'application/json' },
     ...(init.params ? { pathParameters: init.params } : {}),
     ...(init.query ? { queryStringParameters: init.query } : {}),
-    requestContext: { requestId: 'bench', authorizer: { jwt: { claims: { sub, roles }, scopes: null } } },
+    requestContext: { requestId: 'bench', authorizer: { jwt: { claims: roles === '[operator]' ? { sub, roles, scope: 'support-center/operator', queues: '[*]' } : { sub, roles }, scopes: null } } },
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     isBase64Encoded: false,
   } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;

@@ -7,7 +7,7 @@ import { waitFor } from '#infra/local/free-port';
 import type { ExecutionRecord } from '#infra/local/workflow-runner';
 import { WORKFLOWS } from '#infra/workflows';
 import type { WorkflowName } from '#ports/workflows';
-import { identity, writtenRequest } from '../support/fixtures.ts';
+import { identity, writtenRequest, everyQueue } from '../support/fixtures.ts';
 import { benchSystem } from './bench-system.ts';
 
 /**
@@ -59,13 +59,13 @@ export async function workflowPaths() {
     const answered = ((await createRequest(deps, 'bench-user', callbackRequest)).body as { id: string }).id;
     row('intake', 'callback → handed over', await finished('intake', answered));
     await queued(answered, 1);
-    await recordCall(deps, 'op', outcome(answered, true));
+    await recordCall(deps, everyQueue('op'), outcome(answered, true));
     row('callback', 'answered at the first attempt', await finished('callback', answered));
 
     const missed = ((await createRequest(deps, 'bench-user', callbackRequest)).body as { id: string }).id;
     for (let attempt = 1; attempt <= 3; attempt += 1) {
       await queued(missed, attempt);
-      await recordCall(deps, 'op', outcome(missed, false));
+      await recordCall(deps, everyQueue('op'), outcome(missed, false));
     }
     row('callback', 'missed after 3 attempts', await finished('callback', missed));
 

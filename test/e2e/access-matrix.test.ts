@@ -1,6 +1,10 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteDef } from '#http/routes';
-import { signLocalToken } from '#infra/local/jwt-keys';
+import { ROLE_SCOPES } from '#http/routes';
+import { signLocalClaims, signLocalToken } from '#infra/local/jwt-keys';
+import { REPO_ROOT } from '#infra/local/local-paths';
 import { badCredentials } from '../support/bad-tokens.ts';
 import { type Reply, send } from '../support/e2e-http.ts';
 import { PROFILE_PHONE_E164, identity, writtenRequest } from '../support/fixtures.ts';
@@ -19,12 +23,14 @@ import {
   protectedRoutes,
   publicRoutes,
   restrictedRoutes,
+  roleFor,
 } from '../support/route-catalog.ts';
 
 /**
  * Who may do what, through `npm start` (its gateway checks the JWT, the handlers check roles and
  * ownership). Every list of routes here comes from the route table, so a new route is covered.
  */
+const run = promisify(execFile);
 const A = 'matrix-citizen-a';
 const B = 'matrix-citizen-b';
 /** ULID-shaped, never issued. */
@@ -310,5 +316,221 @@ describe('tokens', () => {
     const r = await call(route.method, pathFor(route, MISSING), { query: exampleQuery(route) });
     expect(r.status, describeReply(r)).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/json/);
+  });
+});
+
+/**
+ * Operators act only on the queues their token names, and once a request is taken only its
+ * assignee acts on it. Every operator route is tried with no token, a citizen, an operator of
+ * another queue, an operator of the request's queue who did not take it, and the assignee.
+ */
+describe('operators: their queues and the assignee', () => {
+  let requestId: string;
+  let attachmentId: string;
+  const ops: Record<string, string> = {};
+  const QUEUE = 'tech-support';
+
+  beforeAll(async () => {
+    Object.assign(ops, {
+      none: '',
+      citizen: tokens.a as string,
+      otherQueue: await signLocalToken('matrix-op-other', ['operator'], 3600, undefined, { queues: ['services', 'complaints'] }),
+      sameQueue: await signLocalToken('matrix-op-same', ['operator'], 3600, undefined, { queues: [QUEUE] }),
+      assignee: await signLocalToken('matrix-op-assignee', ['operator'], 3600, undefined, { queues: [QUEUE, 'services'] }),
+    });
+    const created = await call('POST', '/v1/requests', { token: tokens.a, body: writtenRequest() });
+    expect(created.status, describeReply(created)).toBe(202);
+    requestId = created.json?.id as string;
+    await eventually(async () => ((await ownRequest(requestId)).status === 'registered' ? true : undefined), `request ${requestId} registered`, 20_000);
+    const attached = await call('POST', `/v1/requests/${requestId}/attachments`, { token: tokens.a, body: { fileName: 'скрин.png', contentType: 'image/png', size: 1000 } });
+    expect(attached.status, describeReply(attached)).toBe(201);
+    attachmentId = attached.json?.id as string;
+    const taken = await call('POST', `/v1/ops/requests/${requestId}/take`, { token: ops.assignee });
+    expect(taken.status, describeReply(taken)).toBe(200);
+    expect(taken.json).toMatchObject({ status: 'in_progress', assignedTo: 'matrix-op-assignee' });
+  });
+
+  const asEach = async (method: string, path: (who: string) => string, body?: (who: string) => unknown) => {
+    const out: Record<string, Reply> = {};
+    for (const who of ['none', 'citizen', 'otherQueue', 'sameQueue', 'assignee']) {
+      const token = ops[who] as string;
+      const b = body?.(who);
+      out[who] = await call(method, path(who), { ...(token ? { token } : {}), ...(b !== undefined ? { body: b } : {}) });
+    }
+    return out;
+  };
+  const statuses = (replies: Record<string, Reply>) => Object.fromEntries(Object.entries(replies).map(([who, r]) => [who, `${r.status} ${String(r.json?.code ?? '')}`.trim()]));
+
+  it('covers every operator route of the table', () => {
+    const operatorRoutes = restrictedRoutes.filter((r) => r.access.includes('operator')).map(keyOf).sort();
+    expect(operatorRoutes).toEqual(
+      ['GET /v1/ops/queues/{queue}', 'GET /v1/ops/requests/{id}/attachments', 'POST /v1/ops/calls', 'POST /v1/ops/requests/{id}/answer', 'POST /v1/ops/requests/{id}/take'].sort(),
+    );
+  });
+
+  it('GET /v1/ops/queues/{queue}: only operators who work the queue list it (403 for another queue)', async () => {
+    const replies = await asEach('GET', () => `/v1/ops/queues/${QUEUE}`);
+    expect(statuses(replies)).toEqual({ none: '401 unauthenticated', citizen: '403 forbidden', otherQueue: '403 forbidden', sameQueue: '200', assignee: '200' });
+    const other = await call('GET', '/v1/ops/queues/services', { token: ops.sameQueue });
+    expect(other.status).toBe(403);
+    expect((await call('GET', '/v1/ops/queues/services', { token: ops.otherQueue })).status).toBe(200);
+  });
+
+  it('POST /v1/ops/requests/{id}/take: 404 from another queue, 409 taken for the others of the queue, 200 again for the assignee', async () => {
+    const replies = await asEach('POST', () => `/v1/ops/requests/${requestId}/take`);
+    expect(statuses(replies)).toEqual({ none: '401 unauthenticated', citizen: '403 forbidden', otherQueue: '404 not_found', sameQueue: '409 taken', assignee: '200' });
+    expect(replies.otherQueue?.json?.title).toBe((await call('POST', `/v1/ops/requests/${MISSING_ID}/take`, { token: ops.otherQueue })).json?.title);
+  });
+
+  it('POST /v1/ops/calls: only the assignee records a call for a taken request', async () => {
+    const now = Date.now();
+    const body = () => ({
+      requestId,
+      direction: 'inbound',
+      phone: PROFILE_PHONE_E164,
+      queuedAt: new Date(now - 300_000).toISOString(),
+      answeredAt: new Date(now - 240_000).toISOString(),
+      endedAt: new Date(now - 60_000).toISOString(),
+      outcome: 'answered',
+    });
+    const replies = await asEach('POST', () => '/v1/ops/calls', body);
+    expect(statuses(replies)).toEqual({ none: '401 unauthenticated', citizen: '403 forbidden', otherQueue: '404 not_found', sameQueue: '409 taken', assignee: '201' });
+    const detail = await ownRequest(requestId);
+    expect((detail.calls as { operatorId: string }[]).map((c) => c.operatorId)).toEqual(['matrix-op-assignee']);
+  });
+
+  it('attachments: operators of the queue read them (taking is about acting), operators of another queue get 404', async () => {
+    const list = await asEach('GET', () => `/v1/ops/requests/${requestId}/attachments`);
+    expect(statuses(list)).toEqual({ none: '401 unauthenticated', citizen: '403 forbidden', otherQueue: '404 not_found', sameQueue: '200', assignee: '200' });
+    const download = await asEach('GET', () => `/v1/requests/${requestId}/attachments/${attachmentId}`);
+    // Never uploaded: the owner gets 409 not_ready, so do the operators of its queue; a citizen who is not the owner gets 404.
+    expect(statuses(download)).toEqual({ none: '401 unauthenticated', citizen: '409 not_ready', otherQueue: '404 not_found', sameQueue: '409 not_ready', assignee: '409 not_ready' });
+  });
+
+  it('POST /v1/ops/requests/{id}/answer: only the assignee answers', async () => {
+    const replies = await asEach('POST', () => `/v1/ops/requests/${requestId}/answer`, (who) => ({ text: `Ответ от ${who}` }));
+    expect(statuses(replies)).toEqual({ none: '401 unauthenticated', citizen: '403 forbidden', otherQueue: '404 not_found', sameQueue: '409 taken', assignee: '200' });
+    const detail = await ownRequest(requestId);
+    expect(detail.status).toBe('answered');
+    expect(detail.answer).toMatchObject({ text: 'Ответ от assignee' });
+  });
+
+  it('a cancelled request is in no operator\'s reach: its attachments are 404 for every operator', async () => {
+    const created = await call('POST', '/v1/requests', { token: tokens.a, body: writtenRequest() });
+    const id = created.json?.id as string;
+    await eventually(async () => ((await ownRequest(id)).status === 'registered' ? true : undefined), `request ${id} registered`, 20_000);
+    expect((await call('GET', `/v1/ops/requests/${id}/attachments`, { token: ops.sameQueue })).status).toBe(200);
+    expect((await call('POST', `/v1/requests/${id}/cancel`, { token: tokens.a })).status).toBe(200);
+    for (const who of ['sameQueue', 'assignee', 'otherQueue']) {
+      const r = await call('GET', `/v1/ops/requests/${id}/attachments`, { token: ops[who] as string });
+      expect(r.status, `${who}: ${describeReply(r)}`).toBe(404);
+    }
+  });
+});
+
+/**
+ * Roles smuggled in a claim value, through the local gateway with really signed tokens: the
+ * gateway flattens arrays ("[a b]"), so it also requires each staff route's OAuth scope.
+ */
+describe('smuggled roles and missing scopes', () => {
+  const admin = { method: 'PUT', path: `/v1/admin/profiles/matrix-smuggled`, body: identity() };
+  const operator = { method: 'GET', path: '/v1/ops/queues/tech-support' };
+  const SMUGGLED: { name: string; claims: Record<string, unknown> }[] = [
+    { name: 'roles: "admin"', claims: { roles: 'admin', scope: `${ROLE_SCOPES.admin} ${ROLE_SCOPES.operator}`, queues: ['*'] } },
+    { name: 'roles: ["citizen admin"] without the scope', claims: { roles: ['citizen admin'] } },
+    { name: 'roles: ["citizen,admin"]', claims: { roles: ['citizen,admin'], scope: ROLE_SCOPES.admin } },
+    { name: 'roles: [["admin"]]', claims: { roles: [['admin']], scope: ROLE_SCOPES.admin } },
+    { name: 'roles: ["citizen", ["admin", "operator"]]', claims: { roles: ['citizen', ['admin', 'operator']], scope: `${ROLE_SCOPES.admin} ${ROLE_SCOPES.operator}`, queues: ['*'] } },
+    { name: 'roles: "citizen operator admin"', claims: { roles: 'citizen operator admin', scope: `${ROLE_SCOPES.admin} ${ROLE_SCOPES.operator}`, queues: ['*'] } },
+    { name: 'right roles, no scope', claims: { roles: ['operator', 'admin'], queues: ['*'] } },
+    { name: 'right roles, scope as an array', claims: { roles: ['operator', 'admin'], scope: [ROLE_SCOPES.admin, ROLE_SCOPES.operator], queues: ['*'] } },
+    { name: 'right roles, a look-alike scope', claims: { roles: ['operator', 'admin'], scope: 'support-center/admins support-center/operators', queues: ['*'] } },
+  ];
+
+  it.each(SMUGGLED.map((s) => [s.name, s] as const))('%s: 403 on admin and operator routes, nothing written', async (_name, { claims }) => {
+    const token = await signLocalClaims('matrix-smuggler', claims);
+    const put = await call(admin.method, admin.path, { token, body: admin.body });
+    expect(put.status, describeReply(put)).toBe(403);
+    expect(put.json?.code).toBe('forbidden');
+    expect(problemViolations(put.status, put.headers.get('content-type') ?? undefined, put.text)).toEqual([]);
+    const list = await call(operator.method, operator.path, { token });
+    expect(list.status, describeReply(list)).toBe(403);
+    // Still a citizen: their own routes work.
+    expect((await call('GET', '/v1/requests', { token })).status).toBe(200);
+  });
+
+  it('the same claims in their strict form pass (the test can fail)', async () => {
+    const token = await signLocalClaims('matrix-smuggler', { roles: ['citizen', 'admin', 'operator'], scope: `openid ${ROLE_SCOPES.admin} ${ROLE_SCOPES.operator}`, queues: ['*'] });
+    expect((await call('GET', operator.path, { token })).status).toBe(200);
+    const put = await call(admin.method, admin.path, { token, body: admin.body });
+    expect(put.status, describeReply(put)).toBe(201);
+  });
+
+  it('a scope alone grants no role: the function still needs roles to name it', async () => {
+    const token = await signLocalClaims('matrix-scope-only', { scope: `${ROLE_SCOPES.admin} ${ROLE_SCOPES.operator}`, queues: ['*'] });
+    expect((await call(admin.method, admin.path, { token, body: admin.body })).status).toBe(403);
+    expect((await call('GET', operator.path, { token })).status).toBe(403);
+  });
+
+  it('npm run token puts the scope and the queues in staff tokens, and refuses an unknown queue', async () => {
+    // Run without blocking the event loop (spawnSync would leave this process's idle keep-alive sockets stale).
+    const token = async (...args: string[]) => (await run('npm', ['run', '--silent', 'token', '--', ...args], { cwd: REPO_ROOT, encoding: 'utf8' })).stdout;
+    const payload = (t: string) => JSON.parse(Buffer.from(t.trim().split('.')[1] as string, 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(payload(await token('--sub', 'cli-op', '--roles', 'operator'))).toMatchObject({ roles: ['operator'], scope: ROLE_SCOPES.operator, queues: ['*'] });
+    expect(payload(await token('--sub', 'cli-op', '--roles', 'operator,admin', '--queues', 'tech-support,services'))).toMatchObject({
+      roles: ['operator', 'admin'],
+      scope: `${ROLE_SCOPES.operator} ${ROLE_SCOPES.admin}`,
+      queues: ['tech-support', 'services'],
+    });
+    const citizen = payload(await token('--sub', 'cli-citizen'));
+    expect(citizen.scope).toBeUndefined();
+    expect(citizen.queues).toBeUndefined();
+    await expect(token('--sub', 'cli-op', '--roles', 'operator', '--queues', 'nowhere')).rejects.toThrow(/unknown queue/);
+    await expect(token('--sub', 'cli-citizen', '--queues', '*')).rejects.toThrow(/operator/);
+  });
+});
+
+/** No malformed path produces a 500: the gateway and the functions answer 400 validation_failed. */
+describe('malformed paths', () => {
+  const BAD = ['%zz', '%', '%E0%A4%A', 'abc%', '%C0%AF', '%ED%A0%80'];
+
+  it.each(BAD)('GET /v1/requests/%s → 400 validation_failed (401 without a token: the token comes first)', async (raw) => {
+    const r = await call('GET', `/v1/requests/${raw}`, { token: tokens.a });
+    expect(r.status, describeReply(r)).toBe(400);
+    expect(r.json?.code).toBe('validation_failed');
+    expect(r.json?.errors).toEqual([expect.objectContaining({ path: 'id', code: 'invalid_encoding' })]);
+    expect(problemViolations(r.status, r.headers.get('content-type') ?? undefined, r.text)).toEqual([]);
+    expect((await call('GET', `/v1/requests/${raw}`)).status).toBe(401);
+  });
+
+  it('every route with a path parameter answers a malformed one with 400, never 500', async () => {
+    const staff = await signLocalToken('matrix-bad-paths', ['operator', 'admin']);
+    for (const route of protectedRoutes.filter((r) => paramNames(r).length > 0)) {
+      for (const raw of BAD) {
+        const path = route.path.replace(/\{\w+\}/g, raw);
+        const r = await call(route.method, path, { token: roleFor(route) === 'citizen' ? (tokens.a as string) : staff, ...(route.method !== 'GET' ? { body: validBody(route) ?? {} } : {}) });
+        expect(r.status, `${keyOf(route)} ${raw}: ${describeReply(r)}`).toBe(400);
+        expect(r.json?.code).toBe('validation_failed');
+      }
+    }
+  });
+
+  it('an overlong id is 400 too_long, not a 404 or a 500', async () => {
+    for (const length of [65, 1_000, 6_000]) {
+      const r = await call('GET', `/v1/requests/${'x'.repeat(length)}`, { token: tokens.a });
+      expect(r.status, `${length}: ${describeReply(r)}`).toBe(400);
+      expect(r.json?.errors).toEqual([expect.objectContaining({ path: 'id', code: 'too_long' })]);
+    }
+  });
+
+  it('bidi and other invisible format characters in a file name are 400 invalid_format', async () => {
+    for (const fileName of ['invoice\u202efdp.exe.png', '\u2066скрин\u2069.png', 'a\u200fb.png', 'a\u200bb.png', '\ufeffscan.pdf', 'a\u061cb.png', 'a\u2028b.png']) {
+      const r = await call('POST', `/v1/requests/${aRequestIds[0]}/attachments`, { token: tokens.a, body: { fileName, contentType: 'image/png', size: 100 } });
+      expect(r.status, `${JSON.stringify(fileName)}: ${describeReply(r)}`).toBe(400);
+      expect(r.json?.errors).toEqual([expect.objectContaining({ path: 'fileName', code: 'invalid_format' })]);
+    }
+    // ZWJ stays allowed (emoji sequences): the refusal above is about the characters, not about non-ASCII names.
+    const ok = await call('POST', `/v1/requests/${aRequestIds[0]}/attachments`, { token: tokens.a, body: { fileName: 'семья 👨\u200d👩\u200d👧.png', contentType: 'image/png', size: 100 } });
+    expect([201, 409]).toContain(ok.status);
   });
 });

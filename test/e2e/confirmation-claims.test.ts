@@ -2,7 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDynamoClient } from '#infra/local/dynamodb-local';
+import { LOCAL_TABLE_NAME } from '#infra/local/runtime';
 import { PROFILE_PHONE_E164, identity } from '../support/fixtures.ts';
 import { eventually } from '../support/integration.ts';
 import { type StartedSystem, cliToken, startSystem } from '../support/local-process.ts';
@@ -120,6 +124,78 @@ describe('confirmation, transcript and claims through npm start', () => {
     const calls = await call('/v1/calls', { token: citizen });
     expect((calls.body.items as { id: string; claimEligible: boolean }[]).find((c) => c.id === longWait)?.claimEligible).toBe(false);
     await eventually(async () => ((await call(`/v1/requests/${claim.body.id as string}`, { token: citizen })).body.status === 'registered' ? true : undefined), 'the claim registered');
+  });
+
+  it('masks a SNILS and a passport typed into free text before storage: responses, the table and the PDF', async () => {
+    const LEAK = 'паспорт 4512 777777, СНИЛС 111-222-333 72';
+    const MASKED = 'паспорт ** ** ******, СНИЛС ***-***-*** 72';
+    // A written request, a comment, a claim and a transcript line, each with the numbers typed in.
+    const created = await call('/v1/requests', {
+      method: 'POST',
+      token: citizen,
+      body: { channel: 'written', type: 'technical', identity: identity(), relatedNumber: '11122233372', relatedKind: 'application', written: { topic: `Мой ${LEAK}`, text: LEAK, desiredOutcome: LEAK } },
+    });
+    expect(created.status).toBe(202);
+    const id = created.body.id as string;
+    const comment = await call(`/v1/requests/${id}/comments`, { method: 'POST', token: citizen, body: { text: `Дополняю: ${LEAK}` } });
+    expect(comment.body.text).toBe(`Дополняю: ${MASKED}`);
+    const view = await call(`/v1/requests/${id}`, { token: citizen });
+    expect(view.body.written).toMatchObject({ topic: `Мой ${MASKED}`, text: MASKED, desiredOutcome: MASKED });
+    expect(view.body.relatedNumber).toBe('***-***-*** 72');
+
+    const queuedAt = new Date(Date.now() - 3_600_000);
+    const answeredAt = new Date(queuedAt.getTime() + 11 * 60_000);
+    const recorded = await call('/v1/ops/calls', {
+      method: 'POST',
+      token: operator,
+      body: {
+        direction: 'inbound',
+        phone: '8 912 345 67 89',
+        queuedAt: queuedAt.toISOString(),
+        answeredAt: answeredAt.toISOString(),
+        endedAt: new Date(answeredAt.getTime() + 60_000).toISOString(),
+        outcome: 'answered',
+        transcript: [{ at: answeredAt.toISOString(), speaker: 'citizen', text: `Диктую: ${LEAK}` }],
+      },
+    });
+    expect(recorded.status).toBe(201);
+    const callId = recorded.body.id as string;
+    const claim = await call(`/v1/calls/${callId}/claim`, { method: 'POST', token: citizen, body: { text: `Жалоба, ${LEAK}` } });
+    expect(claim.status).toBe(201);
+    expect((claim.body.written as { text: string }).text).toContain(`Жалоба, ${MASKED}`);
+
+    const before = await latestCode();
+    expect((await call(`/v1/calls/${callId}/confirmation`, { method: 'POST', token: citizen })).status).toBe(202);
+    const code = await eventually(async () => {
+      const latest = await latestCode();
+      return latest && latest !== before ? latest : undefined;
+    }, 'the code SMS');
+    expect((await call(`/v1/calls/${callId}/confirmation/verify`, { method: 'POST', token: citizen, body: { code } })).status).toBe(200);
+    const pdf = await call(`/v1/calls/${callId}/transcript`, { token: citizen });
+    expect(pdf.status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'transcript-'));
+    const file = join(dir, 'call.pdf');
+    writeFileSync(file, pdf.bytes);
+    const text = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
+    expect(text.status, 'pdftotext (Debian poppler-utils) must be installed').toBe(0);
+    expect(text.stdout).toContain('***-***-*** 72');
+    expect(text.stdout).toContain('** ** ******');
+    for (const raw of ['777777', '111-222-333', '111222333']) expect(text.stdout).not.toContain(raw);
+
+    // The table itself: every item, every attribute, as DynamoDB Local holds it.
+    const dynamo = localDynamoClient(system.dynamoEndpoint);
+    const items: string[] = [];
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const out = await dynamo.send(new ScanCommand({ TableName: LOCAL_TABLE_NAME, ExclusiveStartKey: start }));
+      items.push(...(out.Items ?? []).map((i) => JSON.stringify(unmarshall(i))));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    dynamo.destroy();
+    const all = items.join('\n');
+    expect(all).toContain('***-***-*** 72');
+    for (const raw of ['4512 777777', '777777', '111-222-333', '11122233372']) expect(all).not.toContain(raw);
   });
 
   it('changes the profile phone once the code sent to the new phone comes back', async () => {

@@ -42,7 +42,7 @@ describe('a deployed-shape bundle', () => {
         rawPath: '/v1/admin/profiles/bundled-user',
         headers: { 'content-type': 'application/json' },
         pathParameters: { userId: 'bundled-user' },
-        requestContext: { requestId: 'r1', authorizer: { jwt: { claims: { sub: 'admin-1', roles: '[admin]' }, scopes: null } } },
+        requestContext: { requestId: 'r1', authorizer: { jwt: { claims: { sub: 'admin-1', roles: '[admin]', scope: 'support-center/admin' }, scopes: null } } },
         body: JSON.stringify(identity()),
         isBase64Encoded: false,
       },

@@ -12,7 +12,7 @@ import { handler as requestTasks } from '#functions/tasks/request-tasks';
 import { LocalWorkflows } from '#infra/local/workflow-runner';
 import { Outbox } from '#infra/local/outbox';
 import type { Deps } from '#ports/deps';
-import { PROFILE_PHONE_E164, identity, storedCallbackRequest } from '../support/fixtures.ts';
+import { PROFILE_PHONE_E164, identity, storedCallbackRequest, everyQueue } from '../support/fixtures.ts';
 import { eventually, freshTable, realSystem } from '../support/integration.ts';
 
 /**
@@ -76,11 +76,11 @@ describe('callback workflow', () => {
     expect(entry).toMatchObject({ queue: 'tech-support', phone: '+74951234567', extension: '12', attempt: 1, dueAt: request?.scheduledAt });
     expect(sms.list(PROFILE_PHONE_E164).map((m) => m.text)).toEqual([expect.stringContaining(formatMoscow(request?.scheduledAt as string))]);
 
-    const taken = await takeRequest(deps, 'op-1', id);
+    const taken = await takeRequest(deps, everyQueue('op-1'), id);
     expect(taken.status).toBe('in_progress');
-    await expect(takeRequest(deps, 'op-2', id)).rejects.toMatchObject({ code: 'taken' });
+    await expect(takeRequest(deps, everyQueue('op-2'), id)).rejects.toMatchObject({ code: 'taken' });
 
-    const recorded = await recordCall(deps, 'op-1', call(id, 'answered', 42));
+    const recorded = await recordCall(deps, everyQueue('op-1'), call(id, 'answered', 42));
     expect(recorded).toMatchObject({ waitSeconds: 42, durationSeconds: 45 });
     expect(await deps.store.listQueue('tech-support', 100)).toEqual([]);
     await eventually(async () => (workflows.execution('callback', id)?.status === 'SUCCEEDED' ? true : undefined), 'the callback run to end');
@@ -122,7 +122,7 @@ describe('callback workflow', () => {
         expect(Date.parse(entry.dueAt)).toBeGreaterThanOrEqual(Date.parse(previous) + 15 * 60_000);
       }
       previous = entry.dueAt;
-      await recordCall(deps, 'op-1', call(id, 'no_answer'));
+      await recordCall(deps, everyQueue('op-1'), call(id, 'no_answer'));
     }
     await eventually(async () => (workflows.execution('callback', id)?.status === 'SUCCEEDED' ? true : undefined), 'the callback run to end');
     const request = await deps.store.getRequest(id);
@@ -133,7 +133,7 @@ describe('callback workflow', () => {
     expect(texts).toHaveLength(2);
     expect(texts[1]).toContain('письменное обращение');
     expect(await deps.store.listQueue('tech-support', 100)).toEqual([]);
-    await expect(recordCall(deps, 'op-1', call(id, 'no_answer'))).rejects.toMatchObject({ code: 'not_awaiting_call' });
+    await expect(recordCall(deps, everyQueue('op-1'), call(id, 'no_answer'))).rejects.toMatchObject({ code: 'not_awaiting_call' });
   });
 
   it('never overbooks: 100 concurrent bookings of a slot with capacity 4 leave exactly 4 in it', async () => {

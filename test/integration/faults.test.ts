@@ -19,7 +19,7 @@ import { LocalWorkflows } from '#infra/local/workflow-runner';
 import type { Deps } from '#ports/deps';
 import type { SmsSender } from '#ports/sms';
 import type { Store } from '#ports/store';
-import { PROFILE_PHONE_E164, answeredCallBody, identity, writtenRequest } from '../support/fixtures.ts';
+import { PROFILE_PHONE_E164, answeredCallBody, identity, writtenRequest, everyQueue } from '../support/fixtures.ts';
 import { eventually, freshTable, realSystem } from '../support/integration.ts';
 import { dynamoFaults, injectFaults } from '../support/sdk-faults.ts';
 
@@ -311,7 +311,7 @@ describe('faults in the callback workflow', () => {
     // The SMS about the booking is not sent again.
     expect(s.sms.sent).toHaveLength(1);
 
-    await recordCall(s.deps, 'op-1', answered(id));
+    await recordCall(s.deps, everyQueue('op-1'), answered(id));
     const done = await settled(s, id, (x) => x.status === 'completed', 'completed');
     expect(done.checkAt).toBeUndefined();
     expect(s.workflows.execution('callback', `${id}-r1`)?.status).toBe('SUCCEEDED');
@@ -335,7 +335,7 @@ describe('faults in the callback workflow', () => {
     await eventually(async () => (s.sms.sent.length === 1 ? true : undefined), 'the resent SMS');
     expect(s.sms.sent[0]?.text).toContain('перезвонит');
     expect(s.workflows.executions().filter((e) => e.workflow === 'callback')).toHaveLength(1);
-    await recordCall(s.deps, 'op-1', answered(id));
+    await recordCall(s.deps, everyQueue('op-1'), answered(id));
     const done = await settled(s, id, (x) => x.status === 'completed', 'completed');
     expect(done.failure).toBeUndefined();
     expect(done.checkAt).toBeUndefined();
@@ -345,7 +345,7 @@ describe('faults in the callback workflow', () => {
     const s = await system();
     const id = await created(s, callbackBody() as never);
     await queued(s, id, 1);
-    await recordCall(s.deps, 'op-1', unanswered(id));
+    await recordCall(s.deps, everyQueue('op-1'), unanswered(id));
     await queued(s, id, 2);
     await s.workflows.stop();
     const restartedAt = new Date().toISOString();
@@ -354,7 +354,7 @@ describe('faults in the callback workflow', () => {
     for (const attempt of [2, 3]) {
       await eventually(async () => ((await s.deps.store.getRequest(id))?.taskToken ? true : undefined), `attempt ${attempt} waits for its outcome`);
       await queued(s, id, attempt);
-      await recordCall(s.deps, 'op-1', unanswered(id));
+      await recordCall(s.deps, everyQueue('op-1'), unanswered(id));
     }
     const r = await settled(s, id, (x) => x.status === 'missed', 'missed');
     expect(r.attempts).toBe(3);

@@ -3,11 +3,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RUSSIAN_TIME_ZONES } from '#core/regions/regions';
 import { provideDeps, resetDeps } from '#functions/deps';
-import type { RouteDef } from '#http/routes';
+import { ROLE_SCOPES, type RouteDef } from '#http/routes';
 import type { SmsSender } from '#ports/sms';
 import type { Workflows } from '#ports/workflows';
 import { identity, writtenRequest } from '../support/fixtures.ts';
-import { type EventInput, gatewayRoles, handlerFor, httpEvent, lambdaContext } from '../support/http-event.ts';
+import { type EventInput, gatewayRoles, handlerFor, httpEvent, lambdaContext, staffClaims } from '../support/http-event.ts';
 import { freshTable, realSystem } from '../support/integration.ts';
 import { headerOf, parseProblem, problemViolations } from '../support/problem-checks.ts';
 import {
@@ -390,9 +390,9 @@ function claimsArb(route: RouteDef): fc.Arbitrary<{ claims: Claims; stranger: bo
   const roles = route.access;
   return fc
     .constantFrom<Claims>(
-      ...roles.map((r) => ({ sub: STAFF, roles: gatewayRoles([r]) })),
-      ...roles.map((r) => ({ sub: STAFF, roles: [r] })),
-      ...roles.map((r) => ({ sub: STAFF, roles: gatewayRoles(['citizen', r]) })),
+      ...roles.map((r) => staffClaims(STAFF, [r])),
+      ...roles.map((r) => ({ ...staffClaims(STAFF, [r]), roles: [r] })),
+      ...roles.map((r) => staffClaims(STAFF, ['citizen', r])),
     )
     .map((claims) => ({ claims, stranger: false }));
 }
@@ -782,7 +782,7 @@ function ownTarget(route: RouteDef, seeded: Record<string, string>): Target {
   const params: Record<string, string> = {};
   for (const name of paramNames(route)) params[name] = seeded[name] ?? '01NOTAREQUEST000000000000';
   const role = roleFor(route);
-  const claims: Claims = role === undefined ? undefined : route.access === 'any' ? { sub: OWNER, roles: gatewayRoles(['citizen']) } : { sub: STAFF, roles: gatewayRoles([role]) };
+  const claims: Claims = role === undefined ? undefined : route.access === 'any' ? { sub: OWNER, roles: gatewayRoles(['citizen']) } : staffClaims(STAFF, [role]);
   const unknownParam = paramNames(route).some((n) => seeded[n] === undefined);
   const dead = paramNames(route).some((n) => seeded[n] === undefined && isLookup(route, n));
   return { params, claims, dead, owned: !unknownParam && paramNames(route).length > 0, oddSubject: false, label: 'own' };
@@ -1003,7 +1003,7 @@ describe('fuzzing every route of the table in-process', () => {
     if (!putRoute || !createRoute) throw new Error('the route table lost PUT /v1/admin/profiles/{userId} or POST /v1/requests');
     const json = { 'content-type': 'application/json' };
     const profile = await (await handlerFor(putRoute))(
-      httpEvent(putRoute, { params: { userId: OWNER }, headers: json, body: JSON.stringify(identity()), claims: { sub: STAFF, roles: gatewayRoles(['admin']) } }),
+      httpEvent(putRoute, { params: { userId: OWNER }, headers: json, body: JSON.stringify(identity()), claims: staffClaims(STAFF, ['admin']) }),
       lambdaContext(putRoute),
     );
     expect(profile.statusCode).toBe(201);
@@ -1102,5 +1102,132 @@ describe('well-formed calls from tokens with odd subjects', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+});
+
+/**
+ * The hostile inputs of issue 11, in-process against the real handlers over DynamoDB Local:
+ * malformed path parameters (as a gateway that does not decode would pass them), bidi file
+ * names, roles smuggled in claim values and operator-reported times out of bounds. Each is refused
+ * with a well-formed problem, and nothing is written.
+ */
+describe('hostile path parameters, file names, role claims and call times', () => {
+  let own: Awaited<ReturnType<typeof freshTable>>;
+  let ownId: string;
+  let snapshot: Record<string, AttributeValue>[];
+  const json = { 'content-type': 'application/json' };
+  const invoke = async (route: RouteDef, input: EventInput) => {
+    const res = await (await handlerFor(route))(httpEvent(route, input), lambdaContext(route));
+    return { status: res.statusCode ?? 200, body: res.body, problem: parseProblem(res.body), violations: problemViolations(res.statusCode ?? 200, headerOf(res.headers, 'content-type'), res.body) };
+  };
+  const routeOf = (key: string) => {
+    const found = ALL_ROUTES.find((r) => keyOf(r) === key);
+    if (!found) throw new Error(`no route ${key}`);
+    return found;
+  };
+
+  beforeAll(async () => {
+    own = await freshTable();
+    provideDeps({ store: own.store, workflows: recording<Workflows>(), sms: recording<SmsSender>(), ...realSystem() });
+    const put = await invoke(routeOf('PUT /v1/admin/profiles/{userId}'), { params: { userId: OWNER }, headers: json, body: JSON.stringify(identity()), claims: staffClaims(STAFF, ['admin']) });
+    expect(put.status).toBe(201);
+    const created = await invoke(routeOf('POST /v1/requests'), { headers: json, body: JSON.stringify(writtenRequest()), claims: { sub: OWNER, roles: gatewayRoles(['citizen']) } });
+    expect(created.status).toBe(202);
+    ownId = (JSON.parse(created.body ?? '{}') as { id: string }).id;
+    snapshot = await scanTable(own);
+  });
+
+  afterAll(() => resetDeps());
+
+  const BAD_PARAMS = ['%zz', '%', '%E0%A4%A', 'x'.repeat(65), 'ж'.repeat(5_000), '\u202e', '\u0000', '../../etc', '#META', 'REQ#x', '\ufffd'];
+
+  it.each(ALL_ROUTES.filter((r) => paramNames(r).length > 0).map((r) => [keyOf(r), r] as const))('%s: malformed path parameters are never a 5xx; overlong ones are 400', async (_key, route) => {
+    const failures: string[] = [];
+    const claims = route.access === 'any' ? { sub: OWNER, roles: gatewayRoles(['citizen']) } : staffClaims(STAFF, route.access as never);
+    for (const bad of BAD_PARAMS) {
+      const params = Object.fromEntries(paramNames(route).map((n) => [n, bad]));
+      // A PUT creates what its path names (a profile '%zz' is a legal id): no body there, so nothing is written.
+      const body = route.method === 'PUT' ? undefined : exampleBodies(route)[0];
+      const r = await invoke(route, { params, query: exampleQuery(route), headers: json, ...(body !== undefined && route.method !== 'GET' ? { body: JSON.stringify(body) } : {}), claims });
+      if (r.violations.length > 0) failures.push(`${short(bad, 12)}: ${r.violations.join('; ')}`);
+      if (bad.length > 64 && r.status !== 400) failures.push(`${short(bad, 12)} (${bad.length} chars): ${r.status} ${short(r.body)}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('bidi controls and other invisible format characters in a file name are 400 on fileName', async () => {
+    const route = routeOf('POST /v1/requests/{id}/attachments');
+    const chars = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c', '\u200b', '\u2060', '\ufeff', '\u2028', '\u2029', '\ufff9'];
+    const failures: string[] = [];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...chars), fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }), async (c, before, after) => {
+        const fileName = `${before}${c}${after}.png`;
+        const r = await invoke(route, { params: { id: ownId }, headers: json, body: JSON.stringify({ fileName, contentType: 'image/png', size: 10 }), claims: { sub: OWNER, roles: gatewayRoles(['citizen']) } });
+        const paths = r.problem?.errors?.map((e) => `${e.path}:${e.code}`) ?? [];
+        if (r.status !== 400 || !paths.includes('fileName:invalid_format')) failures.push(`${JSON.stringify(fileName)}: ${r.status} ${paths.join(',')}`);
+      }),
+      { seed: SEED, numRuns: 120 },
+    );
+    expect(failures).toEqual([]);
+  });
+
+  it.each(ALL_ROUTES.filter((r) => Array.isArray(r.access)).map((r) => [keyOf(r), r] as const))('%s: smuggled roles and missing scopes are 403', async (_key, route) => {
+    const scope = `${ROLE_SCOPES.operator} ${ROLE_SCOPES.admin}`;
+    // As API Gateway hands them over: arrays flattened into "[a b]", nested ones into "[[a] b]".
+    const smuggled: Record<string, unknown>[] = [
+      { roles: 'admin', scope, queues: '[*]' },
+      { roles: 'operator', scope, queues: '[*]' },
+      { roles: '[citizen,admin]', scope, queues: '[*]' },
+      { roles: '[citizen,operator]', scope, queues: '[*]' },
+      { roles: '[[admin]]', scope, queues: '[*]' },
+      { roles: '[citizen [operator admin]]', scope, queues: '[*]' },
+      { roles: '[citizen admin]', queues: '[*]' },
+      { roles: '[citizen operator]', queues: '[*]' },
+      { roles: '[operator admin]', scope: `[${scope}]`, queues: '[*]' },
+      { roles: ['citizen admin', 'citizen operator'], scope, queues: ['*'] },
+      { scope, queues: '[*]' },
+    ];
+    const failures: string[] = [];
+    for (const claims of smuggled) {
+      const body = exampleBodies(route)[0];
+      const params = Object.fromEntries(paramNames(route).map((n) => [n, n === 'id' ? ownId : n === 'queue' ? 'tech-support' : OWNER]));
+      const r = await invoke(route, { params, query: exampleQuery(route), headers: json, ...(body !== undefined && route.method !== 'GET' ? { body: JSON.stringify(body) } : {}), claims: { sub: STAFF, ...claims } });
+      if (r.status !== 403 || r.problem?.code !== 'forbidden') failures.push(`${JSON.stringify(claims)}: ${r.status} ${short(r.body)}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('POST /v1/ops/calls: times out of order, in the future or over 24 hours old are 400 on the field', async () => {
+    const route = routeOf('POST /v1/ops/calls');
+    const failures: string[] = [];
+    const hour = 3_600_000;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('queuedAt', 'answeredAt', 'endedAt'),
+        fc.oneof(fc.integer({ min: 24 * hour + 1_000, max: 1_000 * 24 * hour }).map((ms) => -ms), fc.integer({ min: 61_000, max: 1_000 * 24 * hour })),
+        async (field, offset) => {
+          const now = Date.now();
+          const times: Record<string, number> = { queuedAt: now - 600_000, answeredAt: now - 300_000, endedAt: now - 120_000 };
+          times[field] = now + offset;
+          const body = { direction: 'inbound', phone: '+79123456789', outcome: 'answered', ...Object.fromEntries(Object.entries(times).map(([k, v]) => [k, new Date(v).toISOString()])) };
+          const r = await invoke(route, { headers: json, body: JSON.stringify(body), claims: staffClaims(STAFF, ['operator']) });
+          const paths = r.problem?.errors?.map((e) => e.path) ?? [];
+          if (r.status !== 400 || !paths.includes(field)) failures.push(`${field} ${offset} ms: ${r.status} ${paths.join(',')}`);
+        },
+      ),
+      { seed: SEED, numRuns: 150 },
+    );
+    const zero = await invoke(route, {
+      headers: json,
+      body: JSON.stringify({ direction: 'inbound', phone: '+79123456789', queuedAt: '0000-01-01T00:00:00Z', endedAt: new Date().toISOString(), outcome: 'no_answer' }),
+      claims: staffClaims(STAFF, ['operator']),
+    });
+    expect(zero.status).toBe(400);
+    expect(zero.problem?.errors).toEqual([expect.objectContaining({ path: 'queuedAt', code: 'time_too_old' })]);
+    expect(failures.slice(0, 10)).toEqual([]);
+  });
+
+  it('wrote nothing', async () => {
+    expect(await scanTable(own)).toEqual(snapshot);
   });
 });

@@ -1,6 +1,7 @@
 import type { CreateRequestInput } from '#core/requests/create-request';
 import type { IdentityInput } from '#core/identity/identity';
 import type { SupportRequest } from '#core/requests/model';
+import { QUEUE_NAMES } from '#core/routing/routing-table';
 
 /** The contract's example citizen: valid SNILS, passport and mobile phone. */
 export function identity(overrides: Partial<IdentityInput> = {}): IdentityInput {
@@ -86,4 +87,9 @@ export function answeredCallBody(requestId: string, now = Date.now()) {
     endedAt: new Date(now).toISOString(),
     outcome: 'answered' as const,
   };
+}
+
+/** An operator who works every queue (a token with `queues: ["*"]`). */
+export function everyQueue(id: string): { id: string; queues: readonly string[] } {
+  return { id, queues: QUEUE_NAMES };
 }

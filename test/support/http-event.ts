@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '#http/stack';
-import { type RouteDef, routeKey } from '#http/routes';
+import { ROLE_SCOPES, type Role, type RouteDef, routeKey } from '#http/routes';
 import { resolveFromRepo } from '#infra/local/local-paths';
 import { fillPath, handlerEntry } from './route-catalog.ts';
 
@@ -90,4 +90,13 @@ export function handlerFor(route: RouteDef): Promise<Handler> {
 /** Roles as an HTTP API JWT authorizer hands them to the Lambda. */
 export function gatewayRoles(roles: readonly string[]): string {
   return `[${roles.join(' ')}]`;
+}
+
+/**
+ * Claims of a staff token as the HTTP API JWT authorizer hands them over: roles flattened, the
+ * `scope` string naming each staff role (ROLE_SCOPES) and the `queues` claim (every queue unless given).
+ */
+export function staffClaims(sub: string, roles: readonly Role[], queues: readonly string[] = ['*']): Record<string, string> {
+  const scope = roles.filter((r): r is Exclude<Role, 'citizen'> => r !== 'citizen').map((r) => ROLE_SCOPES[r]).join(' ');
+  return { sub, roles: gatewayRoles(roles), scope, ...(roles.includes('operator') ? { queues: gatewayRoles(queues) } : {}) };
 }

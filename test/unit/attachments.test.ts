@@ -17,6 +17,8 @@ import { handler as attachmentsHandler } from '#http/attachments';
 import { handler as attachmentCheckHandler } from '#tasks/attachment-check';
 import { handler as requestTasksHandler } from '#tasks/request-tasks';
 import { identity, httpEvent, lambdaContext, citizenPhone, writtenInput } from './fixtures.ts';
+import { staffClaims } from '../support/http-event.ts';
+import { everyQueue } from '../support/fixtures.ts';
 
 /** Attachments on in-memory adapters: limits, the check's verdicts, who may read, the HTTP shape. */
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3]);
@@ -25,8 +27,9 @@ const PDF = new TextEncoder().encode('%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n');
 const TEXT = new TextEncoder().encode('это не картинка, а текст');
 
 const USER = 'user-1';
-const OWNER = { userId: USER, operator: false };
-const OPERATOR = { userId: 'op-1', operator: true };
+const OWNER = { userId: USER, operatorQueues: [] };
+const OPERATOR = { userId: 'op-1', operatorQueues: ['tech-support'] };
+const OTHER_QUEUE_OPERATOR = { userId: 'op-2', operatorQueues: ['services', 'complaints'] };
 
 function declared(bytes: Uint8Array, contentType: NewAttachment['contentType'], fileName = 'file'): NewAttachment {
   return { fileName, contentType, size: bytes.byteLength };
@@ -127,7 +130,7 @@ describe('createAttachment', () => {
       const deps = memoryDeps();
       const id = await requestOf(deps);
       if (close === 'cancel') await cancelOwnRequest(deps, USER, id);
-      else await answerRequest(deps, 'op-1', id, { text: 'Ответ' });
+      else await answerRequest(deps, everyQueue('op-1'), id, { text: 'Ответ' });
       await expect(createAttachment(deps, USER, id, declared(PNG, 'image/png'))).rejects.toMatchObject({ code: 'request_closed' });
       expect(await deps.store.listAttachments(id)).toEqual([]);
     }
@@ -299,9 +302,9 @@ describe('downloads and who may read', () => {
     const other = await requestOf(deps, true, 'user-2');
     const { id: attachmentId } = await attachAndUpload(deps, id, declared(PNG, 'image/png'), PNG);
     await expect(attachmentDownload(deps, OWNER, id, 'missing')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(attachmentDownload(deps, { userId: 'user-2', operator: false }, other, attachmentId)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(attachmentDownload(deps, { userId: 'user-2', operator: false }, id, attachmentId)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(attachmentDownload(deps, { userId: 'admin-1', operator: false }, id, attachmentId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(attachmentDownload(deps, { userId: 'user-2', operatorQueues: [] }, other, attachmentId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(attachmentDownload(deps, { userId: 'user-2', operatorQueues: [] }, id, attachmentId)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(attachmentDownload(deps, { userId: 'admin-1', operatorQueues: [] }, id, attachmentId)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('lets an operator read the files of a request routed to a queue, and not of one in no queue yet', async () => {
@@ -317,6 +320,20 @@ describe('downloads and who may read', () => {
     const unrouted = await requestOf(deps, false, 'user-3');
     await expect(listRequestAttachments(deps, OPERATOR, unrouted)).rejects.toBeInstanceOf(NotFoundError);
     await expect(listRequestAttachments(deps, OPERATOR, 'missing')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('is 404 for an operator of other queues, and for every operator once the citizen cancelled the request (the owner still reads)', async () => {
+    const deps = memoryDeps();
+    const routed = await requestOf(deps);
+    const { id: attachmentId } = await attachAndUpload(deps, routed, declared(PNG, 'image/png', 'скрин.png'), PNG);
+    await expect(listRequestAttachments(deps, OTHER_QUEUE_OPERATOR, routed)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(attachmentDownload(deps, OTHER_QUEUE_OPERATOR, routed, attachmentId)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await listRequestAttachments(deps, OPERATOR, routed)).items).toHaveLength(1);
+
+    await cancelOwnRequest(deps, USER, routed);
+    await expect(listRequestAttachments(deps, OPERATOR, routed)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(attachmentDownload(deps, OPERATOR, routed, attachmentId)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await attachmentDownload(deps, OWNER, routed, attachmentId)).url).toBeTypeOf('string');
   });
 
   it('lists attachments in the request as the contract shapes them, rejected ones included', async () => {
@@ -366,9 +383,9 @@ describe('the attachments HTTP function', () => {
     expect(got.status).toBe(200);
     expect(Object.keys(got.body ?? {}).sort()).toEqual(['expiresAt', 'url']);
     // Operators read it too; a citizen who does not own it gets the 404 of a missing request.
-    expect((await call(GET, { claims: { sub: 'op-1', roles: '[operator]' }, pathParameters })).status).toBe(200);
+    expect((await call(GET, { claims: staffClaims('op-1', ['operator']), pathParameters })).status).toBe(200);
     expect((await call(GET, { claims: { sub: 'user-2' }, pathParameters })).body).toMatchObject({ status: 404, code: 'not_found' });
-    expect((await call(LIST, { claims: { sub: 'op-1', roles: '[operator]' }, pathParameters: { id } })).body?.items).toHaveLength(1);
+    expect((await call(LIST, { claims: staffClaims('op-1', ['operator']), pathParameters: { id } })).body?.items).toHaveLength(1);
     expect((await call(LIST, { claims: { sub: USER }, pathParameters: { id } })).status).toBe(403);
   });
 

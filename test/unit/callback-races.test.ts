@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { memoryDeps } from '#adapters/memory/memory-deps';
-import { enqueueDue } from '#core/callbacks/queue';
+import { enqueueDue, takeRequest } from '#core/callbacks/queue';
 import { recordCall } from '#core/callbacks/record-call';
 import type { SupportRequest } from '#core/requests/model';
 import type { Store } from '#ports/store';
-import { storedCallbackRequest } from '../support/fixtures.ts';
+import { storedCallbackRequest, everyQueue } from '../support/fixtures.ts';
 
 /**
  * The races a resumed callback run (the reconciler) can meet: an operator records a call while the
@@ -48,7 +48,7 @@ describe('callback races', () => {
     const deps = await setup({ taskToken: 'old-run' });
     // Between the run's read and its write, an operator records the first attempt (for the old run's token).
     const store = interleaved(deps.store, 'enqueue', async () => {
-      await recordCall({ ...deps, store: deps.store }, 'op-1', unanswered);
+      await recordCall({ ...deps, store: deps.store }, everyQueue('op-1'), unanswered);
     });
     await enqueueDue({ store }, 'req-1', 'new-run');
     const [entry] = await deps.store.listQueue('tech-support', 10);
@@ -62,7 +62,7 @@ describe('callback races', () => {
     const store = interleaved(deps.store, 'putCall', async () => {
       await enqueueDue({ store: deps.store }, 'req-1', 'live-run');
     });
-    const recorded = await recordCall({ ...deps, store }, 'op-1', unanswered);
+    const recorded = await recordCall({ ...deps, store }, everyQueue('op-1'), unanswered);
     expect(recorded.waitSeconds).toBe(60);
     expect(deps.workflows.callbacks.map((c) => c.taskToken)).toEqual(['live-run']);
     const r = await deps.store.getRequest('req-1');
@@ -71,12 +71,38 @@ describe('callback races', () => {
     expect(await deps.store.listQueue('tech-support', 10)).toEqual([]);
   });
 
+  it('an operator of another queue cannot record a call for the request (404), and a taken one is the assignee\'s (409 taken)', async () => {
+    const deps = await setup({ taskToken: 't' });
+    await expect(recordCall(deps, { id: 'op-9', queues: ['services'] }, unanswered)).rejects.toMatchObject({ code: 'not_found' });
+    await takeRequest(deps, everyQueue('op-1'), 'req-1');
+    await expect(recordCall(deps, everyQueue('op-2'), unanswered)).rejects.toMatchObject({ code: 'taken' });
+    expect(await deps.store.listCallsOfRequest('req-1')).toEqual([]);
+    expect((await deps.store.getRequest('req-1'))?.attempts ?? 0).toBe(0);
+    expect((await recordCall(deps, everyQueue('op-1'), unanswered)).waitSeconds).toBe(60);
+  });
+
+  it('a take that lands between an operator\'s read and the call\'s write wins: 409 taken, no call stored', async () => {
+    const deps = await setup({ taskToken: 't' });
+    const store = interleaved(deps.store, 'putCall', async () => {
+      await takeRequest(deps, everyQueue('op-1'), 'req-1');
+    });
+    await expect(recordCall({ ...deps, store }, everyQueue('op-2'), unanswered)).rejects.toMatchObject({ code: 'taken' });
+    expect(await deps.store.listCallsOfRequest('req-1')).toEqual([]);
+    expect(await deps.store.getRequest('req-1')).toMatchObject({ status: 'in_progress', assignedTo: 'op-1', taskToken: 't' });
+  });
+
+  it('recording the call of a callback nobody holds takes it', async () => {
+    const deps = await setup({ taskToken: 't' });
+    await recordCall(deps, everyQueue('op-3'), unanswered);
+    expect((await deps.store.getRequest('req-1'))?.assignedTo).toBe('op-3');
+  });
+
   it('an outcome for a request that closed meanwhile is refused with not_awaiting_call and stores no call', async () => {
     const deps = await setup({ taskToken: 't' });
     const store = interleaved(deps.store, 'putCall', async () => {
       await deps.store.transition('req-1', ['scheduled'], { status: 'cancelled', taskToken: null }, { at: AT, event: 'cancelled' }, AT);
     });
-    await expect(recordCall({ ...deps, store }, 'op-1', unanswered)).rejects.toMatchObject({ code: 'not_awaiting_call' });
+    await expect(recordCall({ ...deps, store }, everyQueue('op-1'), unanswered)).rejects.toMatchObject({ code: 'not_awaiting_call' });
     expect(await deps.store.listCallsOfRequest('req-1')).toEqual([]);
   });
 });

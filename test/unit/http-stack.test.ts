@@ -7,7 +7,10 @@ import { handler as adminHandler } from '#http/admin';
 import { INTERNAL_PROBLEM } from '#http/problem';
 import { handler as publicHandler } from '#http/public';
 import { handler as requestsHandler } from '#http/requests';
-import { MAX_BODY_BYTES, parseRoles } from '#http/stack';
+import { MAX_BODY_BYTES, grantedRoles, parseRoles } from '#http/stack';
+import { ROLE_SCOPES } from '#http/routes';
+import { parseQueuesClaim } from '#core/requests/operator-access';
+import { QUEUE_NAMES } from '#core/routing/routing-table';
 import { type EventOptions, IDENTITY, callbackInput, httpEvent, lambdaContext, writtenInput } from './fixtures.ts';
 
 type Handler = typeof requestsHandler;
@@ -27,7 +30,7 @@ async function call(handler: Handler, routeKey: string, options: EventOptions = 
 
 const CITIZEN = { sub: 'user-1', roles: '[citizen]' };
 const OTHER_CITIZEN = { sub: 'user-2' };
-const ADMIN = { sub: 'admin-1', roles: '[admin]' };
+const ADMIN = { sub: 'admin-1', roles: '[admin]', scope: ROLE_SCOPES.admin };
 const CREATE = 'POST /v1/requests';
 const GET = 'GET /v1/requests/{id}';
 const PUT_PROFILE = 'PUT /v1/admin/profiles/{userId}';
@@ -103,24 +106,59 @@ describe('authentication and roles', () => {
     expectProblem(await call(requestsHandler, CREATE, { rawBody: '{not json' }), 401, 'unauthenticated');
   });
 
-  it('the roles claim as the authorizer passes arrays ("[citizen admin]") grants admin', async () => {
-    const res = await call(adminHandler, PUT_PROFILE, { claims: { sub: 'a', roles: '[citizen admin]' }, pathParameters: { userId: 'user-1' }, body: IDENTITY });
+  it('the roles claim as the authorizer passes arrays ("[citizen admin]") grants admin with the admin scope', async () => {
+    const claims = { sub: 'a', roles: '[citizen admin]', scope: ROLE_SCOPES.admin };
+    const res = await call(adminHandler, PUT_PROFILE, { claims, pathParameters: { userId: 'user-1' }, body: IDENTITY });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ userId: 'user-1', snilsLast2: '95', passportLast2: '56', phone: '+7********89' });
     expect(res.raw).not.toContain('11223344595');
-    const again = await call(adminHandler, PUT_PROFILE, { claims: { sub: 'a', roles: ['admin'] }, pathParameters: { userId: 'user-1' }, body: IDENTITY });
+    const again = await call(adminHandler, PUT_PROFILE, { claims: { ...claims, roles: ['admin'] }, pathParameters: { userId: 'user-1' }, body: IDENTITY });
     expect(again.status).toBe(200);
   });
 
-  it('parseRoles reads arrays, bracketed strings and defaults to citizen', () => {
+  it('parseRoles reads arrays of exact names and the gateway form "[a b]", nothing else', () => {
     expect(parseRoles('[citizen admin]')).toEqual(['citizen', 'admin']);
     expect(parseRoles('[operator]')).toEqual(['operator']);
-    expect(parseRoles('admin,operator')).toEqual(['admin', 'operator']);
     expect(parseRoles(['admin'])).toEqual(['admin']);
     expect(parseRoles(undefined)).toEqual(['citizen']);
     expect(parseRoles('[]')).toEqual(['citizen']);
     expect(parseRoles('[superuser]')).toEqual(['citizen']);
+    expect(parseRoles('[citizen superuser]')).toEqual(['citizen']);
     expect(parseRoles(42)).toEqual(['citizen']);
+    // The smuggling forms of issue 11: a string, commas, spaces inside an element, nesting.
+    for (const smuggled of ['admin', 'admin,operator', '[citizen,admin]', '[[admin]]', '[admin] ', ' [admin]', '[admin  operator]', '[admin\toperator]', ['citizen admin'], ['citizen,admin'], [['admin']], ['admin', ['operator']], [42], [' admin']]) {
+      expect(parseRoles(smuggled), JSON.stringify(smuggled)).toEqual(['citizen']);
+    }
+  });
+
+  it('a staff role needs its scope too: roles alone, a wrong scope, or the scope as an array grant nothing', () => {
+    expect(grantedRoles({ roles: '[admin]' })).toEqual(['citizen']);
+    expect(grantedRoles({ roles: '[admin]', scope: ROLE_SCOPES.operator })).toEqual(['citizen']);
+    expect(grantedRoles({ roles: '[admin]', scope: `[${ROLE_SCOPES.admin}]` })).toEqual(['citizen']);
+    expect(grantedRoles({ roles: '[admin]', scope: [ROLE_SCOPES.admin] })).toEqual(['citizen']);
+    expect(grantedRoles({ roles: '[admin]', scope: `${ROLE_SCOPES.admin}x` })).toEqual(['citizen']);
+    expect(grantedRoles({ roles: '[operator admin]', scope: `openid ${ROLE_SCOPES.admin}` })).toEqual(['admin']);
+    expect(grantedRoles({ roles: '[operator admin]', scope: `${ROLE_SCOPES.operator} ${ROLE_SCOPES.admin}` })).toEqual(['operator', 'admin']);
+    // A scope without the role grants nothing either.
+    expect(grantedRoles({ scope: `${ROLE_SCOPES.operator} ${ROLE_SCOPES.admin}` })).toEqual(['citizen']);
+    expect(grantedRoles({ roles: 'admin', scope: ROLE_SCOPES.admin })).toEqual(['citizen']);
+  });
+
+  it('a staff route refuses roles without the scope (403) and writes nothing', async () => {
+    for (const claims of [{ sub: 'a', roles: '[admin]', scope: '' }, { sub: 'a', roles: 'admin', scope: ROLE_SCOPES.admin }, { sub: 'a', roles: '[citizen,admin]', scope: ROLE_SCOPES.admin }]) {
+      expectProblem(await call(adminHandler, PUT_PROFILE, { claims, pathParameters: { userId: 'user-1' }, body: IDENTITY }), 403, 'forbidden');
+    }
+    expect(deps.store.snapshot().profiles).toEqual([]);
+  });
+
+  it('parseQueuesClaim: exact queue names or *, in either form; anything else is no queue', () => {
+    expect(parseQueuesClaim('[tech-support services]')).toEqual(['tech-support', 'services']);
+    expect(parseQueuesClaim(['complaints'])).toEqual(['complaints']);
+    expect(parseQueuesClaim('[*]')).toEqual([...QUEUE_NAMES]);
+    expect(parseQueuesClaim(['*'])).toEqual([...QUEUE_NAMES]);
+    for (const bad of [undefined, '*', 'tech-support', '[tech-support,services]', '[[tech-support]]', '[tech-support nowhere]', ['tech-support services'], [['*']], 7, '[Tech-Support]']) {
+      expect(parseQueuesClaim(bad), JSON.stringify(bad)).toEqual([]);
+    }
   });
 
   it('an unknown role does not grant admin', async () => {
@@ -299,7 +337,8 @@ describe('responses', () => {
 
   it('an unknown error → generic 500 with no stack or internal names, logged in full', async () => {
     const failure = new Error('ResourceNotFoundException: table support-prod-Table-1ABC at dynamoStore.getRequestDetail (/var/task/index.mjs:12:3)');
-    provideDeps({ store: { ...deps.store, getRequestDetail: () => Promise.reject(failure) } });
+    // The first read of GET /v1/requests/{id} is the request item (its owner is checked before the rest).
+    provideDeps({ store: { ...deps.store, getRequest: () => Promise.reject(failure), getRequestDetail: () => Promise.reject(failure) } });
     const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     const res = await call(requestsHandler, GET, { claims: CITIZEN, pathParameters: { id: 'x' } });
     expect(res.status).toBe(500);

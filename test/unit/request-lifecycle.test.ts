@@ -3,12 +3,15 @@ import { type MemoryDeps, memoryDeps } from '#adapters/memory/memory-deps';
 import { IdempotencyMismatchError, NotFoundError, StateConflictError, ValidationError } from '#core/errors';
 import { putProfile } from '#core/profiles/put-profile';
 import { answerRequest } from '#core/requests/answer';
+import { takeRequest } from '#core/callbacks/queue';
 import { cancelOwnRequest } from '#core/requests/cancel';
 import { addCitizenComment } from '#core/requests/comments';
 import { createRequest } from '#core/requests/create-request';
 import { routeRequest, sendNotice } from '#core/requests/intake';
 import { listOwnRequests } from '#core/requests/list-requests';
+import { getOwnRequest } from '#core/requests/get-request';
 import { identity, writtenInput, PROFILE_PHONE_E164 } from './fixtures.ts';
+import { everyQueue } from '../support/fixtures.ts';
 
 /** Comments, cancel, answer and listing: the request's life after intake, on in-memory adapters. */
 async function registered(deps: MemoryDeps, userId = 'user-1') {
@@ -36,7 +39,7 @@ describe('comments', () => {
       const deps = memoryDeps();
       const id = await registered(deps);
       if (close === 'cancel') await cancelOwnRequest(deps, 'user-1', id);
-      else await answerRequest(deps, 'op-1', id, { text: 'Ответ' });
+      else await answerRequest(deps, everyQueue('op-1'), id, { text: 'Ответ' });
       await expect(addCitizenComment(deps, 'user-1', id, { text: 'ещё' })).rejects.toMatchObject({ code: 'request_closed' });
     }
   });
@@ -77,7 +80,7 @@ describe('cancel', () => {
     const deps = memoryDeps();
     const id = await registered(deps);
     await expect(cancelOwnRequest(deps, 'intruder', id)).rejects.toBeInstanceOf(NotFoundError);
-    await answerRequest(deps, 'op-1', id, { text: 'Ответ' });
+    await answerRequest(deps, everyQueue('op-1'), id, { text: 'Ответ' });
     await expect(cancelOwnRequest(deps, 'user-1', id)).rejects.toBeInstanceOf(StateConflictError);
     expect((await deps.store.getRequest(id))?.status).toBe('answered');
   });
@@ -87,19 +90,63 @@ describe('answer', () => {
   it('answers a registered written request and starts the answered notice', async () => {
     const deps = memoryDeps();
     const id = await registered(deps);
-    const out = await answerRequest(deps, 'op-7', id, { text: 'Код отправлен повторно.' });
+    const out = await answerRequest(deps, everyQueue('op-7'), id, { text: 'Код отправлен повторно.' });
     expect(out).toMatchObject({ id, status: 'answered', answer: { text: 'Код отправлен повторно.' } });
     expect((await deps.store.getRequest(id))?.answer).toMatchObject({ operatorId: 'op-7' });
     expect(deps.workflows.started).toContainEqual({ workflow: 'notice', name: `${id}-answered`, input: { requestId: id, kind: 'answered' } });
-    await expect(answerRequest(deps, 'op-7', id, { text: 'again' })).rejects.toMatchObject({ code: 'not_answerable' });
+    await expect(answerRequest(deps, everyQueue('op-7'), id, { text: 'again' })).rejects.toMatchObject({ code: 'not_answerable' });
   });
 
-  it('refuses a request still being verified, and one that is not written', async () => {
+  it('refuses a request still being verified (in no queue yet: 404), and a missing one', async () => {
     const deps = memoryDeps();
     await putProfile(deps, 'user-1', identity());
     const id = ((await createRequest(deps, 'user-1', writtenInput())).body as { id: string }).id;
-    await expect(answerRequest(deps, 'op-1', id, { text: 'x' })).rejects.toMatchObject({ code: 'not_answerable' });
-    await expect(answerRequest(deps, 'op-1', 'missing', { text: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(answerRequest(deps, everyQueue('op-1'), id, { text: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(answerRequest(deps, everyQueue('op-1'), 'missing', { text: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('only an operator of the request\'s queue may answer it (404 for other queues, as if missing); nothing changes', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    for (const queues of [['services', 'complaints'], [], ['status']]) {
+      await expect(answerRequest(deps, { id: 'op-x', queues }, id, { text: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    }
+    expect((await deps.store.getRequest(id))?.status).toBe('registered');
+    const out = await answerRequest(deps, { id: 'op-t', queues: ['tech-support'] }, id, { text: 'Ответ' });
+    expect(out.status).toBe('answered');
+  });
+
+  it('once taken, only the assignee answers: another operator of the same queue gets 409 taken', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    await takeRequest(deps, everyQueue('op-1'), id);
+    await expect(answerRequest(deps, everyQueue('op-2'), id, { text: 'Чужой ответ' })).rejects.toMatchObject({ code: 'taken' });
+    const still = await deps.store.getRequest(id);
+    expect(still).toMatchObject({ status: 'in_progress', assignedTo: 'op-1' });
+    expect(still?.answer).toBeUndefined();
+    expect((await answerRequest(deps, everyQueue('op-1'), id, { text: 'Ответ' })).status).toBe('answered');
+  });
+
+  it('answering a request nobody holds takes it (assignedTo), and a take that lands before the write wins: 409 taken', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    await answerRequest(deps, everyQueue('op-1'), id, { text: 'Ответ' });
+    expect(await deps.store.getRequest(id)).toMatchObject({ status: 'answered', assignedTo: 'op-1' });
+
+    const raced = memoryDeps();
+    const other = await registered(raced);
+    const transition = raced.store.transition.bind(raced.store);
+    let fired = false;
+    // Operator 2 read the request (nobody held it); operator 1 takes it before operator 2's write.
+    raced.store.transition = async (...args) => {
+      if (!fired) {
+        fired = true;
+        await takeRequest({ ...raced, store: { ...raced.store, transition } }, everyQueue('op-1'), other);
+      }
+      return transition(...args);
+    };
+    await expect(answerRequest(raced, everyQueue('op-2'), other, { text: 'x' })).rejects.toMatchObject({ code: 'taken' });
+    expect(await raced.store.getRequest(other)).toMatchObject({ status: 'in_progress', assignedTo: 'op-1' });
   });
 });
 
@@ -162,7 +209,7 @@ describe('call outcomes after the workflow gave up waiting', () => {
     await deps.store.bookSlot(id, ['received'], { queue: 'tech-support', start: '2026-03-02T10:00:00.000Z', day: '2026-03-02', capacity: 4 }, { status: 'scheduled', scheduledAt: '2026-03-02T10:00:00.000Z' }, { at, event: 'scheduled' }, at);
     await deps.store.enqueue({ requestId: id, number: 'N', queue: 'tech-support', type: 'technical', dueAt: at, createdAt: at, attempt: 1, phone: '+74951234567', description: 'x', questions: [] }, 'expired-token');
     const gone = { ...deps.workflows, sendTaskSuccess: async () => false };
-    const out = await recordCall({ ...deps, workflows: gone }, 'op-1', {
+    const out = await recordCall({ ...deps, workflows: gone }, everyQueue('op-1'), {
       requestId: id,
       direction: 'outbound',
       phone: '+74951234567',
@@ -173,5 +220,32 @@ describe('call outcomes after the workflow gave up waiting', () => {
     expect(out).toMatchObject({ waitSeconds: 60, durationSeconds: 0 });
     expect((await deps.store.getRequest(id))?.attempts).toBe(1);
     expect(await deps.store.listQueue('tech-support', 10)).toEqual([]);
+  });
+});
+
+describe("another citizen's request detail", () => {
+  it('reads the request item alone and checks its owner before reading its history or calls', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    const calls: string[] = [];
+    const store = new Proxy(deps.store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(prop));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    await expect(getOwnRequest({ store }, 'user-2', id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(calls).toEqual(['getRequest']);
+    calls.length = 0;
+    await expect(getOwnRequest({ store }, 'user-2', 'missing')).rejects.toBeInstanceOf(NotFoundError);
+    expect(calls).toEqual(['getRequest']);
+    calls.length = 0;
+    const own = await getOwnRequest({ store }, 'user-1', id);
+    expect(own.id).toBe(id);
+    expect([...calls].sort()).toEqual(['getRequest', 'getRequestDetail', 'listCallsOfRequest']);
   });
 });

@@ -8,6 +8,7 @@ import { createRequest } from '#core/requests/create-request';
 import { routeRequest } from '#core/requests/intake';
 import type { Workflows } from '#ports/workflows';
 import { identity, writtenInput } from './fixtures.ts';
+import { everyQueue } from '../support/fixtures.ts';
 
 /**
  * Step Functions refusing a start (throttled, briefly down) after the change it carries on is
@@ -55,7 +56,7 @@ describe('a workflow that cannot be started', () => {
     const id = ((await createRequest(deps, 'user-1', writtenInput())).body as { id: string }).id;
     await routeRequest(deps, id);
     refusals.left = 1;
-    const answered = await answerRequest(refusing, 'op-1', id, { text: 'Ответ.' });
+    const answered = await answerRequest(refusing, everyQueue('op-1'), id, { text: 'Ответ.' });
     expect(answered.status).toBe('answered');
     expect((await deps.store.getRequest(id))?.failure).toMatchObject({ workflow: 'notice', step: 'Notify' });
 

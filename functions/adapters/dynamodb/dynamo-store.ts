@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Attachment } from '#core/attachments/model';
 import { StaleTransitionError } from '#core/errors';
-import type { CallRecord, QueueEntry } from '#core/callbacks/model';
+import { type CallRecord, MAX_CALLS_SHOWN, type QueueEntry } from '#core/callbacks/model';
 import { leavesOpenCallbacks } from '#core/limits/limits';
 import type { RequestComment, RequestDetail, SupportRequest, TimelineEvent } from '#core/requests/model';
 import { TABLE } from './table-definition.ts';
@@ -79,6 +79,11 @@ function requestUpdate(tableName: string, id: string, from: readonly string[], p
     names['#attempts'] = 'attempts';
     values[':seenAttempts'] = expect.attempts;
     condition += expect.attempts === 0 ? ' AND (attribute_not_exists(#attempts) OR #attempts = :seenAttempts)' : ' AND #attempts = :seenAttempts';
+  }
+  if (expect.assignee !== undefined) {
+    names['#assignedTo'] = 'assignedTo';
+    values[':assignee'] = expect.assignee;
+    condition += ' AND (attribute_not_exists(#assignedTo) OR #assignedTo = :assignee)';
   }
   if (expect.taskToken !== undefined) {
     names['#taskToken'] = 'taskToken';
@@ -348,6 +353,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :call)',
           ExpressionAttributeValues: { ':pk': keys.requestPartition(requestId), ':call': SK_PREFIX.call },
           ConsistentRead: true,
+          Limit: MAX_CALLS_SHOWN,
         }),
       );
       const ids = (out.Items ?? []).map((i) => String(i.callId));
@@ -491,7 +497,7 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     },
 
     async createAttachment(attachment, open, max, at): Promise<AttachmentOutcome> {
-      const values: Record<string, unknown> = { ':at': at, ':zero': 0, ':one': 1, ':max': max };
+      const values: Record<string, unknown> = { ':at': at, ':zero': 0, ':one': 1, ':max': max.live, ':maxTotal': max.total };
       open.forEach((status, i) => {
         values[`:open${i}`] = status;
       });
@@ -505,10 +511,12 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
                 Update: {
                   TableName: tableName,
                   Key: keys.request(attachment.requestId),
-                  UpdateExpression: 'SET updatedAt = :at, attachmentCount = if_not_exists(attachmentCount, :zero) + :one',
+                  UpdateExpression:
+                    'SET updatedAt = :at, attachmentCount = if_not_exists(attachmentCount, :zero) + :one, attachmentTotal = if_not_exists(attachmentTotal, :zero) + :one',
                   ConditionExpression:
                     `attribute_exists(PK) AND #status IN (${open.map((_, i) => `:open${i}`).join(', ')}) ` +
-                    'AND (attribute_not_exists(attachmentCount) OR attachmentCount < :max)',
+                    'AND (attribute_not_exists(attachmentCount) OR attachmentCount < :max) ' +
+                    'AND (attribute_not_exists(attachmentTotal) OR attachmentTotal < :maxTotal)',
                   ExpressionAttributeNames: { '#status': 'status' },
                   ExpressionAttributeValues: values,
                 },

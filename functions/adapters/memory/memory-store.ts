@@ -1,6 +1,6 @@
 import type { Attachment } from '#core/attachments/model';
 import { StaleTransitionError } from '#core/errors';
-import type { CallRecord, QueueEntry } from '#core/callbacks/model';
+import { type CallRecord, MAX_CALLS_SHOWN, type QueueEntry } from '#core/callbacks/model';
 import { type WindowGuard, type WindowState, leavesOpenCallbacks } from '#core/limits/limits';
 import type { OtpRecord } from '#core/otp/otp';
 import type { RequestComment, RequestDetail, Status, SupportRequest, TimelineEvent } from '#core/requests/model';
@@ -105,6 +105,7 @@ export function memoryStore(): MemoryStore {
     if (!from.includes(current.status)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
     if (expect.resumes !== undefined && (current.resumes ?? 0) !== expect.resumes) throw new StaleTransitionError('another reconciler resumed it');
     if (expect.attempts !== undefined && (current.attempts ?? 0) !== expect.attempts) throw new StaleTransitionError('an attempt was counted meanwhile');
+    if (expect.assignee !== undefined && current.assignedTo !== undefined && current.assignedTo !== expect.assignee) throw new StaleTransitionError('another operator holds it');
     if (expect.taskToken !== undefined && (current.taskToken ?? null) !== expect.taskToken) throw new StaleTransitionError('another workflow run holds the request');
     const next: Record<string, unknown> = { ...copy(current), updatedAt: at };
     for (const [field, value] of Object.entries(patch)) {
@@ -218,10 +219,11 @@ export function memoryStore(): MemoryStore {
       if (!request) return 'not_found';
       if (!open.includes(request.status)) return 'closed';
       const count = request.attachmentCount ?? 0;
-      if (count >= max) return 'too_many';
+      const total = request.attachmentTotal ?? 0;
+      if (count >= max.live || total >= max.total) return 'too_many';
       const key = attachmentKey(attachment.requestId, attachment.id);
       if (attachments.has(key)) throw new Error(`attachment ${attachment.id} already exists (transaction cancelled)`);
-      requests.set(request.id, { ...request, updatedAt: at, attachmentCount: count + 1 });
+      requests.set(request.id, { ...request, updatedAt: at, attachmentCount: count + 1, attachmentTotal: total + 1 });
       attachments.set(key, copy(attachment));
       return 'created';
     },
@@ -324,7 +326,7 @@ export function memoryStore(): MemoryStore {
     },
 
     async listCallsOfRequest(requestId) {
-      return [...calls.values()].filter((c) => c.requestId === requestId).sort((a, b) => (a.queuedAt < b.queuedAt ? -1 : 1)).map(copy);
+      return [...calls.values()].filter((c) => c.requestId === requestId).sort((a, b) => (a.queuedAt < b.queuedAt ? -1 : 1)).slice(0, MAX_CALLS_SHOWN).map(copy);
     },
 
     async recentWaits(queue, since) {

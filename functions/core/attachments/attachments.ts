@@ -1,12 +1,14 @@
 import type { Deps } from '#ports/deps';
 import { NotFoundError, StateConflictError } from '../errors.ts';
 import { CLOSED_STATUSES, STATUSES, type SupportRequest, type TimelineEvent } from '../requests/model.ts';
+import { inOperatorQueues } from '../requests/operator-access.ts';
 import {
   ABANDONED_UPLOAD_GRACE_SECONDS,
   type Attachment,
   type AttachmentType,
   DOWNLOAD_URL_SECONDS,
   MAX_ATTACHMENTS,
+  MAX_ATTACHMENTS_TOTAL,
   type RejectReason,
   UPLOAD_URL_SECONDS,
   attachmentView,
@@ -22,10 +24,10 @@ export interface NewAttachment {
   size: number;
 }
 
-/** Who reads: the request's owner, or an operator (`operator` role). */
+/** Who reads: the request's owner, or an operator of the queues named (empty for anyone else). */
 export interface Reader {
   userId: string;
-  operator: boolean;
+  operatorQueues: readonly string[];
 }
 
 function addSeconds(at: Date, seconds: number): Date {
@@ -76,9 +78,9 @@ export async function createAttachment(deps: Pick<Deps, 'store' | 'clock' | 'ids
   // Signed before anything is stored: a signing failure leaves no pending attachment behind.
   const upload = await deps.presigner.presignUpload(objectKeyOf(requestId, attachment.id), input, UPLOAD_URL_SECONDS, now);
 
-  let outcome = await deps.store.createAttachment(attachment, OPEN, MAX_ATTACHMENTS, at);
+  let outcome = await deps.store.createAttachment(attachment, OPEN, { live: MAX_ATTACHMENTS, total: MAX_ATTACHMENTS_TOTAL }, at);
   if (outcome === 'too_many' && (await abandonExpiredUploads(deps, requestId, now))) {
-    outcome = await deps.store.createAttachment(attachment, OPEN, MAX_ATTACHMENTS, at);
+    outcome = await deps.store.createAttachment(attachment, OPEN, { live: MAX_ATTACHMENTS, total: MAX_ATTACHMENTS_TOTAL }, at);
   }
   switch (outcome) {
     case 'created':
@@ -93,17 +95,22 @@ export async function createAttachment(deps: Pick<Deps, 'store' | 'clock' | 'ids
     case 'closed':
       throw new StateConflictError('request_closed', 'The request is closed: attachments are no longer accepted.');
     case 'too_many':
-      throw new StateConflictError('too_many_attachments', `A request holds at most ${MAX_ATTACHMENTS} attachments (rejected ones aside).`);
+      throw new StateConflictError(
+        'too_many_attachments',
+        `A request holds at most ${MAX_ATTACHMENTS} attachments (rejected ones aside), and ${MAX_ATTACHMENTS_TOTAL} in all.`,
+      );
   }
 }
 
 /**
- * Operators may read the attachments of requests in their queues. Operators are not assigned to
- * queues in this system, so that is any request routed to a queue (it has a route): a request
- * still being verified, or sent back for its identity (`needs_info`), is in no queue yet.
+ * Operators may read the attachments of requests in their queues (the token's `queues` claim): a
+ * request still being verified, or sent back for its identity (`needs_info`), is in no queue yet,
+ * and a `cancelled` one was withdrawn by its citizen, so no operator has anything left to do with
+ * its files. The owner reads their own files in any status.
  */
 function mayRead(request: SupportRequest, reader: Reader): boolean {
-  return request.userId === reader.userId || (reader.operator && request.route !== undefined);
+  if (request.userId === reader.userId) return true;
+  return request.status !== 'cancelled' && inOperatorQueues(request, { id: reader.userId, queues: reader.operatorQueues });
 }
 
 async function readableRequest(deps: Pick<Deps, 'store'>, reader: Reader, requestId: string): Promise<SupportRequest> {

@@ -18,6 +18,11 @@ export const MIN_ATTACHMENT_BYTES = 1;
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 /** At most this many attachments per request that are not rejected. */
 export const MAX_ATTACHMENTS = 5;
+/**
+ * Every attachment a request ever had, rejected ones included: without it, a citizen re-uploading
+ * bad files would grow the request's detail (and its timeline) without end.
+ */
+export const MAX_ATTACHMENTS_TOTAL = 20;
 /** The presigned upload is valid this long. */
 export const UPLOAD_URL_SECONDS = 15 * 60;
 /** The presigned download is valid this long. */

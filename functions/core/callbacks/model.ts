@@ -52,5 +52,11 @@ export interface SlotRef {
   start: string;
 }
 
+/**
+ * The calls a request's detail lists, oldest first: a callback makes at most MAX_ATTEMPTS, so only
+ * inbound calls linked to it could pass this; it bounds the detail (and one BatchGet of 100 keys).
+ */
+export const MAX_CALLS_SHOWN = 100;
+
 export const MAX_ATTEMPTS = 3;
 export const CLAIM_WAIT_SECONDS = 600;

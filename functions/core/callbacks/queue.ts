@@ -1,5 +1,6 @@
 import type { Deps } from '#ports/deps';
 import { NotFoundError, StaleTransitionError, StateConflictError } from '../errors.ts';
+import { type Operator, assertWorksQueue, operatorRequest } from '../requests/operator-access.ts';
 import { routeFor } from '../routing/routing-table.ts';
 import type { QueueEntry } from './model.ts';
 import { loadCallback } from './schedule.ts';
@@ -38,12 +39,19 @@ export async function enqueueDue(deps: Pick<Deps, 'store'>, requestId: string, t
   }
 }
 
-export async function listQueue(deps: Pick<Deps, 'store'>, queue: string, limit: number) {
+/** A queue the operator works (403 otherwise), in queue order. */
+export async function listQueue(deps: Pick<Deps, 'store'>, operator: Operator, queue: string, limit: number) {
+  assertWorksQueue(operator, queue);
   return { items: await deps.store.listQueue(queue, limit) };
 }
 
-/** An operator takes a request: one wins, another gets 409 `taken`; taking it again is a no-op. */
-export async function takeRequest(deps: Pick<Deps, 'store' | 'clock'>, operatorId: string, requestId: string) {
+/**
+ * An operator takes a request of one of their queues: one wins, another gets 409 `taken`; taking it
+ * again is a no-op. A request outside the operator's queues is 404, as if it did not exist.
+ */
+export async function takeRequest(deps: Pick<Deps, 'store' | 'clock'>, operator: Operator, requestId: string) {
+  const operatorId = operator.id;
+  await operatorRequest(deps, operator, requestId);
   const at = deps.clock.now().toISOString();
   try {
     await deps.store.transition(requestId, ['scheduled', 'registered'], { status: 'in_progress', assignedTo: operatorId }, { at, event: 'in_progress', detail: `operator ${operatorId}` }, at);

@@ -1,5 +1,6 @@
 import type { Deps } from '#ports/deps';
-import { NotFoundError, StaleTransitionError, StateConflictError, ValidationError } from '../errors.ts';
+import { type FieldProblem, NotFoundError, StaleTransitionError, StateConflictError, ValidationError } from '../errors.ts';
+import { type Operator, assertNotHeldByAnother, heldByAnother, operatorRequest } from '../requests/operator-access.ts';
 import { parsePhone } from '../phone/phone.ts';
 import type { RequestPatch } from '#ports/store';
 import { CLAIM_WAIT_SECONDS, type CallDirection, type CallOutcome, type CallRecord, MAX_ATTEMPTS, type TranscriptLine } from './model.ts';
@@ -17,14 +18,43 @@ export interface RecordCallInput {
 
 const seconds = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 1000);
 
-function checkTimes(input: RecordCallInput) {
-  const problems = [];
+/** How far a reported time may lie ahead of the server's clock (an operator desk's clock drifts). */
+export const CALL_TIME_SKEW_SECONDS = 60;
+/** How old a reported call may be: calls are recorded as they end, not weeks later. */
+export const CALL_MAX_AGE_HOURS = 24;
+
+/**
+ * The times an operator reports: each within the last 24 hours and not in the future (give or
+ * take a minute of clock skew), queuedAt ≤ answeredAt ≤ endedAt, and every transcript line within
+ * the call (queuedAt..endedAt). A wait of 31 billion seconds is no wait.
+ */
+export function checkCallTimes(input: RecordCallInput, now: Date): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const latest = now.getTime() + CALL_TIME_SKEW_SECONDS * 1000;
+  const earliest = now.getTime() - CALL_MAX_AGE_HOURS * 3_600_000;
+  const fields = [['queuedAt', input.queuedAt], ['answeredAt', input.answeredAt], ['endedAt', input.endedAt]] as const;
+  for (const [path, value] of fields) {
+    if (value === undefined) continue;
+    const t = Date.parse(value);
+    if (t > latest) problems.push({ path, code: 'time_in_future', message: 'A reported time may not lie in the future.' });
+    else if (t < earliest) problems.push({ path, code: 'time_too_old', message: `A call is recorded within ${CALL_MAX_AGE_HOURS} hours of its times.` });
+  }
+  const queued = Date.parse(input.queuedAt);
+  const ended = Date.parse(input.endedAt);
+  const answered = input.answeredAt === undefined ? undefined : Date.parse(input.answeredAt);
+  if (answered !== undefined && answered < queued) problems.push({ path: 'answeredAt', code: 'times_out_of_order', message: 'queuedAt ≤ answeredAt ≤ endedAt.' });
+  if (ended < (answered ?? queued) || ended < queued) problems.push({ path: 'endedAt', code: 'times_out_of_order', message: 'queuedAt ≤ answeredAt ≤ endedAt.' });
+  input.transcript?.forEach((line, i) => {
+    const at = Date.parse(line.at);
+    if (at < queued || at > ended) problems.push({ path: `transcript.${i}.at`, code: 'time_out_of_call', message: 'A transcript line lies between queuedAt and endedAt.' });
+  });
+  return problems;
+}
+
+function checkCall(input: RecordCallInput, now: Date) {
+  const problems = checkCallTimes(input, now);
   if (input.outcome === 'answered' && !input.answeredAt) problems.push({ path: 'answeredAt', code: 'required', message: 'An answered call has an answer time.' });
   if (input.outcome !== 'answered' && input.answeredAt) problems.push({ path: 'answeredAt', code: 'unexpected', message: 'Only an answered call has an answer time.' });
-  const order = [input.queuedAt, input.answeredAt ?? input.queuedAt, input.endedAt].map(Date.parse);
-  if (!(order[0]! <= order[1]! && order[1]! <= order[2]!)) {
-    problems.push({ path: 'endedAt', code: 'times_out_of_order', message: 'queuedAt ≤ answeredAt ≤ endedAt.' });
-  }
   const parsed = parsePhone(input.phone);
   if (!parsed.ok) problems.push({ path: 'phone', code: parsed.code, message: 'Not a Russian phone number.' });
   if (input.direction === 'outbound' && !input.requestId) problems.push({ path: 'requestId', code: 'required', message: 'An outbound call is a callback of a request.' });
@@ -36,13 +66,18 @@ function checkTimes(input: RecordCallInput) {
  * Records a call an operator made or took. For a callback request it takes the request out of its
  * queue, counts the attempt, completes the request when answered, and resumes the waiting
  * workflow with the outcome (which books a retry or gives up after the third attempt).
+ *
+ * A request's call is recorded only for a request of the operator's queues (404 otherwise) and, once
+ * someone took it, only by its assignee (409 `taken`); a callback nobody holds is taken by the write
+ * that records its call, conditionally, so two operators cannot both count an attempt as theirs.
  */
-export async function recordCall(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'workflows' | 'metrics'>, operatorId: string, input: RecordCallInput) {
-  const phone = checkTimes(input);
+export async function recordCall(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'workflows' | 'metrics'>, operator: Operator, input: RecordCallInput) {
+  const operatorId = operator.id;
+  const phone = checkCall(input, deps.clock.now());
   const waitSeconds = seconds(input.queuedAt, input.answeredAt ?? input.endedAt);
   const durationSeconds = input.answeredAt ? seconds(input.answeredAt, input.endedAt) : 0;
-  const request = input.requestId ? await deps.store.getRequest(input.requestId) : undefined;
-  if (input.requestId && !request) throw new NotFoundError('request');
+  const request = input.requestId ? await operatorRequest(deps, operator, input.requestId) : undefined;
+  if (request) assertNotHeldByAnother(request, operatorId);
   const userId = request?.userId ?? (await deps.store.userByPhone(phone));
   const call: CallRecord = {
     id: deps.ids.newId(),
@@ -73,19 +108,25 @@ export async function recordCall(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'w
   let current = request;
   for (let round = 1; ; round += 1) {
     const attempts = (current.attempts ?? 0) + 1;
-    const patch: RequestPatch = { attempts, taskToken: null, ...(input.outcome === 'answered' ? { status: 'completed', checkAt: null, failure: null } : {}) };
+    const patch: RequestPatch = {
+      attempts,
+      taskToken: null,
+      assignedTo: operatorId,
+      ...(input.outcome === 'answered' ? { status: 'completed', checkAt: null, failure: null } : {}),
+    };
     try {
       await deps.store.putCall(call, {
         from: ['scheduled', 'in_progress'],
         patch,
         event: { at, event: input.outcome === 'answered' ? 'completed' : 'call_unanswered', detail: `attempt ${attempts}: ${input.outcome}` },
         at,
-        expect: { taskToken: current.taskToken ?? null },
+        expect: { taskToken: current.taskToken ?? null, assignee: operatorId },
       });
     } catch (error) {
       if (!(error instanceof StaleTransitionError)) throw error;
       const fresh = await deps.store.getRequest(current.id);
       const awaiting = fresh && (fresh.status === 'scheduled' || fresh.status === 'in_progress');
+      if (fresh && heldByAnother(fresh, operatorId)) throw new StateConflictError('taken', 'Another operator holds this request.');
       if (!awaiting) throw new StateConflictError('not_awaiting_call', `The request is ${fresh?.status ?? 'gone'}: it awaits no call.`);
       if (round >= 3) throw error;
       current = fresh;

@@ -1,25 +1,35 @@
 import type { Deps } from '#ports/deps';
-import { NotFoundError, StaleTransitionError, StateConflictError } from '../errors.ts';
+import { StaleTransitionError, StateConflictError } from '../errors.ts';
 import { startOrLeaveToReconciler } from '../reconcile/record-failure.ts';
+import { type Operator, assertNotHeldByAnother, heldByAnother, operatorRequest } from './operator-access.ts';
 
-/** An operator's written answer: the request becomes `answered` and the citizen gets an SMS. */
-export async function answerRequest(deps: Pick<Deps, 'store' | 'clock' | 'workflows' | 'metrics'>, operatorId: string, requestId: string, input: { text: string }) {
-  const request = await deps.store.getRequest(requestId);
-  if (!request) throw new NotFoundError('request');
+/**
+ * An operator's written answer: the request becomes `answered` and the citizen gets an SMS. Only
+ * for a request of the operator's queues (404 otherwise), and only by its assignee when someone
+ * took it (409 `taken`); answering a request nobody holds takes it, in the same conditional write.
+ */
+export async function answerRequest(deps: Pick<Deps, 'store' | 'clock' | 'workflows' | 'metrics'>, operator: Operator, requestId: string, input: { text: string }) {
+  const operatorId = operator.id;
+  const request = await operatorRequest(deps, operator, requestId);
   if (request.channel !== 'written') throw new StateConflictError('not_written', 'Only written requests are answered in writing.');
+  assertNotHeldByAnother(request, operatorId);
   const at = deps.clock.now().toISOString();
   let answered;
   try {
     answered = await deps.store.transition(
       requestId,
       ['registered', 'in_progress'],
-      { status: 'answered', answer: { text: input.text, at, operatorId } },
+      { status: 'answered', assignedTo: operatorId, answer: { text: input.text, at, operatorId } },
       { at, event: 'answered', detail: `operator ${operatorId}` },
       at,
+      { expect: { assignee: operatorId } },
     );
   } catch (error) {
-    if (error instanceof StaleTransitionError) throw new StateConflictError('not_answerable', 'The request is not awaiting an answer.');
-    throw error;
+    if (!(error instanceof StaleTransitionError)) throw error;
+    // Someone took it between the read and the write, or it moved on.
+    const fresh = await deps.store.getRequest(requestId);
+    if (fresh && heldByAnother(fresh, operatorId)) throw new StateConflictError('taken', 'Another operator holds this request.');
+    throw new StateConflictError('not_answerable', 'The request is not awaiting an answer.');
   }
   // The SMS goes through the notice workflow, which retries it; the answer is already stored.
   await startOrLeaveToReconciler(deps, { workflow: 'notice', name: `${requestId}-answered`, input: { requestId, kind: 'answered' } }, requestId, 'Notify');

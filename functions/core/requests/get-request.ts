@@ -3,10 +3,15 @@ import { NotFoundError } from '../errors.ts';
 import { callView } from '../callbacks/record-call.ts';
 import { requestView } from './request-view.ts';
 
-/** Another citizen's request is reported exactly like a missing one. */
+/**
+ * Another citizen's request is reported exactly like a missing one, and costs as little: the
+ * request item alone is read and its owner checked before its history (timeline, comments,
+ * attachments) and its calls are read at all.
+ */
 export async function getOwnRequest(deps: Pick<Deps, 'store'>, userId: string, id: string) {
-  const detail = await deps.store.getRequestDetail(id);
-  if (!detail || detail.request.userId !== userId) throw new NotFoundError('request');
-  const calls = await deps.store.listCallsOfRequest(id);
+  const request = await deps.store.getRequest(id);
+  if (!request || request.userId !== userId) throw new NotFoundError('request');
+  const [detail, calls] = await Promise.all([deps.store.getRequestDetail(id), deps.store.listCallsOfRequest(id)]);
+  if (!detail) throw new NotFoundError('request');
   return { ...requestView(detail), calls: calls.map(callView) };
 }

@@ -96,6 +96,8 @@ export interface SupportRequest {
   attachmentCount?: number;
   /** Comments on the request, counted by the write that adds one (at most CITIZEN_LIMITS.commentsPerRequest). */
   commentCount?: number;
+  /** Every attachment ever created on the request, rejected ones included (never decremented). */
+  attachmentTotal?: number;
   /**
    * When the reconciler should look at this request if nothing moved it on by then (internal:
    * never shown to citizens). Absent: nothing automatic is pending.

@@ -53,3 +53,6 @@ export const ROUTING_TABLE: Record<RequestType, RouteRule> = {
 export function routeFor(type: RequestType): RouteRule {
   return ROUTING_TABLE[type];
 }
+
+/** Every operator queue, in routing-table order: what a `queues: ["*"]` claim stands for. */
+export const QUEUE_NAMES: readonly string[] = [...new Set(Object.values(ROUTING_TABLE).map((r) => r.queue))];
