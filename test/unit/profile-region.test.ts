@@ -6,10 +6,11 @@ import { handler as adminHandler } from '#http/admin';
 import { openApiDocument } from '#http/openapi';
 import { handler as publicHandler } from '#http/public';
 import { IDENTITY, type EventOptions, httpEvent, lambdaContext } from './fixtures.ts';
+import { staffClaims } from '../support/http-event.ts';
 
 /** `region` and `timeZone` of PUT /v1/admin/profiles/{userId}, and `?timeZone=` of the slot list, through the real handlers. */
 const PUT_PROFILE = 'PUT /v1/admin/profiles/{userId}';
-const ADMIN = { sub: 'admin-1', roles: '[admin]' };
+const ADMIN = staffClaims('admin-1', ['admin']);
 
 let deps: MemoryDeps;
 beforeAll(() => logger.setLogLevel('SILENT'));
