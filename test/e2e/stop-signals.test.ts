@@ -43,7 +43,7 @@ function listening(url: string): Promise<boolean> {
 }
 
 describe.each(['SIGTERM', 'SIGINT'] as const)('%s to the npm process alone', (signal) => {
-  it('stops the runtime, DynamoDB Local's Java and s3rver, and frees every port', async () => {
+  it('stops the runtime, the Java of DynamoDB Local and s3rver, and frees every port', async () => {
     system = await startSystem();
     const npmPid = system.child.pid as number;
     const s3Endpoint = /attachments bucket \S+ at (http:\/\/\S+)/.exec(system.output())?.[1];
