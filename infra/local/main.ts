@@ -1,3 +1,4 @@
+import './polyfills.ts';
 import * as z from 'zod';
 import { startLocalRuntime } from './runtime.ts';
 
