@@ -7,6 +7,7 @@ import { NoFreeSlotError } from '#core/errors';
 import { type CentreConfig, DEFAULT_CENTRE_CONFIG } from '#core/scheduling/centre-config';
 import { storedCallbackRequest } from '../support/fixtures.ts';
 import { freshTable } from '../support/integration.ts';
+import { injectFaults } from '../support/sdk-faults.ts';
 
 /**
  * The scale plan's slot figure (docs/operations.md, "Scale"): a burst of 200 callbacks booked into
@@ -62,47 +63,81 @@ function observeTransactions(client: { middlewareStack: { add: (...args: never[]
   return attempts;
 }
 
+/** TransactWriteItems cancelled because another transaction held the slot counter, as DynamoDB answers it. */
+const CONFLICT = {
+  wire: {
+    statusCode: 400,
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'conflict' },
+    body: JSON.stringify({
+      __type: 'com.amazonaws.dynamodb.v20120810#TransactionCanceledException',
+      Message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None, None]',
+      CancellationReasons: [{ Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' }, { Code: 'None' }, { Code: 'None' }],
+    }),
+  },
+};
+
+async function burst(conflicts: number) {
+  const { client, store } = await freshTable();
+  const at = NOW.toISOString();
+  const ids = Array.from({ length: BURST }, (_, i) => `01M9BURST${String(i).padStart(17, '0')}`);
+  await Promise.all(ids.map((id, i) => store.createRequest(storedCallbackRequest(id, `B-${i}`, at), { at, event: 'received' }, undefined, at)));
+  const attempts = observeTransactions(client);
+  // DynamoDB Local runs one transaction at a time and never answers TransactionConflict, which AWS
+  // does when transactions on one item overlap: the first `conflicts` attempts get that answer.
+  if (conflicts > 0) injectFaults(client, { command: 'TransactWriteItemsCommand', times: conflicts, fault: () => CONFLICT });
+  const deps = { store, clock: { now: () => NOW }, metrics: memoryMetrics(), centre: CENTRE };
+
+  const started = performance.now();
+  const results = await Promise.allSettled(ids.map((id) => scheduleCallback(deps, id)));
+  const elapsedMs = Math.round(performance.now() - started);
+  const count = (o: Attempt['outcome']) => attempts.filter((a) => a.outcome === o).length;
+  const report = {
+    bookings: BURST,
+    capacity: CAPACITY,
+    elapsedMs,
+    transactions: attempts.length,
+    committed: count('committed'),
+    slotFull: count('ConditionalCheckFailed'),
+    conflicted: count('TransactionConflict'),
+    sdkRetries: attempts.filter((a) => a.sdkAttempt > 1).length,
+    otherFailures: count('other'),
+  };
+  process.stdout.write(`slot burst (${conflicts} conflicts injected): ${JSON.stringify(report)}\n`);
+  return { store, ids, results, report };
+}
+
+async function expectExactBookings({ store, ids, results, report }: Awaited<ReturnType<typeof burst>>) {
+  const booked = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.scheduledAt] : []));
+  const refused = results.filter((r) => r.status === 'rejected' && r.reason instanceof NoFreeSlotError).length;
+  const failed = results.flatMap((r) => (r.status === 'rejected' && !(r.reason instanceof NoFreeSlotError) ? [String(r.reason)] : []));
+  expect(failed, 'no booking fails for any other reason').toEqual([]);
+  const counts = await store.slotCounts('tech-support', ['2027-03-15']);
+  expect(counts.get(FIRST_SLOT)).toBe(CAPACITY);
+  expect(counts.get(SECOND_SLOT)).toBe(CAPACITY);
+  expect(booked.filter((s) => s === FIRST_SLOT)).toHaveLength(CAPACITY);
+  expect(booked.filter((s) => s === SECOND_SLOT)).toHaveLength(CAPACITY);
+  expect(refused).toBe(BURST - 2 * CAPACITY);
+  // Each request's stored status agrees with the answer its booking got.
+  const stored = await Promise.all(ids.map((id) => store.getRequest(id)));
+  expect(stored.filter((r) => r?.status === 'scheduled')).toHaveLength(2 * CAPACITY);
+  expect(stored.filter((r) => r?.status === 'received')).toHaveLength(refused);
+  // Every place is one committed transaction; a full slot is a cancelled one, never a booking.
+  expect(report.committed).toBe(2 * CAPACITY);
+}
+
 describe('a burst of bookings into one slot (DynamoDB Local)', () => {
   it(`${BURST} callbacks at once: the slot ends with exactly its capacity, the rest booked later or told no slot is free`, async () => {
-    const { client, store } = await freshTable();
-    const at = NOW.toISOString();
-    const ids = Array.from({ length: BURST }, (_, i) => `01M9BURST${String(i).padStart(17, '0')}`);
-    await Promise.all(ids.map((id, i) => store.createRequest(storedCallbackRequest(id, `B-${i}`, at), { at, event: 'received' }, undefined, at)));
-    const attempts = observeTransactions(client);
-    const deps = { store, clock: { now: () => NOW }, metrics: memoryMetrics(), centre: CENTRE };
+    const outcome = await burst(0);
+    await expectExactBookings(outcome);
+    expect(outcome.report.conflicted).toBe(0);
+  });
 
-    const started = performance.now();
-    const results = await Promise.allSettled(ids.map((id) => scheduleCallback(deps, id)));
-    const elapsedMs = Math.round(performance.now() - started);
-
-    const booked = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.scheduledAt] : []));
-    const refused = results.filter((r) => r.status === 'rejected' && r.reason instanceof NoFreeSlotError).length;
-    const failed = results.flatMap((r) => (r.status === 'rejected' && !(r.reason instanceof NoFreeSlotError) ? [String(r.reason)] : []));
-    const count = (o: Attempt['outcome']) => attempts.filter((a) => a.outcome === o).length;
-    const report = {
-      bookings: BURST,
-      elapsedMs,
-      transactions: attempts.length,
-      committed: count('committed'),
-      slotFull: count('ConditionalCheckFailed'),
-      conflicted: count('TransactionConflict'),
-      sdkRetries: attempts.filter((a) => a.sdkAttempt > 1).length,
-      otherFailures: count('other'),
-    };
-    process.stdout.write(`slot burst: ${JSON.stringify(report)}\n`);
-
-    expect(failed, 'no booking fails for any other reason').toEqual([]);
-    const counts = await store.slotCounts('tech-support', ['2027-03-15']);
-    expect(counts.get(FIRST_SLOT)).toBe(CAPACITY);
-    expect(counts.get(SECOND_SLOT)).toBe(CAPACITY);
-    expect(booked.filter((s) => s === FIRST_SLOT)).toHaveLength(CAPACITY);
-    expect(booked.filter((s) => s === SECOND_SLOT)).toHaveLength(CAPACITY);
-    expect(refused).toBe(BURST - 2 * CAPACITY);
-    // Each request's stored status agrees with the answer its booking got.
-    const stored = await Promise.all(ids.map((id) => store.getRequest(id)));
-    expect(stored.filter((r) => r?.status === 'scheduled')).toHaveLength(2 * CAPACITY);
-    expect(stored.filter((r) => r?.status === 'received')).toHaveLength(refused);
-    // Every place is one committed transaction; a full slot is a cancelled one, never a booking.
-    expect(report.committed).toBe(2 * CAPACITY);
+  it('transactions cancelled by a conflict are retried by the booking itself, and the counts stay exact', async () => {
+    const outcome = await burst(60);
+    await expectExactBookings(outcome);
+    expect(outcome.report.conflicted).toBe(60);
+    // Not by the SDK (it does not retry TransactionCanceledException): by bookSlot.
+    expect(outcome.report.sdkRetries).toBe(0);
+    expect(outcome.report.transactions).toBe(60 + outcome.report.committed + outcome.report.slotFull);
   });
 });

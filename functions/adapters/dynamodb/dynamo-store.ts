@@ -125,6 +125,19 @@ function failedCondition(error: unknown, index: number): boolean {
   return error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 }
 
+/**
+ * Cancelled only because another transaction held one of its items at that moment (no condition
+ * failed). Neither the SDK nor the workflows' Retry treat TransactionCanceledException as
+ * transient, so without this a burst on one slot counter would fail bookings into RecordFailure.
+ */
+function conflictedOnly(error: unknown): boolean {
+  const codes = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
+  return codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+}
+
+/** Attempts of a booking transaction that only conflicted (docs/operations.md, "Scale"). */
+const BOOKING_ATTEMPTS = 6;
+
 export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
@@ -279,29 +292,33 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     },
 
     async bookSlot(requestId, from, slot, patch, event, at) {
-      try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.slotCounter(slot.queue, slot.day, slot.start),
-                  UpdateExpression: 'ADD booked :one SET kind = :kind',
-                  ConditionExpression: 'attribute_not_exists(booked) OR booked < :capacity',
-                  ExpressionAttributeValues: { ':one': 1, ':capacity': slot.capacity, ':kind': 'slot' },
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await doc.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: tableName,
+                    Key: keys.slotCounter(slot.queue, slot.day, slot.start),
+                    UpdateExpression: 'ADD booked :one SET kind = :kind',
+                    ConditionExpression: 'attribute_not_exists(booked) OR booked < :capacity',
+                    ExpressionAttributeValues: { ':one': 1, ':capacity': slot.capacity, ':kind': 'slot' },
+                  },
                 },
-              },
-              requestUpdate(tableName, requestId, from, patch, at),
-              { Put: { TableName: tableName, Item: timelineItem(requestId, event) } },
-            ],
-          }),
-        );
-        return 'booked';
-      } catch (error) {
-        if (failedCondition(error, 0)) return 'full';
-        if (failedCondition(error, 1)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
-        throw error;
+                requestUpdate(tableName, requestId, from, patch, at),
+                { Put: { TableName: tableName, Item: timelineItem(requestId, event) } },
+              ],
+            }),
+          );
+          return 'booked';
+        } catch (error) {
+          if (failedCondition(error, 0)) return 'full';
+          if (failedCondition(error, 1)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
+          if (!conflictedOnly(error) || attempt >= BOOKING_ATTEMPTS) throw error;
+          // Jittered, growing pause (10–20 ms, doubling) so the transactions of a burst spread out.
+          await new Promise((r) => setTimeout(r, 10 * 2 ** (attempt - 1) * (1 + Math.random())));
+        }
       }
     },
 
