@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '#infra/local/free-port';
 import { REPO_ROOT } from '#infra/local/local-paths';
 import { eventually } from '../support/integration.ts';
+import { isListening } from '../support/local-process.ts';
 
 /**
  * The README's "Try it" block, exactly as a newcomer pastes it: extracted from README.md and run
@@ -30,17 +30,6 @@ afterEach(() => {
   }
   pgid = undefined;
 });
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('README "Try it"', () => {
   it('runs as pasted: health, profile, a registered request with its SMS, a ready attachment, then everything stops', { timeout: 300_000 }, async () => {
@@ -72,7 +61,7 @@ describe('README "Try it"', () => {
     expect(lines[4]).toBe('ready');
     expect(lines[5]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\S+X-Amz-Signature=/);
     // `kill $START` signalled npm alone; the system must be gone shortly after.
-    await eventually(async () => (!(await listening(port)) && log().includes('stopped.') ? true : undefined), 'the system stopped', 30_000);
+    await eventually(async () => (!(await isListening(`http://127.0.0.1:${port}`)) && log().includes('stopped.') ? true : undefined), 'the system stopped', 30_000);
     expect(log()).toContain(`ready at http://127.0.0.1:${port}`);
   });
 });

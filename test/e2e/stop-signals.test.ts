@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../support/integration.ts';
-import { type StartedSystem, startSystem } from '../support/local-process.ts';
+import { type StartedSystem, isListening, startSystem } from '../support/local-process.ts';
 
 /**
  * `kill $!` after `npm start &` signals the npm process alone, not its process group: npm forwards
@@ -30,18 +29,6 @@ function groupMembers(pgid: number): string[] {
     .filter(Boolean);
 }
 
-function listening(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 describe.each(['SIGTERM', 'SIGINT'] as const)('%s to the npm process alone', (signal) => {
   it('stops the runtime, the Java of DynamoDB Local and s3rver, and frees every port', async () => {
     system = await startSystem();
@@ -49,7 +36,7 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s to the npm process alone', (si
     const s3Endpoint = /attachments bucket \S+ at (http:\/\/\S+)/.exec(system.output())?.[1];
     expect(s3Endpoint).toBeTruthy();
     const ports = [system.url, system.dynamoEndpoint, s3Endpoint as string];
-    for (const url of ports) expect(await listening(url), `${url} listens before the signal`).toBe(true);
+    for (const url of ports) expect(await isListening(url), `${url} listens before the signal`).toBe(true);
     // What `kill $!` does: the npm pid only.
     const exited = new Promise<number | null>((resolve) => system?.child.once('exit', (code) => resolve(code)));
     process.kill(npmPid, signal);
@@ -58,7 +45,7 @@ describe.each(['SIGTERM', 'SIGINT'] as const)('%s to the npm process alone', (si
     await eventually(async () => (groupMembers(npmPid).length === 0 ? true : undefined), `no process left in npm start's group`, 10_000).catch(() => {
       throw new Error(`left running after ${signal}:\n${groupMembers(npmPid).join('\n')}\n${system?.output()}`);
     });
-    for (const url of ports) expect(await listening(url), `${url} is free after ${signal}`).toBe(false);
+    for (const url of ports) expect(await isListening(url), `${url} is free after ${signal}`).toBe(false);
     expect(system.output()).toContain(`${signal}: stopping…`);
     expect(system.output()).toContain('stopped.');
   });
