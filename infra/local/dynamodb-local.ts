@@ -1,3 +1,4 @@
+import './polyfills.ts';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -134,12 +135,15 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
     endpoint,
     client,
     async stop() {
+      // The exit hook stays until the emulator is gone: a stop that hangs and ends in process.exit
+      // still signals it.
+      if (!exited) {
+        await new Promise<void>((done) => {
+          child.once('exit', () => done());
+          child.kill('SIGTERM');
+        });
+      }
       process.removeListener('exit', stopChild);
-      if (exited) return;
-      await new Promise<void>((done) => {
-        child.once('exit', () => done());
-        child.kill('SIGTERM');
-      });
     },
   };
 }

@@ -1,3 +1,4 @@
+import './polyfills.ts';
 import * as z from 'zod';
 import { startLocalRuntime } from './runtime.ts';
 
@@ -12,6 +13,9 @@ const Env = z.object({
     .transform((v) => (v ? v.split(',').map((o) => o.trim()).filter(Boolean) : undefined)),
 });
 
+/** How long stopping may take before the process exits regardless. */
+const STOP_DEADLINE_MS = 15_000;
+
 async function main(): Promise<void> {
   const parsed = Env.safeParse(process.env);
   if (!parsed.success) {
@@ -20,23 +24,22 @@ async function main(): Promise<void> {
   }
   const env = parsed.data;
   process.stdout.write('Starting Support Center locally: DynamoDB Local, attachments bucket (s3rver), state machines, SMS outbox, API…\n');
-  const runtime = await startLocalRuntime({ port: env.PORT, dataDir: env.DATA_DIR, waitScale: env.WAIT_SCALE, corsOrigins: env.CORS_ORIGINS });
-  process.stdout.write(
-    `Support Center API ready at ${runtime.url}\n` +
-      `  DynamoDB Local at ${runtime.dynamo.endpoint}\n` +
-      `  attachments bucket ${runtime.objects.bucket} at ${runtime.objects.endpoint} (s3rver)\n` +
-      `  data: ${env.DATA_DIR ? `kept in ${env.DATA_DIR}` : 'in memory (set DATA_DIR to keep it)'}; WAIT_SCALE=${env.WAIT_SCALE}\n` +
-      `  a token: npm run --silent token -- --sub user-1 --roles citizen\n` +
-      `  SMS outbox: ${runtime.url}/_local/outbox\n`,
-  );
-  const resumed = (runtime.startReconcile.resumed ?? 0) + (runtime.startReconcile.resent ?? 0);
-  if (resumed > 0) process.stdout.write(`  resumed ${resumed} request(s) the last run left unfinished\n`);
+  const started = startLocalRuntime({ port: env.PORT, dataDir: env.DATA_DIR, waitScale: env.WAIT_SCALE, corsOrigins: env.CORS_ORIGINS });
+  // Installed before anything is started: a signal that arrives while DynamoDB Local boots, or
+  // right after the ready line, must not take the default action (die, leaving Java behind).
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`\n${signal}: stopping…\n`);
-    runtime.stop().then(
+    process.stdout.write(`\n${reason}: stopping…\n`);
+    // A stop that hangs (a stuck socket, an emulator that ignores SIGTERM) must not keep the port:
+    // exiting runs DynamoDB Local's exit hook, which signals the emulator once more.
+    setTimeout(() => {
+      process.stderr.write(`stop took over ${STOP_DEADLINE_MS / 1000} s: exiting anyway\n`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    // A signal during start-up waits for it to finish, then stops what it started.
+    started.then((runtime) => runtime.stop()).then(
       () => {
         process.stdout.write('stopped.\n');
         process.exit(0);
@@ -47,8 +50,28 @@ async function main(): Promise<void> {
       },
     );
   };
+  // `npm start` runs this file with `exec node …` (package.json), so this process is npm's own
+  // child and gets the SIGTERM or SIGINT npm forwards; Ctrl-C in a terminal reaches it directly.
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGHUP', () => stop('SIGHUP'));
+  // npm itself killed (SIGKILL, a closed CI job): no signal is forwarded, this process is handed to
+  // init and its parent id changes. Stop then instead of holding the port for good.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('parent process gone');
+  }, 1000).unref();
+  const runtime = await started;
+  process.stdout.write(
+    `Support Center API ready at ${runtime.url}\n` +
+      `  DynamoDB Local at ${runtime.dynamo.endpoint}\n` +
+      `  attachments bucket ${runtime.objects.bucket} at ${runtime.objects.endpoint} (s3rver)\n` +
+      `  data: ${env.DATA_DIR ? `kept in ${env.DATA_DIR}` : 'in memory (set DATA_DIR to keep it)'}; WAIT_SCALE=${env.WAIT_SCALE}\n` +
+      `  a token: npm run --silent token -- --sub user-1 --roles citizen\n` +
+      `  SMS outbox: ${runtime.url}/_local/outbox\n`,
+  );
+  const resumed = (runtime.startReconcile.resumed ?? 0) + (runtime.startReconcile.resent ?? 0);
+  if (resumed > 0) process.stdout.write(`  resumed ${resumed} request(s) the last run left unfinished\n`);
 }
 
 main().catch((error: unknown) => {

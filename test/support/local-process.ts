@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { freePort } from '#infra/local/free-port';
 import { REPO_ROOT } from '#infra/local/local-paths';
 import { ANY_DAY_CENTRE_ENV } from './any-day-centre.ts';
@@ -64,4 +65,17 @@ export function cliToken(sub: string, roles = 'citizen'): string {
   const out = spawnSync('npm', ['run', '--silent', 'token', '--', '--sub', sub, '--roles', roles], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (out.status !== 0) throw new Error(`token failed: ${out.stderr}`);
   return out.stdout;
+}
+
+/** Whether something accepts TCP connections at `url`'s host and port (a port still bound). */
+export function isListening(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

@@ -17,7 +17,7 @@ import type { AttachmentOutcome, CommentOutcome, CreateOutcome, IdempotencyRecor
 import { SK_PREFIX, keys, ttlOf } from './keys.ts';
 import { openCallbackRelease, openCallbackTake, readWindow, windowPut } from './limit-items.ts';
 import { profileCodeMethods } from './profile-code-store.ts';
-import { type Item, type TransactItem, failedCondition, strip } from './transact.ts';
+import { type Item, type TransactItem, conflictedOnly, failedCondition, strip } from './transact.ts';
 
 /**
  * A request item as the domain knows it. `checkAt` is kept only as GSI2's sort key (not twice):
@@ -117,6 +117,9 @@ function requestUpdate(tableName: string, id: string, from: readonly string[], p
     },
   };
 }
+
+/** Attempts of a booking transaction that only conflicted (docs/operations.md, "Scale"). */
+const BOOKING_ATTEMPTS = 6;
 
 export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
   const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -250,29 +253,33 @@ export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
     },
 
     async bookSlot(requestId, from, slot, patch, event, at) {
-      try {
-        await doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.slotCounter(slot.queue, slot.day, slot.start),
-                  UpdateExpression: 'ADD booked :one SET kind = :kind',
-                  ConditionExpression: 'attribute_not_exists(booked) OR booked < :capacity',
-                  ExpressionAttributeValues: { ':one': 1, ':capacity': slot.capacity, ':kind': 'slot' },
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await doc.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: tableName,
+                    Key: keys.slotCounter(slot.queue, slot.day, slot.start),
+                    UpdateExpression: 'ADD booked :one SET kind = :kind',
+                    ConditionExpression: 'attribute_not_exists(booked) OR booked < :capacity',
+                    ExpressionAttributeValues: { ':one': 1, ':capacity': slot.capacity, ':kind': 'slot' },
+                  },
                 },
-              },
-              requestUpdate(tableName, requestId, from, patch, at),
-              { Put: { TableName: tableName, Item: timelineItem(requestId, event) } },
-            ],
-          }),
-        );
-        return 'booked';
-      } catch (error) {
-        if (failedCondition(error, 0)) return 'full';
-        if (failedCondition(error, 1)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
-        throw error;
+                requestUpdate(tableName, requestId, from, patch, at),
+                { Put: { TableName: tableName, Item: timelineItem(requestId, event) } },
+              ],
+            }),
+          );
+          return 'booked';
+        } catch (error) {
+          if (failedCondition(error, 0)) return 'full';
+          if (failedCondition(error, 1)) throw new StaleTransitionError(`request is no longer in ${from.join('|')}`);
+          if (!conflictedOnly(error) || attempt >= BOOKING_ATTEMPTS) throw error;
+          // Jittered, growing pause (10–20 ms, doubling) so the transactions of a burst spread out.
+          await new Promise((r) => setTimeout(r, 10 * 2 ** (attempt - 1) * (1 + Math.random())));
+        }
       }
     },
 

@@ -17,6 +17,16 @@ export function failedCondition(error: unknown, index: number): boolean {
   return error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 }
 
+/**
+ * Cancelled only because another transaction held one of its items at that moment (no condition
+ * failed). Neither the SDK nor the workflows' Retry treat TransactionCanceledException as
+ * transient, so without this a burst on one slot counter would fail bookings into RecordFailure.
+ */
+export function conflictedOnly(error: unknown): boolean {
+  const codes = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []).map((r) => r.Code) : [];
+  return codes.includes('TransactionConflict') && !codes.includes('ConditionalCheckFailed');
+}
+
 /** Runs a transaction; false when a condition failed (nothing was written), other errors thrown. */
 export async function transact(doc: DynamoDBDocumentClient, items: TransactItem[]): Promise<boolean> {
   try {
