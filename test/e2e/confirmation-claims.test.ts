@@ -49,6 +49,17 @@ async function inboundCall(waitMinutes: number, transcript = true) {
   return recorded.body.id as string;
 }
 
+/** The PDF's text as pdftotext (Debian poppler-utils) reads it, laid out. */
+function pdfText(bytes: Uint8Array): string {
+  const dir = mkdtempSync(join(tmpdir(), 'transcript-'));
+  const file = join(dir, 'call.pdf');
+  writeFileSync(file, bytes);
+  const out = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  expect(out.status, 'pdftotext (Debian poppler-utils) must be installed').toBe(0);
+  return out.stdout;
+}
+
 async function latestCode(): Promise<string> {
   const outbox = await call(`/_local/outbox?to=${encodeURIComponent(PROFILE_PHONE_E164)}`);
   const last = (outbox.body.items as { text: string }[]).at(-1)?.text ?? '';
@@ -97,15 +108,10 @@ describe('confirmation, transcript and claims through npm start', () => {
     expect(pdf.status).toBe(200);
     expect(pdf.type).toBe('application/pdf');
     expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
-    const dir = mkdtempSync(join(tmpdir(), 'transcript-'));
-    const file = join(dir, 'call.pdf');
-    writeFileSync(file, pdf.bytes);
-    const text = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-    rmSync(dir, { recursive: true, force: true });
-    expect(text.status, 'pdftotext (Debian poppler-utils) must be installed').toBe(0);
-    expect(text.stdout).toContain('Не приходит код подтверждения из СМС.');
-    expect(text.stdout).toContain('Отправили код повторно, проверьте телефон.');
-    expect(text.stdout).toContain('operator-confirm');
+    const text = pdfText(pdf.bytes);
+    expect(text).toContain('Не приходит код подтверждения из СМС.');
+    expect(text).toContain('Отправили код повторно, проверьте телефон.');
+    expect(text).toContain('operator-confirm');
     expect((await call(`/v1/calls/${callId}/transcript`, { token: other })).status).toBe(404);
   });
 
@@ -173,15 +179,10 @@ describe('confirmation, transcript and claims through npm start', () => {
     expect((await call(`/v1/calls/${callId}/confirmation/verify`, { method: 'POST', token: citizen, body: { code } })).status).toBe(200);
     const pdf = await call(`/v1/calls/${callId}/transcript`, { token: citizen });
     expect(pdf.status).toBe(200);
-    const dir = mkdtempSync(join(tmpdir(), 'transcript-'));
-    const file = join(dir, 'call.pdf');
-    writeFileSync(file, pdf.bytes);
-    const text = spawnSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-    rmSync(dir, { recursive: true, force: true });
-    expect(text.status, 'pdftotext (Debian poppler-utils) must be installed').toBe(0);
-    expect(text.stdout).toContain('***-***-*** 72');
-    expect(text.stdout).toContain('** ** ******');
-    for (const raw of ['777777', '111-222-333', '111222333']) expect(text.stdout).not.toContain(raw);
+    const text = pdfText(pdf.bytes);
+    expect(text).toContain('***-***-*** 72');
+    expect(text).toContain('** ** ******');
+    for (const raw of ['777777', '111-222-333', '111222333']) expect(text).not.toContain(raw);
 
     // The table itself: every item, every attribute, as DynamoDB Local holds it.
     const dynamo = localDynamoClient(system.dynamoEndpoint);
