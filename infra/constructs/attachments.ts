@@ -1,17 +1,20 @@
 import { type CfnBucket, BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { REJECTED_TAG, UPLOAD_HEADERS } from '../../functions/adapters/s3/bucket-rules.ts';
 
 export interface AttachmentsProps {
   /** The portal's origins: browsers PUT and GET files straight to the bucket from there. */
   corsOrigins: string[];
+  /** The customer managed key of the files (SSE-KMS, with an S3 bucket key). */
+  encryptionKey: IKey;
   /** How long server access logs are kept. */
   accessLogRetention?: Duration;
 }
 
 /**
- * The attachments bucket: private (all public access blocked, no ACLs), encrypted (SSE-S3),
+ * The attachments bucket: private (all public access blocked, no ACLs), encrypted (SSE-KMS, the data key),
  * SSL only (TLS 1.2+), no versioning (a rejected file deleted is gone), server access logs to a
  * bucket of their own, CORS for the portal's origins only. Lifecycle: multipart uploads never
  * completed are aborted after a day, and files tagged rejected (the check tags before it deletes)
@@ -40,7 +43,10 @@ export class Attachments extends Construct {
     });
 
     this.bucket = new Bucket(this, 'Bucket', {
-      encryption: BucketEncryption.S3_MANAGED,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      // One data key per bucket and period instead of a KMS call per object.
+      bucketKeyEnabled: true,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
