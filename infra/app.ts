@@ -16,21 +16,22 @@ export interface BuildAppOptions {
 }
 
 /**
- * The CDK app: one env-agnostic stack (no region, no account, no lookups), plus the WAF stack
- * in us-east-1 when `edge` is on; cdk-nag on every synth. With an unacknowledged finding `app.synth()` throws, so `npm run synth` is the gate.
+ * The CDK app: one env-agnostic stack (no region, no account, no lookups), and the WebACL's stack
+ * in us-east-1 (AWS requires CloudFront's WebACLs there); cdk-nag on every synth. With an unacknowledged finding `app.synth()` throws, so `npm run synth` is the gate.
  */
-export function buildApp(options: BuildAppOptions = {}): { app: App; stack: SupportCenterStack; waf: EdgeWafStack | undefined } {
+export function buildApp(options: BuildAppOptions = {}): { app: App; stack: SupportCenterStack; waf: EdgeWafStack } {
   const app = options.app ?? new App(options.appProps);
   const settings = readSettings(app);
   const stack = new SupportCenterStack(app, `SupportCenter-${settings.stage}`, {
     settings,
     description: `Support Center backend (${settings.stage}): HTTP API, Lambda, Step Functions, DynamoDB, SMS`,
   });
-  // The WebACL of the edge (CloudFront scope: us-east-1 only), deployed first; the main stack takes its ARN.
-  const waf = settings.edge
-    ? new EdgeWafStack(app, `SupportCenter-${settings.stage}-Waf`, { description: `Support Center (${settings.stage}): AWS WAF in front of the API (CloudFront scope)` })
-    : undefined;
-  for (const s of [stack, ...(waf ? [waf] : [])]) {
+  // The WebACL of the edge (CloudFront scope: us-east-1 only). Always in the app, so it can be
+  // deployed first; the main stack takes its ARN (`-c webAclArn=...`) and then builds CloudFront.
+  const waf = new EdgeWafStack(app, `SupportCenter-${settings.stage}-Waf`, {
+    description: `Support Center (${settings.stage}): AWS WAF in front of the API (CloudFront scope)`,
+  });
+  for (const s of [stack, waf]) {
     Tags.of(s).add('project', 'support-center');
     Tags.of(s).add('stage', settings.stage);
   }

@@ -110,8 +110,9 @@ export class Api extends Construct {
         });
       }
     }
+    // A JSON property: CloudFormation's own (PascalCase) names, not converted by CDK.
     cfnStage.routeSettings = Object.fromEntries(
-      Object.entries(routeThrottles()).map(([key, t]) => [key, { throttlingRateLimit: t.rateLimit, throttlingBurstLimit: t.burstLimit }]),
+      Object.entries(routeThrottles()).map(([key, t]) => [key, { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit }]),
     );
   }
 

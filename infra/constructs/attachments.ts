@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { REJECTED_TAG, UPLOAD_HEADERS } from '../../functions/adapters/s3/bucket-rules.ts';
+import { RETENTION_DAYS } from '../../functions/core/retention.ts';
 
 export interface AttachmentsProps {
   /** The portal's origins: browsers PUT and GET files straight to the bucket from there. */
@@ -16,9 +17,10 @@ export interface AttachmentsProps {
 /**
  * The attachments bucket: private (all public access blocked, no ACLs), encrypted (SSE-KMS, the data key),
  * SSL only (TLS 1.2+), no versioning (a rejected file deleted is gone), server access logs to a
- * bucket of their own, CORS for the portal's origins only. Lifecycle: multipart uploads never
- * completed are aborted after a day, and files tagged rejected (the check tags before it deletes)
- * expire after a day, should a delete ever be lost. Object keys are `<request id>/<attachment id>`,
+ * bucket of their own, CORS for the portal's https origins only (settings.ts refuses any other).
+ * Lifecycle: multipart uploads never completed are aborted after a day, files tagged rejected (the
+ * check tags before it deletes) expire after a day, should a delete ever be lost, and every file
+ * expires after the retention of its request (five years). Object keys are `<request id>/<attachment id>`,
  * generated, never a file name. Object Created events go to EventBridge (the check workflow's
  * rule, in the stack): no notification custom resource and its broad role are needed for that.
  */
@@ -57,6 +59,8 @@ export class Attachments extends Construct {
       lifecycleRules: [
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         { id: 'expire-rejected-files', tagFilters: { [REJECTED_TAG.Key]: REJECTED_TAG.Value }, expiration: Duration.days(1) },
+        // Retention: a file goes when the request it belongs to does (functions/core/retention.ts).
+        { id: 'expire-after-retention', expiration: Duration.days(RETENTION_DAYS.attachmentFile) },
       ],
       cors: [
         {

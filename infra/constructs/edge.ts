@@ -19,7 +19,7 @@ import { Construct } from 'constructs';
 export interface EdgeProps {
   httpApi: IHttpApi;
   /** The CLOUDFRONT-scope WebACL (us-east-1, infra/stacks/edge-waf-stack.ts) that limits each client. */
-  webAclArn: string | undefined;
+  webAclArn: string;
   /** Where the CloudFront log bucket's own server access logs go. */
   serverAccessLogs: IBucket;
   /** The default behaviour (e.g. the web app's bucket); the API's when not given. `/v1/*` is the API's either way. */
@@ -86,7 +86,7 @@ export class Edge extends Construct {
       enableLogging: true,
       logBucket: this.logs,
       logFilePrefix: 'cloudfront/',
-      ...(props.webAclArn !== undefined ? { webAclId: props.webAclArn } : {}),
+      webAclId: props.webAclArn,
     });
 
     Validations.of(this.distribution).acknowledge({

@@ -17,13 +17,10 @@ export interface Settings {
    */
   corsOrigins: string[];
   /**
-   * CloudFront + AWS WAF in front of the HTTP API (per-client rate limits; HTTP APIs cannot carry a
-   * WAF themselves). On by default; `-c edge=false` leaves the stage-level throttles alone.
-   */
-  edge: boolean;
-  /**
-   * The ARN of the CloudFront-scope WebACL (the `SupportCenter-<stage>-Waf` stack in us-east-1, its
-   * `WebAclArn` output). Required when `edge` is on: a distribution without it limits nobody.
+   * The ARN of the CloudFront-scope WebACL: the `WebAclArn` output of the `SupportCenter-<stage>-Waf`
+   * stack (us-east-1). Set, the API gets CloudFront + AWS WAF in front (per-client rate limits: HTTP
+   * APIs cannot carry a WebACL themselves); unset, only the gateway's per-route throttles. One knob,
+   * so there is no distribution without its WebACL (it would limit nobody).
    */
   webAclArn: string | undefined;
   /** DynamoDB deletion protection on the single table. */
@@ -34,7 +31,7 @@ export interface Settings {
   stage: string;
 }
 
-export const SETTING_NAMES = ['jwtIssuer', 'jwtAudience', 'corsOrigins', 'edge', 'webAclArn', 'deletionProtection', 'smsSenderId', 'stage'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_NAMES = ['jwtIssuer', 'jwtAudience', 'corsOrigins', 'webAclArn', 'deletionProtection', 'smsSenderId', 'stage'] as const satisfies readonly (keyof Settings)[];
 
 function fail(name: string, why: string): never {
   throw new Error(`CDK context "${name}" ${why} (set it in cdk.json or with -c ${name}=...)`);
@@ -75,13 +72,11 @@ function optionalText(scope: Construct, name: keyof Settings, pattern: RegExp, w
 }
 
 export function readSettings(scope: Construct): Settings {
-  const edge = bool(scope, 'edge');
   const webAclArn = optionalText(scope, 'webAclArn', CLOUDFRONT_WEB_ACL, 'must be the ARN of a CLOUDFRONT-scope WebACL (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)');
   return {
     jwtIssuer: text(scope, 'jwtIssuer', /^https:\/\/[^\s]+$/, 'must be an https URL'),
     jwtAudience: text(scope, 'jwtAudience', /^\S+$/, 'must be a non-empty string'),
     corsOrigins: list(scope, 'corsOrigins', HTTPS_ORIGIN, 'must be a non-empty list of https:// origins (lowercase host, optional port, no path), like https://www.example.org'),
-    edge,
     webAclArn,
     deletionProtection: bool(scope, 'deletionProtection'),
     // Same rule as functions/config.ts (SMS_SENDER_ID).

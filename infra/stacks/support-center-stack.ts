@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, type CfnElement, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, type CfnElement, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -93,7 +93,7 @@ export class SupportCenterStack extends Stack {
   readonly functions: Record<FunctionId, ServiceFunction>;
   readonly workflows: Record<WorkflowName, Workflow>;
   readonly api: Api;
-  /** CloudFront (+ the WAF of the edge stack) in front of the API, when the `edge` setting is on. */
+  /** CloudFront with the WAF stack's WebACL in front of the API, when `webAclArn` is set. */
   readonly edge: Edge | undefined;
   /** Rules that start a workflow on an event, by workflow name. */
   readonly triggers: Partial<Record<WorkflowName, Rule>> = {};
@@ -229,17 +229,12 @@ export class SupportCenterStack extends Stack {
       encryptionKey,
     });
 
-    this.edge = settings.edge
-      ? new Edge(this, 'Edge', { httpApi: this.api.httpApi, webAclArn: settings.webAclArn, serverAccessLogs: this.attachments.accessLogs })
-      : undefined;
+    this.edge =
+      settings.webAclArn === undefined
+        ? undefined
+        : new Edge(this, 'Edge', { httpApi: this.api.httpApi, webAclArn: settings.webAclArn, serverAccessLogs: this.attachments.accessLogs });
     if (this.edge) {
       new CfnOutput(this, 'EdgeUrl', { value: `https://${this.edge.distribution.distributionDomainName}`, description: 'The API behind CloudFront and WAF: what the portal calls' });
-      if (settings.webAclArn === undefined) {
-        Annotations.of(this.edge).addWarningV2(
-          'support-center:no-web-acl',
-          'edge is on but webAclArn is not set: the distribution limits no client. Deploy the -Waf stack (us-east-1) and pass its WebAclArn output with -c webAclArn=...',
-        );
-      }
     }
 
     this.observability = new Observability(this, 'Observability', {

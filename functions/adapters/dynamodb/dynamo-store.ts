@@ -18,6 +18,7 @@ import type { AttachmentOutcome, CommentOutcome, CreateOutcome, IdempotencyRecor
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 import { SK_PREFIX, keys, ttlOf } from './keys.ts';
+import { withRetention } from './retention.ts';
 
 type Item = Record<string, unknown>;
 
@@ -126,7 +127,8 @@ function failedCondition(error: unknown, index: number): boolean {
 }
 
 export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  // Every item put gets its retention TTL (retention.ts).
+  const doc = withRetention(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }));
 
   /** The record that won a race for an idempotency scope. */
   async function storedRecord(scope: string, cause: unknown): Promise<IdempotencyRecord> {
