@@ -98,8 +98,8 @@ export class Edge extends Construct {
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR4',
       reason:
-        'The distribution answers on its *.cloudfront.net name, whose default certificate CloudFront serves with TLSv1 allowed; ' +
-        'the portal calls the API through its own domain and certificate in production, set on this distribution (docs/operations.md).',
+        'The distribution answers on its *.cloudfront.net name, whose default certificate CloudFront serves with TLSv1 allowed and ' +
+        'no minimum can be set; a custom domain with an ACM certificate and TLS 1.2 minimum is a deployment step (README, Deploying).',
     });
   }
 
