@@ -91,6 +91,17 @@ export const STORE_ACCESS: Record<StoreMethod, StoreAccess> = {
   listDueChecks: { reads: ['check'], writes: [] },
 };
 
+/** IAM's StringLike, as `dynamodb:LeadingKeys` applies it: `*` any run of characters, `?` one. */
+export function matchesKeyPattern(pattern: string, value: string): boolean {
+  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${regex}$`, 's').test(value);
+}
+
+/** The families whose patterns a partition key value falls in. */
+export function familiesOf(value: string): KeyFamily[] {
+  return (Object.keys(KEY_PREFIXES) as KeyFamily[]).filter((f) => KEY_PREFIXES[f].patterns.some((p) => matchesKeyPattern(p, value)));
+}
+
 export interface TableAccess {
   /** LeadingKeys patterns of the read statement (GetItem, BatchGetItem, Query), sorted. */
   readPatterns: string[];

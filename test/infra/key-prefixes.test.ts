@@ -3,18 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamodb/keys.ts';
 import { TABLE } from '../../functions/adapters/dynamodb/table-definition.ts';
 import { FUNCTIONS, type FunctionId } from '../../infra/functions.ts';
-import { KEY_PREFIXES, type KeyFamily, STORE_ACCESS, type StoreMethod, tableAccessOf } from '../../infra/key-prefixes.ts';
+import { KEY_PREFIXES, type KeyFamily, STORE_ACCESS, type StoreMethod, familiesOf, matchesKeyPattern, tableAccessOf } from '../../infra/key-prefixes.ts';
 import { REPO } from './support.ts';
 
 /** Key builders that return a string which is not a partition key value. */
 const NOT_PARTITIONS = new Set(['requestIdOf']);
 const PARTITION_ATTRIBUTES = [TABLE.partitionKey, ...TABLE.indexes.map((i) => i.partitionKey)];
 
-/** IAM's StringLike: `*` any run of characters, `?` one. */
-function like(pattern: string, value: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${regex}$`, 's').test(value);
-}
 
 /** Every partition value keys.ts can build, with the builder and the attribute it lands in. */
 function partitionValues(): { builder: string; attribute: string; value: string }[] {
@@ -35,7 +30,7 @@ function partitionValues(): { builder: string; attribute: string; value: string 
 }
 
 const families = Object.keys(KEY_PREFIXES) as KeyFamily[];
-const familiesOf = (value: string) => families.filter((f) => KEY_PREFIXES[f].patterns.some((p) => like(p, value)));
+const like = matchesKeyPattern;
 
 describe('KEY_PREFIXES mirrors the key module (a new key family fails here, not in production)', () => {
   const values = partitionValues();

@@ -30,7 +30,7 @@ function keyActionsOf(grants: readonly Grant[]): string[] {
   const usesKey = grants.some((g) => g.startsWith('table:') || g === 'bucket:put' || g === 'bucket:read');
   if (!usesKey) return [];
   const writes = grants.includes('table:write') || grants.includes('bucket:put');
-  return ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])];
+  return ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'] : [])];
 }
 
 /** Every function: write to its own log group, send traces. */

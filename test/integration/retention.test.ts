@@ -8,7 +8,7 @@ import type { CallRecord } from '#core/callbacks/model';
 import type { OtpRecord } from '#core/otp/otp';
 import { RETENTION_DAYS } from '#core/retention';
 import type { Profile, Store } from '#ports/store';
-import { KEY_PREFIXES, type KeyFamily, STORE_ACCESS, type StoreMethod } from '../../infra/key-prefixes.ts';
+import { STORE_ACCESS, type StoreMethod, familiesOf } from '../../infra/key-prefixes.ts';
 import { storedWrittenRequest } from '../support/fixtures.ts';
 import { freshTable } from '../support/integration.ts';
 
@@ -128,9 +128,6 @@ describe('retention: every request, call and their items expire by DynamoDB TTL 
   });
 });
 
-/** IAM's StringLike. */
-const like = (pattern: string, value: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 's').test(value);
-const familiesOf = (value: string) => (Object.keys(KEY_PREFIXES) as KeyFamily[]).filter((f) => KEY_PREFIXES[f].patterns.some((p) => like(p, value)));
 
 describe('STORE_ACCESS (infra/key-prefixes.ts) holds what each store call really touches (DynamoDB Local)', () => {
   it('every partition each call reads or writes is in the families it declares', async () => {
