@@ -1,5 +1,6 @@
 import { TRANSCRIPT_FONT, TRANSCRIPT_FONT_SOURCE } from '../functions/adapters/pdf/transcript-font.ts';
 import type { HttpFunction } from '../functions/http/routes.ts';
+import type { StoreMethod } from './key-prefixes.ts';
 
 /**
  * Every Lambda function: its entry module and exactly the grants it uses. The CDK stack creates
@@ -31,6 +32,12 @@ export interface FunctionDef {
   entry: string;
   description: string;
   grants: readonly Grant[];
+  /**
+   * The store calls (functions/ports/store.ts) its code makes: the table statements are scoped to
+   * the key families these touch (infra/key-prefixes.ts). test/infra/store-calls.test.ts bundles
+   * each entry and fails when its code makes a call not listed here, or lists one it never makes.
+   */
+  store?: readonly StoreMethod[];
   /** Files the bundle needs beside its entry file at run time: repository path → file name. */
   files?: Readonly<Record<string, string>>;
   /** A scheduled function's rate, in minutes (an EventBridge `rate(N minutes)` rule in the cloud). */
@@ -38,21 +45,24 @@ export interface FunctionDef {
 }
 
 export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
-  httpPublic: { entry: 'functions/http/public.ts', description: 'Public routes: contacts, callback slots, OpenAPI', grants: ['table:read'] },
+  httpPublic: { entry: 'functions/http/public.ts', description: 'Public routes: contacts, callback slots, OpenAPI', grants: ['table:read'], store: ['slotCounts', 'countQueue', 'recentWaits'] },
   httpRequests: {
     entry: 'functions/http/requests.ts',
     description: 'Citizen request routes',
     grants: ['table:read', 'table:write', 'workflow:start:intake', 'secret:identity'],
+    store: ['createRequest', 'getIdempotencyRecord', 'getLimitWindow', 'getRequest', 'getRequestDetail', 'listRequestsByOwner', 'appendComment', 'listCallsOfRequest', 'transition'],
   },
   httpCalls: {
     entry: 'functions/http/calls.ts',
     description: 'Citizen calls: records, confirmation codes, claims; profile phone change',
     grants: ['table:read', 'table:write', 'workflow:start:confirmation', 'workflow:start:intake', 'secret:identity'],
+    store: ['getProfile', 'getLimitWindow', 'getRequest', 'getRequestDetail', 'getCall', 'listCallsByOwner', 'listCallsOfRequest', 'userByPhone', 'getOtp', 'putOtp', 'restoreOtp', 'spendOtpAttempt', 'confirmCall', 'changeProfilePhone', 'createClaim', 'transition'],
   },
   httpTranscript: {
     entry: 'functions/http/transcript.ts',
     description: 'The PDF copy of a confirmed call',
     grants: ['table:read'],
+    store: ['getRequest', 'getCall'],
     // The PDF's Cyrillic font (PT Sans, OFL-1.1), read next to the bundle (loadTranscriptFont).
     files: { [TRANSCRIPT_FONT_SOURCE]: TRANSCRIPT_FONT.fileName },
   },
@@ -61,12 +71,14 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     description: 'Attachments: presigned upload and download, the operator list',
     // A presigned URL acts with the signer's permissions: PUT for uploads, GET for downloads.
     grants: ['table:read', 'table:write', 'bucket:put', 'bucket:read'],
+    store: ['getRequest', 'createAttachment', 'getAttachment', 'listAttachments', 'settleAttachment'],
   },
-  httpAdmin: { entry: 'functions/http/admin.ts', description: 'Admin routes: reference profiles', grants: ['table:read', 'table:write', 'secret:identity'] },
+  httpAdmin: { entry: 'functions/http/admin.ts', description: 'Admin routes: reference profiles', grants: ['table:read', 'table:write', 'secret:identity'], store: ['putProfile'] },
   httpOps: {
     entry: 'functions/http/ops.ts',
     description: 'Operator routes',
     grants: ['table:read', 'table:write', 'workflow:start:notice', 'workflow:respond:callback'],
+    store: ['getRequest', 'listQueue', 'putCall', 'userByPhone', 'transition'],
   },
   attachmentCheck: {
     entry: 'functions/tasks/attachment-check.ts',
@@ -79,7 +91,13 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     description: 'Finds requests stuck in a non-final status and resumes them, or marks them for an operator',
     // Resumes: intake (received), callback (a booked callback whose workflow is gone), notice (a lost SMS).
     grants: ['table:read', 'table:write', 'workflow:start:intake', 'workflow:start:callback', 'workflow:start:notice'],
+    store: ['getRequest', 'noticeSent', 'transition', 'listDueChecks'],
     everyMinutes: 5,
   },
-  requestTasks: { entry: 'functions/tasks/request-tasks.ts', description: 'Tasks of the intake, notice, callback and confirmation workflows, and the attachment verdict', grants: ['table:read', 'table:write', 'sms:publish', 'secret:identity'] },
+  requestTasks: {
+    entry: 'functions/tasks/request-tasks.ts',
+    description: 'Tasks of the intake, notice, callback and confirmation workflows, and the attachment verdict',
+    grants: ['table:read', 'table:write', 'sms:publish', 'secret:identity'],
+    store: ['getProfile', 'getRequest', 'noticeSent', 'recordNotice', 'slotCounts', 'bookSlot', 'enqueue', 'getOtp', 'getAttachment', 'settleAttachment', 'transition'],
+  },
 };

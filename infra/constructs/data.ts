@@ -1,11 +1,14 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { TABLE } from '../../functions/adapters/dynamodb/table-definition.ts';
 
 export interface DataProps {
   deletionProtection: boolean;
+  /** The customer managed key the table is encrypted with. */
+  encryptionKey: IKey;
 }
 
 /**
@@ -25,7 +28,8 @@ export class Data extends Construct {
       sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.encryptionKey,
       timeToLiveAttribute: TABLE.ttlAttribute,
       deletionProtection: props.deletionProtection,
       removalPolicy: RemovalPolicy.RETAIN,

@@ -1,5 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, ParamsAndSecretsLayerVersion, ParamsAndSecretsLogLevel, ParamsAndSecretsVersions, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -14,6 +15,8 @@ export interface ServiceFunctionProps {
   timeout: Duration;
   environment: Record<string, string>;
   logRetention?: RetentionDays;
+  /** The customer managed key of its log group. */
+  logKey: IKey;
 }
 
 /**
@@ -30,7 +33,7 @@ export class ServiceFunction extends Construct {
     super(scope, id);
     const { def } = props;
 
-    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.THREE_MONTHS });
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.THREE_MONTHS, encryptionKey: props.logKey });
 
     // Instead of AWSLambdaBasicExecutionRole (logs:* on every log group of the account).
     this.role = new Role(this, 'Role', {

@@ -1,6 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -50,6 +51,8 @@ export interface WorkflowProps {
   /** The state machines this one starts (built before it). */
   stateMachines?: Partial<Record<WorkflowName, IStateMachine>>;
   logRetention?: RetentionDays;
+  /** The customer managed key of its log group. */
+  encryptionKey: IKey;
 }
 
 /** One state machine of infra/workflows.ts, deployed from its ASL file with substitutions. */
@@ -80,7 +83,7 @@ export class Workflow extends Construct {
     const supplied = Object.keys(substitutions).sort().join(', ');
     if (used !== supplied) throw new Error(`${def.file} uses placeholders [${used}] but WORKFLOWS supplies [${supplied}]`);
 
-    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.THREE_MONTHS });
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.THREE_MONTHS, encryptionKey: props.encryptionKey });
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       // Inline (DefinitionString), not fromFile (an S3 asset): the template itself then shows, and
@@ -98,8 +101,17 @@ export class Workflow extends Construct {
     if (arns.length > 0) this.stateMachine.addToRolePolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: arns }));
     // A workflow that starts another (states:startExecution) may start exactly that one.
     for (const workflow of new Set(Object.values(def.workflows ?? {}))) started(workflow).grantStartExecution(this.stateMachine);
-    // A workflow that talks to DynamoDB directly: WorkflowDef does not say which calls, so read and write.
-    if (def.tablePlaceholder !== undefined) props.table.grantReadWriteData(this.stateMachine);
+    // A workflow that talks to DynamoDB directly: WorkflowDef does not say which calls, so item reads
+    // and writes (never Scan, never the table's configuration).
+    if (def.tablePlaceholder !== undefined) {
+      this.stateMachine.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          resources: [props.table.tableArn],
+        }),
+      );
+      props.table.encryptionKey?.grantEncryptDecrypt(this.stateMachine);
+    }
 
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -10,8 +10,19 @@ export interface Settings {
   jwtIssuer: string;
   /** Expected `aud` of access tokens. */
   jwtAudience: string;
-  /** Browser origins allowed by CORS. */
+  /**
+   * Browser origins allowed by CORS (the API and the attachments bucket): `https://` only, never
+   * `http://` (a page served in clear could be altered in transit and act with the citizen's token),
+   * never a wildcard or a path. Development runs against `npm start`, not against a cloud stage.
+   */
   corsOrigins: string[];
+  /**
+   * The ARN of the CloudFront-scope WebACL: the `WebAclArn` output of the `SupportCenter-<stage>-Waf`
+   * stack (us-east-1). Set, the API gets CloudFront + AWS WAF in front (per-client rate limits: HTTP
+   * APIs cannot carry a WebACL themselves); unset, only the gateway's per-route throttles. One knob,
+   * so there is no distribution without its WebACL (it would limit nobody).
+   */
+  webAclArn: string | undefined;
   /** DynamoDB deletion protection on the single table. */
   deletionProtection: boolean;
   /** Alphanumeric SMS sender id (1–11 characters). */
@@ -20,7 +31,7 @@ export interface Settings {
   stage: string;
 }
 
-export const SETTING_NAMES = ['jwtIssuer', 'jwtAudience', 'corsOrigins', 'deletionProtection', 'smsSenderId', 'stage'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_NAMES = ['jwtIssuer', 'jwtAudience', 'corsOrigins', 'webAclArn', 'deletionProtection', 'smsSenderId', 'stage'] as const satisfies readonly (keyof Settings)[];
 
 function fail(name: string, why: string): never {
   throw new Error(`CDK context "${name}" ${why} (set it in cdk.json or with -c ${name}=...)`);
@@ -48,11 +59,25 @@ function list(scope: Construct, name: keyof Settings, pattern: RegExp, why: stri
   return items;
 }
 
+/** One origin: https, a host (and port), nothing after it: no path, no trailing slash, no wildcard. */
+const HTTPS_ORIGIN = /^https:\/\/(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/;
+/** A WAFv2 WebACL of CloudFront scope: it lives in us-east-1 and under `global/`. */
+const CLOUDFRONT_WEB_ACL = /^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[A-Za-z0-9_-]{1,128}\/[0-9a-f-]{36}$/;
+
+function optionalText(scope: Construct, name: keyof Settings, pattern: RegExp, why: string): string | undefined {
+  const value: unknown = scope.node.tryGetContext(name);
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string' || !pattern.test(value)) fail(name, why);
+  return value;
+}
+
 export function readSettings(scope: Construct): Settings {
+  const webAclArn = optionalText(scope, 'webAclArn', CLOUDFRONT_WEB_ACL, 'must be the ARN of a CLOUDFRONT-scope WebACL (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)');
   return {
     jwtIssuer: text(scope, 'jwtIssuer', /^https:\/\/[^\s]+$/, 'must be an https URL'),
     jwtAudience: text(scope, 'jwtAudience', /^\S+$/, 'must be a non-empty string'),
-    corsOrigins: list(scope, 'corsOrigins', /^https?:\/\/[^\s/]+$/, 'must be a non-empty list of origins like https://www.example.org'),
+    corsOrigins: list(scope, 'corsOrigins', HTTPS_ORIGIN, 'must be a non-empty list of https:// origins (lowercase host, optional port, no path), like https://www.example.org'),
+    webAclArn,
     deletionProtection: bool(scope, 'deletionProtection'),
     // Same rule as functions/config.ts (SMS_SENDER_ID).
     smsSenderId: text(scope, 'smsSenderId', /^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits'),

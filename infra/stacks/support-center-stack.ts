@@ -10,12 +10,15 @@ import { type HttpFunction, ROUTES } from '../../functions/http/routes.ts';
 import type { WorkflowName } from '../../functions/ports/workflows.ts';
 import { Api } from '../constructs/api.ts';
 import { Attachments } from '../constructs/attachments.ts';
+import { DataKey } from '../constructs/data-key.ts';
 import { Data } from '../constructs/data.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
+import { Edge } from '../constructs/edge.ts';
 import { Observability } from '../constructs/observability.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { Workflow } from '../constructs/workflow.ts';
 import { FUNCTIONS, type FunctionId, type Grant, type TaskFunction } from '../functions.ts';
+import { tableAccessOf } from '../key-prefixes.ts';
 import { WORKFLOWS } from '../workflows.ts';
 import type { Settings } from './settings.ts';
 
@@ -32,6 +35,17 @@ const BUCKET_ACTIONS: Record<Extract<Grant, `bucket:${string}`>, string> = {
   'bucket:tag': 's3:PutObjectTagging',
   'bucket:delete': 's3:DeleteObject',
 };
+
+/** Item reads and writes; never Scan (a whole-table read), never the table's configuration or streams. */
+const TABLE_READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'] as const;
+const TABLE_WRITE_ACTIONS = ['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+/**
+ * KMS use through DynamoDB or S3 (kms:ViaService): reading decrypts, writing also makes data keys.
+ * The same actions aws-cdk-lib's table grants give for a customer managed key (DynamoDB and S3 pick
+ * the GenerateDataKey and ReEncrypt variants themselves), on this one key only.
+ */
+const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
+const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'] as const;
 
 /** The variable (functions/config.ts) that carries each state machine's ARN. */
 const STATE_MACHINE_ARN_ENV: Partial<Record<WorkflowName, ConfigName>> = {
@@ -77,11 +91,14 @@ function pascal(name: string): string {
  * Env-agnostic: no region, account or lookups; synthesizes offline.
  */
 export class SupportCenterStack extends Stack {
+  readonly dataKey: DataKey;
   readonly data: Data;
   readonly attachments: Attachments;
   readonly functions: Record<FunctionId, ServiceFunction>;
   readonly workflows: Record<WorkflowName, Workflow>;
   readonly api: Api;
+  /** CloudFront with the WAF stack's WebACL in front of the API, when `webAclArn` is set. */
+  readonly edge: Edge | undefined;
   /** Rules that start a workflow on an event, by workflow name. */
   readonly triggers: Partial<Record<WorkflowName, Rule>> = {};
   /** Rules that run a scheduled function, by function id. */
@@ -98,9 +115,11 @@ export class SupportCenterStack extends Stack {
     super(scope, id, props);
     const { settings } = props;
 
-    this.data = new Data(this, 'Data', { deletionProtection: settings.deletionProtection });
+    this.dataKey = new DataKey(this, 'DataKey');
+    const encryptionKey = this.dataKey.key;
+    this.data = new Data(this, 'Data', { deletionProtection: settings.deletionProtection, encryptionKey });
     const { table, identityKey } = this.data;
-    this.attachments = new Attachments(this, 'Attachments', { corsOrigins: settings.corsOrigins });
+    this.attachments = new Attachments(this, 'Attachments', { corsOrigins: settings.corsOrigins, encryptionKey });
     const { bucket } = this.attachments;
 
     // What each function is: a route handler, a workflow task or run on a schedule; exactly one.
@@ -117,7 +136,6 @@ export class SupportCenterStack extends Stack {
 
     const functions: Partial<Record<FunctionId, ServiceFunction>> = {};
     const stateMachines: Partial<Record<WorkflowName, StateMachine>> = {};
-    const tableIndexResource = `Resource::<${this.getLogicalId(table.node.defaultChild as CfnElement)}.Arn>/index/*`;
     const bucketObjectsResource = `Resource::<${this.getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>/*`;
 
     const createFunction = (id: FunctionId): void => {
@@ -141,8 +159,11 @@ export class SupportCenterStack extends Stack {
         def,
         timeout: TIMEOUTS[kindOf(id)],
         environment: environment as Record<string, string>,
+        logKey: encryptionKey,
       });
-      for (const grant of def.grants) this.grant(created, grant, stateMachines, { tableIndexResource, bucketObjectsResource });
+      for (const grant of def.grants) this.grant(created, grant, stateMachines, { bucketObjectsResource });
+      this.grantTable(id, created);
+      this.grantKey(id, created);
       functions[id] = created;
     };
 
@@ -165,7 +186,7 @@ export class SupportCenterStack extends Stack {
       const index = pending.findIndex(([, def]) => Object.values(def.workflows ?? {}).every((w) => stateMachines[w] !== undefined));
       if (index < 0) throw new Error(`workflows start each other in a cycle: ${pending.map(([n]) => n).join(', ')}`);
       const [[name, def]] = pending.splice(index, 1) as [[WorkflowName, (typeof WORKFLOWS)[WorkflowName]]];
-      const workflow = new Workflow(this, `${pascal(name)}Workflow`, { def, functions: taskFunctions, table, stateMachines });
+      const workflow = new Workflow(this, `${pascal(name)}Workflow`, { def, functions: taskFunctions, table, stateMachines, encryptionKey });
       workflows[name] = workflow;
       stateMachines[name] = workflow.stateMachine;
       new CfnOutput(this, `${pascal(name)}StateMachineArn`, { value: workflow.stateMachine.stateMachineArn });
@@ -180,7 +201,7 @@ export class SupportCenterStack extends Stack {
     for (const [name, def] of Object.entries(WORKFLOWS) as [WorkflowName, (typeof WORKFLOWS)[WorkflowName]][]) {
       if (def.trigger !== 'attachments:objectCreated') continue;
       const ruleName = `${name}Trigger`;
-      const dlq = new DeadLetterQueue(this, `${pascal(ruleName)}DeadLetters`, { source: `the EventBridge rule that starts the ${name} workflow` });
+      const dlq = new DeadLetterQueue(this, `${pascal(ruleName)}DeadLetters`, { source: `the EventBridge rule that starts the ${name} workflow`, encryptionKey });
       this.deadLetterQueues[ruleName] = dlq;
       this.triggers[name] = new Rule(this, pascal(ruleName), {
         description: `Object Created in the attachments bucket starts the ${name} workflow`,
@@ -193,7 +214,7 @@ export class SupportCenterStack extends Stack {
     for (const id of ids.filter((i) => kindOf(i) === 'scheduled')) {
       const everyMinutes = FUNCTIONS[id].everyMinutes as number;
       const ruleName = `${id}Schedule`;
-      const dlq = new DeadLetterQueue(this, `${pascal(ruleName)}DeadLetters`, { source: `the EventBridge schedule that runs ${id}` });
+      const dlq = new DeadLetterQueue(this, `${pascal(ruleName)}DeadLetters`, { source: `the EventBridge schedule that runs ${id}`, encryptionKey });
       this.deadLetterQueues[ruleName] = dlq;
       this.schedules[id] = new Rule(this, pascal(ruleName), {
         description: `Runs ${id} every ${everyMinutes} minutes`,
@@ -209,7 +230,16 @@ export class SupportCenterStack extends Stack {
       jwtIssuer: settings.jwtIssuer,
       jwtAudience: settings.jwtAudience,
       corsOrigins: settings.corsOrigins,
+      encryptionKey,
     });
+
+    this.edge =
+      settings.webAclArn === undefined
+        ? undefined
+        : new Edge(this, 'Edge', { httpApi: this.api.httpApi, webAclArn: settings.webAclArn, serverAccessLogs: this.attachments.accessLogs });
+    if (this.edge) {
+      new CfnOutput(this, 'EdgeUrl', { value: `https://${this.edge.distribution.distributionDomainName}`, description: 'The API behind CloudFront and WAF: what the portal calls' });
+    }
 
     this.observability = new Observability(this, 'Observability', {
       httpApi: this.api.httpApi,
@@ -231,7 +261,7 @@ export class SupportCenterStack extends Stack {
     target: ServiceFunction,
     grant: Grant,
     stateMachines: Partial<Record<WorkflowName, StateMachine>>,
-    findings: { tableIndexResource: string; bucketObjectsResource: string },
+    findings: { bucketObjectsResource: string },
   ): void {
     const { table, identityKey } = this.data;
     const { bucket } = this.attachments;
@@ -246,11 +276,9 @@ export class SupportCenterStack extends Stack {
     const other = grant as Exclude<Grant, WorkflowGrant>;
     switch (other) {
       case 'table:read':
-        table.grantReadData(fn);
-        break;
       case 'table:write':
-        table.grantWriteData(fn);
-        break;
+        // Scoped by the function's store calls: grantTable.
+        return;
       case 'secret:identity':
         identityKey.grantRead(fn);
         return;
@@ -278,10 +306,54 @@ export class SupportCenterStack extends Stack {
         throw new Error(`unknown grant ${String(unknown)}`);
       }
     }
-    // The table grants also cover the table's indexes (TABLE.indexes: queries by GSI).
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[${findings.tableIndexResource}]`,
-      reason: "DynamoDB grant on this table's own indexes (<table ARN>/index/*, the GSIs of TABLE.indexes); no other table is reachable.",
-    });
+  }
+
+  /**
+   * The table statements of one function: item reads on the partitions its store calls read, item
+   * writes on those they write (`dynamodb:LeadingKeys`, infra/key-prefixes.ts), the indexes its
+   * queries use by name. No Scan, no DescribeTable, no streams.
+   */
+  private grantTable(id: FunctionId, target: ServiceFunction): void {
+    const def = FUNCTIONS[id];
+    const access = tableAccessOf(def.store ?? []);
+    const { table } = this.data;
+    const says = (grant: Grant) => def.grants.includes(grant);
+    if (says('table:read') !== access.readPatterns.length > 0) throw new Error(`${id}: grant table:read must match its store calls that read (${access.readPatterns.join(', ') || 'none'})`);
+    if (says('table:write') !== access.writePatterns.length > 0) throw new Error(`${id}: grant table:write must match its store calls that write (${access.writePatterns.join(', ') || 'none'})`);
+    const leading = (patterns: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns } });
+    if (access.readPatterns.length > 0) {
+      const indexes = access.indexes.map((name) => `${table.tableArn}/index/${name}`);
+      target.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...TABLE_READ_ACTIONS], resources: [table.tableArn, ...indexes], conditions: leading(access.readPatterns) }));
+    }
+    if (access.writePatterns.length > 0) {
+      target.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...TABLE_WRITE_ACTIONS], resources: [table.tableArn], conditions: leading(access.writePatterns) }));
+    }
+  }
+
+  /** The data key, only as DynamoDB and S3 use it on the function's behalf, and only as its grants need. */
+  private grantKey(id: FunctionId, target: ServiceFunction): void {
+    const { grants } = FUNCTIONS[id];
+    const services = [
+      ...(grants.some((g) => g.startsWith('table:')) ? [`dynamodb.${this.region}.amazonaws.com`] : []),
+      ...(grants.some((g) => g === 'bucket:put' || g === 'bucket:read') ? [`s3.${this.region}.amazonaws.com`] : []),
+    ];
+    if (services.length === 0) return;
+    const writes = grants.includes('table:write') || grants.includes('bucket:put');
+    target.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [...KEY_READ_ACTIONS, ...(writes ? KEY_WRITE_ACTIONS : [])],
+        resources: [this.dataKey.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': services } },
+      }),
+    );
+    if (!writes) return;
+    for (const action of KEY_WRITE_ACTIONS.filter((a) => a.endsWith('*'))) {
+      Validations.of(target.role).acknowledge({
+        id: `AwsSolutions-IAM5[Action::${action}]`,
+        reason:
+          `${action}: the variants DynamoDB and S3 call on the writer's behalf with a customer managed key (as aws-cdk-lib's own grants give), ` +
+          'on the data key only and only through DynamoDB or S3 (kms:ViaService).',
+      });
+    }
   }
 }

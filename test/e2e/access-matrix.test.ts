@@ -7,7 +7,7 @@ import { signLocalClaims, signLocalToken } from '#infra/local/jwt-keys';
 import { REPO_ROOT } from '#infra/local/local-paths';
 import { badCredentials } from '../support/bad-tokens.ts';
 import { type Reply, send } from '../support/e2e-http.ts';
-import { PROFILE_PHONE_E164, identity, writtenRequest } from '../support/fixtures.ts';
+import { PROFILE_PHONE_E164, citizenPhone, identity, writtenRequest } from '../support/fixtures.ts';
 import { eventually } from '../support/integration.ts';
 import { type StartedSystem, startSystem } from '../support/local-process.ts';
 import { problemViolations } from '../support/problem-checks.ts';
@@ -433,7 +433,7 @@ describe('operators: their queues and the assignee', () => {
  * gateway flattens arrays ("[a b]"), so it also requires each staff route's OAuth scope.
  */
 describe('smuggled roles and missing scopes', () => {
-  const admin = { method: 'PUT', path: `/v1/admin/profiles/matrix-smuggled`, body: identity() };
+  const admin = { method: 'PUT', path: `/v1/admin/profiles/matrix-smuggled`, body: identity({ phone: citizenPhone('matrix-smuggled') }) };
   const operator = { method: 'GET', path: '/v1/ops/queues/tech-support' };
   const SMUGGLED: { name: string; claims: Record<string, unknown> }[] = [
     { name: 'roles: "admin"', claims: { roles: 'admin', scope: `${ROLE_SCOPES.admin} ${ROLE_SCOPES.operator}`, queues: ['*'] } },

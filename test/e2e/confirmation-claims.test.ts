@@ -60,10 +60,11 @@ function pdfText(bytes: Uint8Array): string {
   return out.stdout;
 }
 
+/** The newest code SMS (other notices, such as a claim's `registered`, may arrive after it). */
 async function latestCode(): Promise<string> {
   const outbox = await call(`/_local/outbox?to=${encodeURIComponent(PROFILE_PHONE_E164)}`);
-  const last = (outbox.body.items as { text: string }[]).at(-1)?.text ?? '';
-  return /(\d{6})/.exec(last)?.[1] ?? '';
+  const codes = (outbox.body.items as { text: string }[]).filter((m) => m.text.startsWith('Код подтверждения'));
+  return /(\d{6})/.exec(codes.at(-1)?.text ?? '')?.[1] ?? '';
 }
 
 beforeAll(async () => {

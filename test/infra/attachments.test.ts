@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REJECTED_TAG, UPLOAD_HEADERS } from '../../functions/adapters/s3/bucket-rules.ts';
+import { RETENTION_DAYS } from '../../functions/core/retention.ts';
 import { WORKFLOWS } from '../../infra/workflows.ts';
 import { type Built, buildForTest, logicalIdOf, resourcesOf } from './support.ts';
 
@@ -23,7 +24,7 @@ describe('attachments bucket', () => {
     logs = buckets[logsId]?.Properties ?? {};
   });
 
-  it('is the attachments bucket plus its access-log bucket, nothing else, both kept when the stack goes', () => {
+  it('is the attachments bucket plus its access-log bucket, nothing else, both kept when the stack goes (no edge)', () => {
     expect(Object.keys(buckets).sort()).toEqual([bucketId, logsId].sort());
     for (const id of [bucketId, logsId]) {
       expect(buckets[id]?.DeletionPolicy).toBe('Retain');
@@ -43,11 +44,16 @@ describe('attachments bucket', () => {
 
   it('is encrypted at rest and refuses anything but TLS 1.2+', () => {
     const policies = Object.values(resourcesOf(built.template, 'AWS::S3::BucketPolicy'));
-    for (const [props, id] of [
+    // Files under the data key (customer managed); server access logs can only go to an SSE-S3 bucket.
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+      SSEAlgorithm: 'aws:kms',
+      KMSMasterKeyID: { 'Fn::GetAtt': [logicalIdOf(built.stack, built.stack.dataKey.key), 'Arn'] },
+    });
+    expect(logs.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    for (const [, id] of [
       [bucket, bucketId],
       [logs, logsId],
     ] as const) {
-      expect(props.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
       const policy = policies.find((p) => JSON.stringify(p.Properties?.Bucket) === JSON.stringify({ Ref: id }));
       const statements = policy?.Properties?.PolicyDocument.Statement as Record<string, any>[];
       const denies = statements.filter((s) => s.Effect === 'Deny');
@@ -62,11 +68,14 @@ describe('attachments bucket', () => {
     expect(bucket.VersioningConfiguration).toBeUndefined();
   });
 
-  it('aborts uploads never completed and expires files tagged rejected', () => {
+  it('aborts uploads never completed, expires files tagged rejected, and every file after its retention', () => {
     expect(bucket.LifecycleConfiguration.Rules).toEqual([
       { Id: 'abort-incomplete-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } },
       { Id: 'expire-rejected-files', Status: 'Enabled', ExpirationInDays: 1, TagFilters: [{ Key: REJECTED_TAG.Key, Value: REJECTED_TAG.Value }] },
+      { Id: 'expire-after-retention', Status: 'Enabled', ExpirationInDays: RETENTION_DAYS.attachmentFile },
     ]);
+    // The files live exactly as long as the request items that point to them.
+    expect(RETENTION_DAYS.attachmentFile).toBe(RETENTION_DAYS.request);
     expect(logs.LifecycleConfiguration.Rules).toEqual([{ Id: 'expire-access-logs', Status: 'Enabled', ExpirationInDays: 365 }]);
   });
 
@@ -75,6 +84,10 @@ describe('attachments bucket', () => {
       { AllowedOrigins: ORIGINS, AllowedMethods: ['PUT', 'GET', 'HEAD'], AllowedHeaders: [...UPLOAD_HEADERS], ExposedHeaders: ['ETag'], MaxAge: 3600 },
     ]);
     expect(logs.CorsConfiguration).toBeUndefined();
+  });
+
+  it('refuses to build with an http:// origin for the browser uploads', () => {
+    expect(() => buildForTest({ context: { corsOrigins: ['https://portal.test.example', 'http://portal.test.example'] } })).toThrow(/corsOrigins/);
   });
 
   it('logs server access to the log bucket', () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, type RouteDef } from '../../functions/http/routes.ts';
 import { FUNCTIONS, type FunctionId, type Grant } from '../../infra/functions.ts';
+import { tableAccessOf } from '../../infra/key-prefixes.ts';
 import { type Built, buildForTest, logicalIdOf, resourcesOf } from './support.ts';
 
 /**
@@ -8,17 +9,9 @@ import { type Built, buildForTest, logicalIdOf, resourcesOf } from './support.ts
  * derived from the stack code): the template must match this list, action for action.
  */
 const GRANT_ACTIONS: Record<Grant, readonly string[]> = {
-  'table:read': [
-    'dynamodb:BatchGetItem',
-    'dynamodb:ConditionCheckItem',
-    'dynamodb:DescribeTable',
-    'dynamodb:GetItem',
-    'dynamodb:GetRecords',
-    'dynamodb:GetShardIterator',
-    'dynamodb:Query',
-    'dynamodb:Scan',
-  ],
-  'table:write': ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  // Items only: no Scan, no DescribeTable, no streams.
+  'table:read': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+  'table:write': ['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   'sms:publish': ['sns:Publish'],
   'workflow:start:intake': ['states:StartExecution'],
   'workflow:start:notice': ['states:StartExecution'],
@@ -31,6 +24,14 @@ const GRANT_ACTIONS: Record<Grant, readonly string[]> = {
   'bucket:tag': ['s3:PutObjectTagging'],
   'bucket:delete': ['s3:DeleteObject'],
 };
+
+/** The data key, as DynamoDB and S3 use it for the function: decrypt to read; also encrypt to write. */
+function keyActionsOf(grants: readonly Grant[]): string[] {
+  const usesKey = grants.some((g) => g.startsWith('table:') || g === 'bucket:put' || g === 'bucket:read');
+  if (!usesKey) return [];
+  const writes = grants.includes('table:write') || grants.includes('bucket:put');
+  return ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'] : [])];
+}
 
 /** Every function: write to its own log group, send traces. */
 const BASELINE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
@@ -111,7 +112,7 @@ describe('least privilege: each function gets exactly the grants of infra/functi
       expect(s.NotAction).toBeUndefined();
     }
     const actual = sorted(statements.flatMap((s) => asList(s.Action)));
-    const expected = sorted([...BASELINE_ACTIONS, ...FUNCTIONS[id].grants.flatMap((g) => GRANT_ACTIONS[g])]);
+    const expected = sorted([...BASELINE_ACTIONS, ...FUNCTIONS[id].grants.flatMap((g) => GRANT_ACTIONS[g]), ...keyActionsOf(FUNCTIONS[id].grants)]);
     expect(actual).toEqual(expected);
   });
 
@@ -120,6 +121,8 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     const tableId = logicalIdOf(stack, stack.data.table);
     const secretId = logicalIdOf(stack, stack.data.identityKey);
     const bucketId = logicalIdOf(stack, stack.attachments.bucket);
+    const keyId = logicalIdOf(stack, stack.dataKey.key);
+    const access = tableAccessOf(FUNCTIONS[id].store ?? []);
     const logsId = logicalIdOf(stack, stack.functions[id].logGroup);
     // Only the state machines this function's grants name, never another one.
     const startable = FUNCTIONS[id].grants.filter((g) => g.startsWith('workflow:')).map((g) => g.split(':')[2] as string);
@@ -136,10 +139,19 @@ describe('least privilege: each function gets exactly the grants of infra/functi
         case 'xray':
           expect(s.Resource).toBe('*');
           break;
-        case 'dynamodb':
-          expect(asList(s.Resource).length).toBeGreaterThan(0);
-          for (const r of asList(s.Resource)) expect(JSON.stringify(r)).toContain(`"${tableId}"`);
-          break;
+        case 'dynamodb': {
+          // The table, and by name only the indexes its queries use; partitions by LeadingKeys.
+          const writes = actions.some((a) => a === 'dynamodb:PutItem');
+          const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
+          const indexArn = (name: string) => ({ 'Fn::Join': ['', [tableArn, `/index/${name}`]] });
+          expect(asList(s.Resource)).toEqual(writes ? [tableArn] : [tableArn, ...access.indexes.map(indexArn)]);
+          expect(s.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': writes ? access.writePatterns : access.readPatterns } });
+          continue;
+        }
+        case 'kms':
+          expect(s.Resource).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+          expect(Object.keys(s.Condition as object)).toEqual(['StringEquals']);
+          continue;
         case 'secretsmanager':
           expect(s.Resource).toEqual({ Ref: secretId });
           break;
@@ -196,6 +208,46 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     // Route handlers answer within API Gateway's patience; workflow tasks get more room; a scheduled run the most.
     const isRoute = (ROUTES as readonly RouteDef[]).some((r) => r.fn === id);
     expect(props.Timeout).toBe(isRoute ? 10 : FUNCTIONS[id].everyMinutes !== undefined ? 60 : 30);
+  });
+
+  it('no function may Scan, and no statement of any role in the stack allows it', () => {
+    const all = Object.values(resourcesOf(built.template, 'AWS::IAM::Policy')).flatMap((p) => p.Properties?.PolicyDocument.Statement as Statement[]);
+    const actions = all.flatMap((s) => asList(s.Action));
+    expect(actions.filter((a) => /^dynamodb:(Scan|\*)$/.test(a) || a === '*')).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('dynamodb:')).length).toBeGreaterThan(0);
+  });
+
+  it('every table statement of a function is bound to its partitions (LeadingKeys), none is open', () => {
+    for (const id of ids) {
+      for (const s of statementsOf(id).filter((x) => asList(x.Action).some((a) => a.startsWith('dynamodb:')))) {
+        const patterns = (s.Condition as any)?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] as string[] | undefined;
+        expect(patterns?.length, `${id}: ${asList(s.Action).join(',')}`).toBeGreaterThan(0);
+        expect(patterns).not.toContain('*');
+      }
+    }
+  });
+
+  it('the anonymous public function reads only slots, queue counts and waits, and writes nothing', () => {
+    const statements = statementsOf('httpPublic').filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(statements).toHaveLength(1);
+    expect(sorted(asList(statements[0]!.Action))).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+    expect((statements[0]!.Condition as any)['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual(['QUEUE#*', 'QWAITS#*', 'SLOTS#*']);
+    // No profile, request, call, code or phone partition, and no key use beyond decrypting.
+    const kms = statementsOf('httpPublic').filter((s) => asList(s.Action).some((a) => a.startsWith('kms:')));
+    expect(sorted(kms.flatMap((s) => asList(s.Action)))).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+  });
+
+  it('only the citizen-facing and staff functions that need a partition get it', () => {
+    const patternsOf = (id: FunctionId) => tableAccessOf(FUNCTIONS[id].store ?? []);
+    // One-time codes: only the calls function (send, verify) and the tasks (the SMS) may read them.
+    for (const id of ids) {
+      const { readPatterns, writePatterns } = patternsOf(id);
+      const touchesOtp = [...readPatterns, ...writePatterns].includes('OTP#*');
+      expect(touchesOtp, id).toBe(id === 'httpCalls' || id === 'requestTasks');
+    }
+    expect(patternsOf('httpTranscript')).toEqual({ readPatterns: ['CALL#*', 'REQ#*'], writePatterns: [], indexes: [] });
+    expect(patternsOf('httpAdmin').writePatterns).toEqual(['PHONE#*', 'USER#*']);
+    expect(patternsOf('reconciler').indexes).toEqual(['GSI2']);
   });
 
   it('every log group has a retention', () => {

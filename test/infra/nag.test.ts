@@ -4,11 +4,11 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
-import { cdkJsonContext } from './support.ts';
+import { TEST_WEB_ACL_ARN, cdkJsonContext } from './support.ts';
 
-/** The app as `npm run synth` builds it (cdk-nag AwsSolutions on), bundling skipped. */
-function nagApp(): App {
-  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+/** The app as `npm run synth` builds it (cdk-nag AwsSolutions on), bundling skipped; `edge` adds CloudFront. */
+function nagApp(options: { edge?: boolean } = {}): App {
+  const app = new App({ context: { ...cdkJsonContext(), ...(options.edge ? { webAclArn: TEST_WEB_ACL_ARN } : {}), 'aws:cdk:bundling-stacks': [] } });
   buildApp({ app });
   return app;
 }
@@ -25,8 +25,12 @@ function acknowledgments(root: IConstruct): { path: string; id: string; reason: 
 }
 
 describe('cdk-nag AwsSolutions gate', () => {
-  it('the app synthesizes with no unacknowledged finding', () => {
+  it('the app synthesizes with no unacknowledged finding (warnings included)', () => {
     expect(() => nagApp().synth()).not.toThrow();
+  });
+
+  it('with CloudFront and the WebACL in front, too', () => {
+    expect(() => nagApp({ edge: true }).synth()).not.toThrow();
   });
 
   it('the gate works: a non-compliant resource makes synth throw, naming the rule', () => {
@@ -35,8 +39,8 @@ describe('cdk-nag AwsSolutions gate', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS/);
   });
 
-  it('every acknowledgment names one finding and gives a concrete reason', () => {
-    const app = nagApp();
+  it.each([false, true])('every acknowledgment names one finding and gives a concrete reason (edge %s)', (edge) => {
+    const app = nagApp({ edge });
     const acks = acknowledgments(app);
     expect(acks.length).toBeGreaterThan(0);
     for (const ack of acks) {
@@ -44,11 +48,13 @@ describe('cdk-nag AwsSolutions gate', () => {
       expect(ack.reason.length, `${ack.path} ${ack.id}`).toBeGreaterThanOrEqual(40);
     }
     // Only these rules are ever acknowledged; anything new is a decision to review, not to wave through.
-    expect([...new Set(acks.map((a) => a.id.replace(/\[.*$/, '')))].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-IAM5', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
+    // CloudFront's: no geo restriction (citizens abroad), TLS of the default *.cloudfront.net certificate.
+    const edgeRules = edge ? ['AwsSolutions-CFR1', 'AwsSolutions-CFR4'] : [];
+    expect([...new Set(acks.map((a) => a.id.replace(/\[.*$/, '')))].sort()).toEqual(['AwsSolutions-APIG4', ...edgeRules, 'AwsSolutions-IAM5', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
   });
 
-  it('no acknowledgment is stale: each one covers a finding that really occurs', () => {
-    const app = nagApp();
+  it.each([false, true])('no acknowledgment is stale: each one covers a finding that really occurs (edge %s)', (edge) => {
+    const app = nagApp({ edge });
     // The same pack with acknowledgments ignored: every raw finding, with the resource it is on.
     const raw = new AwsSolutionsChecks();
     (raw as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;

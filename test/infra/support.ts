@@ -4,6 +4,7 @@ import type { IConstruct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../../infra/app.ts';
+import type { EdgeWafStack } from '../../infra/stacks/edge-waf-stack.ts';
 import type { SupportCenterStack } from '../../infra/stacks/support-center-stack.ts';
 
 /** Shared by the infra tests: the app as `cdk synth` builds it, bundling skipped. */
@@ -15,16 +16,22 @@ export function cdkJsonContext(): Record<string, unknown> {
   return cdkJson.context;
 }
 
+/** A WebACL ARN of the right shape: with it the main stack builds CloudFront in front of the API. */
+export const TEST_WEB_ACL_ARN = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/SupportCenterApi/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+
 export interface Built {
   app: App;
   stack: SupportCenterStack;
   template: Template;
+  /** The WebACL's stack (us-east-1). */
+  waf: EdgeWafStack;
+  wafTemplate: Template;
 }
 
 export function buildForTest(options: { context?: Record<string, unknown>; nag?: boolean } = {}): Built {
   const app = new App({ context: { ...cdkJsonContext(), ...options.context, 'aws:cdk:bundling-stacks': [] } });
-  const { stack } = buildApp({ app, nag: options.nag ?? false });
-  return { app, stack, template: Template.fromStack(stack) };
+  const { stack, waf } = buildApp({ app, nag: options.nag ?? false });
+  return { app, stack, template: Template.fromStack(stack), waf, wafTemplate: Template.fromStack(waf) };
 }
 
 export type Resources = Record<string, { Type: string; Properties?: Record<string, any>; [k: string]: unknown }>;

@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE } from '../../functions/adapters/dynamodb/table-definition.ts';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Data } from '../../infra/constructs/data.ts';
 import { readSettings } from '../../infra/stacks/settings.ts';
 import { type Built, buildForTest, cdkJsonContext, onlyResource, resourcesOf } from './support.ts';
@@ -60,7 +61,7 @@ describe('the single table, from TABLE', () => {
       // `-c deletionProtection=false` arrives as a string: it must still switch protection off.
       const app = new App({ context: { ...cdkJsonContext(), deletionProtection: off } });
       const stack = new Stack(app, 'Probe');
-      new Data(stack, 'Data', { deletionProtection: readSettings(app).deletionProtection });
+      new Data(stack, 'Data', { deletionProtection: readSettings(app).deletionProtection, encryptionKey: new Key(stack, 'K') });
       expect(onlyResource(Template.fromStack(stack), 'AWS::DynamoDB::Table').props.DeletionProtectionEnabled).toBe(false);
     }
   });

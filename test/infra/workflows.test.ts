@@ -1,3 +1,4 @@
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { App, Stack } from 'aws-cdk-lib';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -143,6 +144,6 @@ describe('state machines: the deployed definitions are the ASL files of statemac
     const fn = new LambdaFunction(stack, 'F', { code: Code.fromInline('export const handler = () => {}'), handler: 'index.handler', runtime: Runtime.NODEJS_LATEST });
     const plain = names.find((n) => !WORKFLOWS[n].workflows) as WorkflowName;
     const def = { ...WORKFLOWS[plain], functions: { ...WORKFLOWS[plain].functions, ExtraPlaceholder: 'requestTasks' as const } };
-    expect(() => new Workflow(stack, 'W', { def, functions: { requestTasks: fn }, table })).toThrow(/ExtraPlaceholder/);
+    expect(() => new Workflow(stack, 'W', { def, functions: { requestTasks: fn }, table, encryptionKey: new Key(stack, 'K') })).toThrow(/ExtraPlaceholder/);
   });
 });

@@ -17,6 +17,7 @@ import type { AttachmentOutcome, CommentOutcome, CreateOutcome, IdempotencyRecor
 import { SK_PREFIX, keys, ttlOf } from './keys.ts';
 import { openCallbackRelease, openCallbackTake, readWindow, windowPut } from './limit-items.ts';
 import { profileCodeMethods } from './profile-code-store.ts';
+import { withRetention } from './retention.ts';
 import { type Item, type TransactItem, conflictedOnly, failedCondition, strip } from './transact.ts';
 
 /**
@@ -122,7 +123,8 @@ function requestUpdate(tableName: string, id: string, from: readonly string[], p
 const BOOKING_ATTEMPTS = 6;
 
 export function dynamoStore(client: DynamoDBClient, tableName: string): Store {
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  // Every item put gets its retention TTL (retention.ts).
+  const doc = withRetention(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }));
 
   /** The record that won a race for an idempotency scope. */
   async function storedRecord(scope: string, cause: unknown): Promise<IdempotencyRecord> {
