@@ -89,10 +89,12 @@ describe('kill -9 in the middle of workflows, then npm start again with the same
     }
     // Written requests: each leaves intake (resumed when it was cut off), and is answered.
     for (const w of written) {
+      let last = '';
       await eventually(async () => {
         const got = await call(`/v1/requests/${w.id}`, { token: tokens[w.owner] });
+        last = `${got.status} ${JSON.stringify({ status: got.body.status, timeline: got.body.timeline })}`;
         return got.body.status === 'registered' ? true : undefined;
-      }, `written request ${w.id} registered`, 30_000);
+      }, () => `written request ${w.id} registered (last seen: ${last})\n${system?.output().slice(-3000) ?? ''}`, 30_000);
       expect((await call(`/v1/ops/requests/${w.id}/answer`, { method: 'POST', token: operator, body: { text: 'Ответ по обращению.' } })).status).toBe(200);
     }
     for (const { id, owner } of [...callbacks, ...written]) {

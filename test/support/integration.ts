@@ -37,13 +37,16 @@ export function realSystem() {
   };
 }
 
-/** Polls until `check` returns a value, or fails after the deadline: no fixed sleeps. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+/**
+ * Polls until `check` returns a value, or fails after the deadline: no fixed sleeps. `what` may be
+ * a function, called at the deadline, so the failure can say what was last seen.
+ */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string | (() => string), timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
