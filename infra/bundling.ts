@@ -29,6 +29,8 @@ export const ALIASES: Record<string, string> = {
   // transcript uses neither (it embeds PT Sans and has no images).
   '@pdf-lib/standard-fonts': join(REPO_ROOT, 'functions/adapters/pdf/no-standard-fonts.ts'),
   '@pdf-lib/upng': join(REPO_ROOT, 'functions/adapters/pdf/no-png.ts'),
+  // pdf-lib's compressor (pako, ~48 KB): the transcript compresses its streams with Node's zlib.
+  pako: join(REPO_ROOT, 'functions/adapters/pdf/no-pako.ts'),
 };
 
 /** For aws-cdk-lib's NodejsFunction (`bundling`). */

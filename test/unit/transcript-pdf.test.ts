@@ -233,6 +233,32 @@ describe('transcript PDF', () => {
     expect(squash(pdftotext(await renderTranscriptPdf(input({ lines: [] }), font)))).toContain('Диалог Реплик нет.');
   });
 
+  it('a character PT Sans has but the subset leaves out is drawn as "?", never dropped; decomposed letters are composed', async () => {
+    const lacking = ['◊', 'ﬁ'];
+    for (const ch of lacking) expect(font.glyphs.some(([cp]) => cp === ch.codePointAt(0))).toBe(false);
+    const decomposed = 'и\u0306 е\u0308'; // й and ё as a letter and a combining mark
+    const text = squash(pdftotext(await renderTranscriptPdf(input({ lines: [{ at: START, speaker: 'citizen', text: `ромб ◊, лигатура ﬁ, ${decomposed}` }] }), font)));
+    expect(text).toContain('12:00:00 Гражданин: ромб ?, лигатура ?, й ё');
+  });
+
+  it('every character of the subset draws what the whole font draws and reads back as itself', async () => {
+    const chars = font.glyphs.map(([cp]) => String.fromCodePoint(cp)).filter((ch) => ch.trim() !== '' && ch !== '\u00ad');
+    expect(chars.length).toBeGreaterThan(500);
+    const chunks: string[] = [];
+    for (let i = 0; i < chars.length; i += 30) chunks.push(chars.slice(i, i + 30).join(''));
+    const data = input({ lines: chunks.map((text) => ({ at: START, speaker: 'operator', text })) });
+    const subset = await renderTranscriptPdf(data, font);
+    const wholeRendering = await renderTranscriptPdf(data, font, { wholeFont });
+    expect((await PDFDocument.load(subset)).getPageCount()).toBe(1);
+    const a = rasterise(subset);
+    const b = rasterise(wholeRendering);
+    let differing = 0;
+    for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) differing += 1;
+    expect(differing).toBe(0);
+    const text = pdftotext(subset).replace(/\s+/g, '');
+    for (const chunk of chunks) expect(text).toContain(chunk.replace(/\s+/g, ''));
+  });
+
   it('refuses an unreadable time', async () => {
     await expect(renderTranscriptPdf(input({ startedAt: 'вчера' }), font)).rejects.toThrow(RangeError);
     await expect(renderTranscriptPdf(input({ lines: [{ at: 'nope', speaker: 'operator', text: 'x' }] }), font)).rejects.toThrow(

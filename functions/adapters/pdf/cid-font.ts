@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type PDFDocument, PDFHexString, type PDFRef, PDFString } from 'pdf-lib';
+import { deflateSync } from 'node:zlib';
+import { type PDFContext, type PDFDocument, PDFHexString, type PDFRawStream, type PDFRef, PDFString } from 'pdf-lib';
 import type { TranscriptFontAsset } from './transcript-font.ts';
 
 /**
@@ -22,6 +23,14 @@ export interface EmbeddedFont {
   /** The text as CIDs for `Tj`; throws on a code point outside the font (clean text first). */
   encode(text: string): PDFHexString;
   widthOfTextAtSize(text: string, size: number): number;
+}
+
+/**
+ * A FlateDecode stream compressed by Node's zlib. The transcript's streams never go through
+ * pdf-lib's compressor (pako, ~48 KB of bundle, aliased out: infra/bundling.ts); zlib is in Node.
+ */
+export function deflatedStream(context: PDFContext, contents: string | Uint8Array, dict: Record<string, number> = {}): PDFRawStream {
+  return context.stream(deflateSync(typeof contents === 'string' ? Buffer.from(contents, 'latin1') : contents), { ...dict, Filter: 'FlateDecode' });
 }
 
 interface Prepared {
@@ -88,7 +97,7 @@ export function embedCidFont(doc: PDFDocument, asset: TranscriptFontAsset, optio
   }
 
   const fontFile = whole
-    ? context.flateStream(whole, { Length1: whole.length })
+    ? deflatedStream(context, whole, { Length1: whole.length })
     : context.stream(p.subsetFile, { Filter: 'FlateDecode', Length1: asset.fontFile.length1 });
   const gidColumn = whole ? 2 : 1;
   const cidToGid = new Uint8Array(2 * (asset.glyphs.length + 1)); // CID 0 → glyph 0 (.notdef)
@@ -119,7 +128,7 @@ export function embedCidFont(doc: PDFDocument, asset: TranscriptFontAsset, optio
     CIDSystemInfo: { Registry: PDFString.of('Adobe'), Ordering: PDFString.of('Identity'), Supplement: 0 },
     FontDescriptor: context.register(descriptor),
     W: [1, p.widths],
-    CIDToGIDMap: context.register(context.flateStream(cidToGid)),
+    CIDToGIDMap: context.register(deflatedStream(context, cidToGid)),
   });
   const type0 = context.obj({
     Type: 'Font',
@@ -127,7 +136,7 @@ export function embedCidFont(doc: PDFDocument, asset: TranscriptFontAsset, optio
     BaseFont: options.baseFontName,
     Encoding: 'Identity-H',
     DescendantFonts: [context.register(cidFont)],
-    ToUnicode: context.register(context.flateStream(p.toUnicode)),
+    ToUnicode: context.register(deflatedStream(context, p.toUnicode)),
   });
   const ref = context.register(type0);
 

@@ -1,8 +1,8 @@
-import { type EmbeddedFont, embedCidFont } from './cid-font.ts';
+import { type EmbeddedFont, deflatedStream, embedCidFont } from './cid-font.ts';
 import { TRANSCRIPT_FALLBACK, TRANSCRIPT_FONT, TRANSCRIPT_FONT_ASSET_FORMAT, TRANSCRIPT_FONT_BUILDER, type TranscriptFontAsset } from './transcript-font.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Color, PDFDocument, PDFName, type PDFPage, degrees, drawText, rgb } from 'pdf-lib';
+import { type Color, PDFDocument, PDFName, type PDFOperator, degrees, drawText, rgb } from 'pdf-lib';
 
 export { TRANSCRIPT_FONT } from './transcript-font.ts';
 export type { TranscriptFontAsset } from './transcript-font.ts';
@@ -184,12 +184,14 @@ class Writer {
   constructor(private readonly font: EmbeddedFont) {}
 
   /**
-   * Printable text the font can draw: composed (NFC, so a decomposed 'й' or 'ё' is one letter),
-   * controls become spaces, characters outside the subset TRANSCRIPT_FALLBACK ('?').
+   * Printable text the font can draw: a letter with combining marks composed (NFC, so a
+   * decomposed 'й' or 'ё' is one letter; only there, as NFC would also turn the Ohm sign the font
+   * has into a Greek Omega it lacks), controls become spaces, characters outside the subset
+   * TRANSCRIPT_FALLBACK ('?').
    */
   clean(text: string): string {
     let out = '';
-    for (const ch of String(text).normalize('NFC')) {
+    for (const ch of String(text).replace(/\P{M}\p{M}+/gu, (cluster) => cluster.normalize('NFC'))) {
       const cp = ch.codePointAt(0) as number;
       if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp === 0x2028 || cp === 0x2029) out += ' ';
       else if (cp === 0xa0) out += ' ';
@@ -305,8 +307,8 @@ export async function renderTranscriptPdf(input: TranscriptInput, font?: Transcr
     ...(options.wholeFont ? { whole: options.wholeFont } : {}),
   });
   const w = new Writer(embedded);
-  const draw = (page: PDFPage, text: string, x: number, y: number, size: number, color: Color) =>
-    page.pushOperators(...drawText(embedded.encode(text), { color, font: FONT_KEY, size, rotate: degrees(0), xSkew: degrees(0), ySkew: degrees(0), x, y }));
+  const draw = (ops: PDFOperator[], text: string, x: number, y: number, size: number, color: Color) =>
+    ops.push(...drawText(embedded.encode(text), { color, font: FONT_KEY, size, rotate: degrees(0), xSkew: degrees(0), ySkew: degrees(0), x, y }));
 
   const number = w.clean(input.requestNumber).trim() || '—';
   const title = 'Расшифровка разговора';
@@ -345,21 +347,26 @@ export async function renderTranscriptPdf(input: TranscriptInput, font?: Transcr
   const pages = paginate([header, ...entries], bodyHeight, bodyHeight - runningHeaderHeight);
 
   pages.forEach((rows, index) => {
-    const page: PDFPage = doc.addPage(A4);
+    const page = doc.addPage(A4);
     page.node.setFontDictionary(FONT_KEY, embedded.ref);
+    const ops: PDFOperator[] = [];
     let y = A4[1] - MARGIN_TOP;
     if (index > 0) {
-      draw(page, runningHeader, MARGIN_X, y - SIZE_SMALL, SIZE_SMALL, GREY);
+      draw(ops, runningHeader, MARGIN_X, y - SIZE_SMALL, SIZE_SMALL, GREY);
       y -= runningHeaderHeight;
     }
     for (const row of rows) {
       const baseline = y - row.height + (row.height - (row.ops[0]?.size ?? SIZE_BODY)) / 2 + 2;
-      for (const op of row.ops) if (op.text !== '') draw(page, op.text, op.x, baseline, op.size, op.color);
+      for (const op of row.ops) if (op.text !== '') draw(ops, op.text, op.x, baseline, op.size, op.color);
       y -= row.height + row.gapAfter;
     }
     const footer = `Страница ${index + 1} из ${pages.length}`;
-    draw(page, footer, A4[0] - MARGIN_X - w.width(footer, SIZE_SMALL), FOOTER_Y, SIZE_SMALL, GREY);
+    draw(ops, footer, A4[0] - MARGIN_X - w.width(footer, SIZE_SMALL), FOOTER_Y, SIZE_SMALL, GREY);
+    // Serialised by pdf-lib, compressed by zlib (deflatedStream): pdf-lib's compressor is left out.
+    page.node.addContentStream(doc.context.register(deflatedStream(doc.context, doc.context.contentStream(ops).getUnencodedContents())));
   });
 
-  return doc.save({ useObjectStreams: true });
+  // No object streams: pdf-lib would compress them with the compressor left out of the bundle
+  // (a cross-reference table instead; a few KB more).
+  return doc.save({ useObjectStreams: false });
 }
