@@ -78,8 +78,8 @@ describe('transcript renderer in a Lambda bundle', () => {
     expect(Buffer.from(pdf).equals(Buffer.from(fromSource))).toBe(true);
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', join(b.dir, 'out.pdf'), '-'], { stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
     expect(text).toContain('12:00:09 Гражданин: Не приходит код подтверждения.');
-    // No font parser in the bundle: fontkit and what it pulls in (brotli, restructure, the shapers) are build-time only.
-    expect(b.inputs.filter((i) => /node_modules\/(fontkit|brotli|restructure|unicode-properties|unicode-trie|dfa|@swc\/helpers)\//.test(i))).toEqual([]);
+    // No font parser in the bundle: fontkit and what it pulls in (brotli, restructure, the shapers) are build-time only; nor pdf-lib's compressor (pako).
+    expect(b.inputs.filter((i) => /node_modules\/(fontkit|brotli|restructure|unicode-properties|unicode-trie|dfa|@swc\/helpers|pako)\//.test(i))).toEqual([]);
     expect(b.inputs.some((i) => i.includes('node_modules/pdf-lib/'))).toBe(true);
     expect(b.size).toBeLessThan(600 * 1024); // the transcript's budget (npm run bench)
   });
