@@ -17,9 +17,6 @@ export const TRANSCRIPT_FONT = {
   license: 'OFL-1.1',
 } as const;
 
-/** The font's path in the repository, where the build reads it from. */
-export const TRANSCRIPT_FONT_SOURCE = `node_modules/${TRANSCRIPT_FONT.packageName}/${TRANSCRIPT_FONT.packageFile}`;
-
 /** The build step, as a repository path: `node --import tsx <it> <output file>` writes the asset. */
 export const TRANSCRIPT_FONT_BUILDER = 'functions/adapters/pdf/transcript-font-build.ts';
 
