@@ -25,12 +25,12 @@ export const MAIN_FIELDS = ['module', 'main'];
  */
 export const ALIASES: Record<string, string> = {
   '@aws-sdk/credential-provider-node': join(REPO_ROOT, 'functions/adapters/aws/lambda-credentials.ts'),
-  // fontkit needs brotli only for WOFF2 fonts; the transcript's font is TrueType (~490 KB saved).
-  'brotli/decompress.js': join(REPO_ROOT, 'functions/adapters/pdf/no-brotli.ts'),
   // pdf-lib's 14 standard fonts (~127 KB, inflated at import) and PNG decoder (~25 KB): the
   // transcript uses neither (it embeds PT Sans and has no images).
   '@pdf-lib/standard-fonts': join(REPO_ROOT, 'functions/adapters/pdf/no-standard-fonts.ts'),
   '@pdf-lib/upng': join(REPO_ROOT, 'functions/adapters/pdf/no-png.ts'),
+  // pdf-lib's compressor (pako, ~48 KB): the transcript compresses its streams with Node's zlib.
+  pako: join(REPO_ROOT, 'functions/adapters/pdf/no-pako.ts'),
 };
 
 /** For aws-cdk-lib's NodejsFunction (`bundling`). */

@@ -1,4 +1,4 @@
-import { TRANSCRIPT_FONT, TRANSCRIPT_FONT_SOURCE } from '../functions/adapters/pdf/transcript-font.ts';
+import { TRANSCRIPT_FONT, TRANSCRIPT_FONT_BUILDER } from '../functions/adapters/pdf/transcript-font.ts';
 import type { HttpFunction } from '../functions/http/routes.ts';
 import type { StoreMethod } from './key-prefixes.ts';
 
@@ -40,6 +40,11 @@ export interface FunctionDef {
   store?: readonly StoreMethod[];
   /** Files the bundle needs beside its entry file at run time: repository path → file name. */
   files?: Readonly<Record<string, string>>;
+  /**
+   * Files the bundle needs beside its entry file, made at build time: file name → the repository
+   * script that writes it (`node --import tsx <script> <output file>`, from the repository root).
+   */
+  built?: Readonly<Record<string, string>>;
   /** A scheduled function's rate, in minutes (an EventBridge `rate(N minutes)` rule in the cloud). */
   everyMinutes?: number;
 }
@@ -63,8 +68,9 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     description: 'The PDF copy of a confirmed call',
     grants: ['table:read'],
     store: ['getRequest', 'getCall'],
-    // The PDF's Cyrillic font (PT Sans, OFL-1.1), read next to the bundle (loadTranscriptFont).
-    files: { [TRANSCRIPT_FONT_SOURCE]: TRANSCRIPT_FONT.fileName },
+    // The PDF's Cyrillic font (PT Sans, OFL-1.1), subset at build time with fontkit (which stays
+    // out of the bundle) and read next to the bundle (loadTranscriptFont).
+    built: { [TRANSCRIPT_FONT.fileName]: TRANSCRIPT_FONT_BUILDER },
   },
   httpAttachments: {
     entry: 'functions/http/attachments.ts',

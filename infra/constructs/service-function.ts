@@ -10,6 +10,18 @@ import { NODEJS_BUNDLING } from '../bundling.ts';
 import type { FunctionDef } from '../functions.ts';
 import { REPO_ROOT } from './paths.ts';
 
+/**
+ * The shell commands that put a function's `files` (copied) and `built` files (written by their
+ * build script, e.g. the transcript's font asset) beside its bundle. Exported for the infra test
+ * that runs them.
+ */
+export function afterBundlingCommands(def: Pick<FunctionDef, 'files' | 'built'>, inputDir: string, outputDir: string): string[] {
+  return [
+    ...Object.entries(def.files ?? {}).map(([from, name]) => `cp "${inputDir}/${from}" "${outputDir}/${name}"`),
+    ...Object.entries(def.built ?? {}).map(([name, script]) => `cd "${inputDir}" && node --import tsx "${script}" "${outputDir}/${name}"`),
+  ];
+}
+
 export interface ServiceFunctionProps {
   def: FunctionDef;
   timeout: Duration;
@@ -58,13 +70,12 @@ export class ServiceFunction extends Construct {
       logGroup: this.logGroup,
       bundling: {
         ...NODEJS_BUNDLING,
-        ...(def.files
+        ...(def.files || def.built
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) =>
-                  Object.entries(def.files ?? {}).map(([from, name]) => `cp "${inputDir}/${from}" "${outputDir}/${name}"`),
+                afterBundling: (inputDir: string, outputDir: string) => afterBundlingCommands(def, inputDir, outputDir),
               },
             }
           : {}),

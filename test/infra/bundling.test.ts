@@ -1,10 +1,15 @@
 import { type BuildOptions, build } from 'esbuild';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildTranscriptFontAssetFromPackage, serializeTranscriptFontAsset } from '../../functions/adapters/pdf/transcript-font-build.ts';
+import { TRANSCRIPT_FONT } from '../../functions/adapters/pdf/transcript-font.ts';
 import { ESBUILD_OPTIONS, NODEJS_BUNDLING } from '../../infra/bundling.ts';
+import { afterBundlingCommands } from '../../infra/constructs/service-function.ts';
+import { FUNCTIONS } from '../../infra/functions.ts';
 import { REPO } from './support.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'support-center-bundling-'));
@@ -42,5 +47,17 @@ describe('bundling options shared by CDK and the benchmark', () => {
   it('without keepNames they would be mangled (why the option is required)', async () => {
     const names = await errorNamesAfterBundling({ ...ESBUILD_OPTIONS, keepNames: false }, 'mangled.mjs');
     expect(Object.entries(names).some(([cls, name]) => cls !== name)).toBe(true);
+  });
+});
+
+describe('files beside a bundle (the CDK afterBundling hook)', () => {
+  it("the transcript function's hook writes the font asset beside the bundle, the same the source run builds", () => {
+    const bundleDir = join(out, 'asset-output');
+    mkdirSync(bundleDir, { recursive: true });
+    const commands = afterBundlingCommands(FUNCTIONS.httpTranscript, REPO.replace(/\/$/, ''), bundleDir);
+    expect(commands).toHaveLength(1);
+    for (const command of commands) execFileSync('bash', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(readdirSync(bundleDir)).toEqual([TRANSCRIPT_FONT.fileName]);
+    expect(readFileSync(join(bundleDir, TRANSCRIPT_FONT.fileName), 'utf8')).toBe(serializeTranscriptFontAsset(buildTranscriptFontAssetFromPackage()));
   });
 });

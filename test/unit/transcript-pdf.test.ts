@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  type TranscriptFontAsset,
   type TranscriptInput,
   type TranscriptLine,
   formatDuration,
@@ -12,6 +14,7 @@ import {
   loadTranscriptFont,
   renderTranscriptPdf,
 } from '#adapters/pdf/transcript-pdf';
+import { serializeTranscriptFontAsset, transcriptFontSource } from '#adapters/pdf/transcript-font-build';
 
 /**
  * The transcript PDF, read back the way a person's tools read it: pdftotext (Debian package
@@ -98,11 +101,14 @@ function expectInOrder(text: string, parts: string[]): void {
   }
 }
 
-let font: Uint8Array;
-beforeAll(() => {
+let font: TranscriptFontAsset;
+/** The whole PT Sans file the asset was built from (the subset is checked against it). */
+let wholeFont: Uint8Array;
+beforeAll(async () => {
   // Fail every test with the install hint rather than skip.
   poppler('pdftotext', ['-v']);
-  font = loadTranscriptFont();
+  font = await loadTranscriptFont();
+  wholeFont = new Uint8Array(readFileSync(transcriptFontSource().path));
 });
 
 describe('transcript PDF', () => {
@@ -198,7 +204,7 @@ describe('transcript PDF', () => {
   it('the subset font draws exactly what the whole font draws (catches a broken subsetter)', async () => {
     const data = input();
     const subset = await renderTranscriptPdf(data, font);
-    const whole = await renderTranscriptPdf(data, font, { subsetFont: false });
+    const whole = await renderTranscriptPdf(data, font, { wholeFont });
     expect(whole.length).toBeGreaterThan(150_000);
     expect(subset.length).toBeLessThan(whole.length / 4);
     const a = rasterise(subset);
@@ -227,6 +233,32 @@ describe('transcript PDF', () => {
     expect(squash(pdftotext(await renderTranscriptPdf(input({ lines: [] }), font)))).toContain('Диалог Реплик нет.');
   });
 
+  it('a character PT Sans has but the subset leaves out is drawn as "?", never dropped; decomposed letters are composed', async () => {
+    const lacking = ['◊', 'ﬁ'];
+    for (const ch of lacking) expect(font.glyphs.some(([cp]) => cp === ch.codePointAt(0))).toBe(false);
+    const decomposed = 'и\u0306 е\u0308'; // й and ё as a letter and a combining mark
+    const text = squash(pdftotext(await renderTranscriptPdf(input({ lines: [{ at: START, speaker: 'citizen', text: `ромб ◊, лигатура ﬁ, ${decomposed}` }] }), font)));
+    expect(text).toContain('12:00:00 Гражданин: ромб ?, лигатура ?, й ё');
+  });
+
+  it('every character of the subset draws what the whole font draws and reads back as itself', async () => {
+    const chars = font.glyphs.map(([cp]) => String.fromCodePoint(cp)).filter((ch) => ch.trim() !== '' && ch !== '\u00ad');
+    expect(chars.length).toBeGreaterThan(500);
+    const chunks: string[] = [];
+    for (let i = 0; i < chars.length; i += 30) chunks.push(chars.slice(i, i + 30).join(''));
+    const data = input({ lines: chunks.map((text) => ({ at: START, speaker: 'operator', text })) });
+    const subset = await renderTranscriptPdf(data, font);
+    const wholeRendering = await renderTranscriptPdf(data, font, { wholeFont });
+    expect((await PDFDocument.load(subset)).getPageCount()).toBe(1);
+    const a = rasterise(subset);
+    const b = rasterise(wholeRendering);
+    let differing = 0;
+    for (let i = 0; i < a.length; i += 1) if (a[i] !== b[i]) differing += 1;
+    expect(differing).toBe(0);
+    const text = pdftotext(subset).replace(/\s+/g, '');
+    for (const chunk of chunks) expect(text).toContain(chunk.replace(/\s+/g, ''));
+  });
+
   it('refuses an unreadable time', async () => {
     await expect(renderTranscriptPdf(input({ startedAt: 'вчера' }), font)).rejects.toThrow(RangeError);
     await expect(renderTranscriptPdf(input({ lines: [{ at: 'nope', speaker: 'operator', text: 'x' }] }), font)).rejects.toThrow(
@@ -234,12 +266,18 @@ describe('transcript PDF', () => {
     );
   });
 
-  it('loads the font from the npm package by default, and from a given path', async () => {
-    expect(Buffer.from(loadTranscriptFont().subarray(0, 4)).toString('hex')).toBe('00010000'); // TrueType
-    const copy = join(dir, 'copy.ttf');
-    writeFileSync(copy, font);
-    expect(loadTranscriptFont(copy)).toEqual(font);
-    expect(() => loadTranscriptFont(join(dir, 'missing.ttf'))).toThrow();
+  it('loads the font asset (built in-process from the npm package in a source run) by default, and from a given path', async () => {
+    const source = readFileSync(transcriptFontSource().path);
+    expect(source.subarray(0, 4).toString('hex')).toBe('00010000'); // the package's TrueType file
+    expect(font.source.sha256).toBe(createHash('sha256').update(source).digest('hex'));
+    expect(font.postscriptName).toBe('PTSans-Regular');
+    const copy = join(dir, 'copy.json');
+    writeFileSync(copy, serializeTranscriptFontAsset(font));
+    expect(await loadTranscriptFont(copy)).toEqual(font);
+    await expect(loadTranscriptFont(join(dir, 'missing.json'))).rejects.toThrow();
+    // The font file itself is not the asset: said plainly, with the way to build one.
+    await expect(loadTranscriptFont(transcriptFontSource().path)).rejects.toThrow(/is not a transcript font asset of format 1: rebuild it with functions\/adapters\/pdf\/transcript-font-build\.ts/);
+    expect(await loadTranscriptFont()).toBe(font); // once per process
     const byDefault = await renderTranscriptPdf(input());
     expect(Buffer.from(byDefault).equals(Buffer.from(await renderTranscriptPdf(input(), font)))).toBe(true);
   });

@@ -1,11 +1,11 @@
-import { postscriptNameOf, upstreamFontkit } from './fontkit-upstream.ts';
-import { TRANSCRIPT_FONT } from './transcript-font.ts';
+import { type EmbeddedFont, deflatedStream, embedCidFont } from './cid-font.ts';
+import { TRANSCRIPT_FALLBACK, TRANSCRIPT_FONT, TRANSCRIPT_FONT_ASSET_FORMAT, TRANSCRIPT_FONT_BUILDER, type TranscriptFontAsset } from './transcript-font.ts';
 import { existsSync, readFileSync } from 'node:fs';
-import * as nodeModule from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Color, PDFDocument, PDFName, type PDFOperator, degrees, drawText, rgb } from 'pdf-lib';
 
 export { TRANSCRIPT_FONT } from './transcript-font.ts';
+export type { TranscriptFontAsset } from './transcript-font.ts';
 
 /**
  * The transcript of a call as an A4 PDF in Russian: request number, call date and time (Moscow),
@@ -13,11 +13,13 @@ export { TRANSCRIPT_FONT } from './transcript-font.ts';
  *
  * Cyrillic needs an embedded font: PT Sans Regular (ParaType, made for the public use of the
  * peoples of Russia; SIL Open Font License 1.1), shipped as a .ttf inside the npm package
- * @expo-google-fonts/pt-sans, subset on embedding, so a PDF carries only the glyphs it uses.
+ * @expo-google-fonts/pt-sans. It is subset at build time (transcript-font-build.ts) to the
+ * characters a transcript can hold and embedded from that prebuilt asset (cid-font.ts), so the
+ * function parses no font at run time; a character outside the subset is drawn as '?'.
  *
  * Deterministic: the same input gives the same bytes. Dates in the document info come from the
- * call (never from "now"), producer and creator are fixed, there is no document id, and pdf-lib's
- * subset-name suffix comes from its per-document generator seeded with a constant.
+ * call (never from "now"), producer and creator are fixed, there is no document id, the subset's
+ * name tag and the font resource's name are constants.
  */
 
 export type TranscriptSpeaker = 'operator' | 'citizen';
@@ -40,36 +42,62 @@ export interface TranscriptInput {
   lines: readonly TranscriptLine[];
 }
 
-let cachedFont: Uint8Array | undefined;
+function parseFontAsset(text: string, where: string): TranscriptFontAsset {
+  let asset: Partial<TranscriptFontAsset> | null = null;
+  try {
+    asset = JSON.parse(text) as Partial<TranscriptFontAsset> | null;
+  } catch {
+    // reported below
+  }
+  if (asset?.format !== TRANSCRIPT_FONT_ASSET_FORMAT || !Array.isArray(asset.glyphs) || typeof asset.fontFile?.deflatedBase64 !== 'string') {
+    throw new Error(`${where} is not a transcript font asset of format ${TRANSCRIPT_FONT_ASSET_FORMAT}: rebuild it with ${TRANSCRIPT_FONT_BUILDER}`);
+  }
+  return asset as TranscriptFontAsset;
+}
+
+/** A path beside this module (in a bundle: beside its entry file), or undefined off the file system. */
+function besideModule(name: string): string | undefined {
+  try {
+    return fileURLToPath(new URL(`./${name}`, import.meta.url));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The build step's module: in the repository beside this one, never beside a bundle. */
+const BUILDER_MODULE = TRANSCRIPT_FONT_BUILDER.slice(TRANSCRIPT_FONT_BUILDER.lastIndexOf('/') + 1);
+
+async function locateFont(): Promise<TranscriptFontAsset> {
+  const asset = besideModule(TRANSCRIPT_FONT.fileName);
+  if (asset && existsSync(asset)) return parseFontAsset(readFileSync(asset, 'utf8'), asset);
+  const builder = besideModule(BUILDER_MODULE);
+  if (builder && existsSync(builder)) {
+    // A source run (tests, the local runtime): build the asset in-process, as the CDK build does.
+    // The specifier is computed, so esbuild never follows it and fontkit stays out of bundles.
+    const build = (await import(pathToFileURL(builder).href)) as typeof import('./transcript-font-build.ts');
+    return build.buildTranscriptFontAssetFromPackage();
+  }
+  throw new Error(
+    `Transcript font not found: put ${TRANSCRIPT_FONT.fileName} next to the bundle (${TRANSCRIPT_FONT_BUILDER} builds it from ${TRANSCRIPT_FONT.packageName}; looked in: ${[asset, builder].filter(Boolean).join(', ')})`,
+  );
+}
+
+let cachedFont: Promise<TranscriptFontAsset> | undefined;
 
 /**
- * The font bytes, read once per process. Looked up, in order:
- * 1. `path`, when given (e.g. from configuration);
+ * The font asset, loaded once per process. Looked up, in order:
+ * 1. `path`, when given;
  * 2. `TRANSCRIPT_FONT.fileName` next to the running module: in a Lambda bundle, beside the
- *    bundle's entry file, where the build copies it;
- * 3. the npm package, resolved from this module (source runs: tsx, vitest, the local runtime).
+ *    bundle's entry file, where the build writes it;
+ * 3. in a source run (tsx, vitest, the local runtime), built in-process from the npm package by
+ *    the same build step.
  */
-export function loadTranscriptFont(path?: string): Uint8Array {
-  if (path !== undefined) return new Uint8Array(readFileSync(path));
-  if (cachedFont) return cachedFont;
-  const candidates: string[] = [];
-  try {
-    candidates.push(fileURLToPath(new URL(`./${TRANSCRIPT_FONT.fileName}`, import.meta.url)));
-  } catch {
-    // not a file: URL (no module path): skip
-  }
-  try {
-    candidates.push(nodeModule.createRequire(import.meta.url).resolve(`${TRANSCRIPT_FONT.packageName}/${TRANSCRIPT_FONT.packageFile}`));
-  } catch {
-    // the package is not installed here (a bundle): skip
-  }
-  const found = candidates.find((file) => existsSync(file));
-  if (!found) {
-    throw new Error(
-      `Transcript font not found: put ${TRANSCRIPT_FONT.fileName} next to the bundle or install ${TRANSCRIPT_FONT.packageName} (looked in: ${candidates.join(', ')})`,
-    );
-  }
-  cachedFont = new Uint8Array(readFileSync(found));
+export function loadTranscriptFont(path?: string): Promise<TranscriptFontAsset> {
+  if (path !== undefined) return Promise.resolve().then(() => parseFontAsset(readFileSync(path, 'utf8'), path));
+  cachedFont ??= locateFont().catch((error: unknown) => {
+    cachedFont = undefined;
+    throw error;
+  });
   return cachedFont;
 }
 
@@ -139,7 +167,7 @@ interface TextOp {
   text: string;
   x: number;
   size: number;
-  color: typeof INK;
+  color: Color;
 }
 
 /** One laid-out row: its ops share a baseline. `gapAfter` is extra space below it. */
@@ -153,20 +181,21 @@ interface Row {
 type Block = Row[];
 
 class Writer {
-  private readonly chars: Set<number>;
+  constructor(private readonly font: EmbeddedFont) {}
 
-  constructor(private readonly font: PDFFont) {
-    this.chars = new Set(font.getCharacterSet());
-  }
-
-  /** Printable text the font can draw: controls become spaces, characters without a glyph '?'. */
+  /**
+   * Printable text the font can draw: a letter with combining marks composed (NFC, so a
+   * decomposed 'й' or 'ё' is one letter; only there, as NFC would also turn the Ohm sign the font
+   * has into a Greek Omega it lacks), controls become spaces, characters outside the subset
+   * TRANSCRIPT_FALLBACK ('?').
+   */
   clean(text: string): string {
     let out = '';
-    for (const ch of String(text)) {
+    for (const ch of String(text).replace(/\P{M}\p{M}+/gu, (cluster) => cluster.normalize('NFC'))) {
       const cp = ch.codePointAt(0) as number;
       if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp === 0x2028 || cp === 0x2029) out += ' ';
       else if (cp === 0xa0) out += ' ';
-      else out += this.chars.has(cp) ? ch : '?';
+      else out += this.font.has(cp) ? ch : TRANSCRIPT_FALLBACK;
     }
     return out;
   }
@@ -205,7 +234,7 @@ class Writer {
     return lines;
   }
 
-  row(text: string, size: number, opts: { x?: number; color?: typeof INK; gapAfter?: number } = {}): Row {
+  row(text: string, size: number, opts: { x?: number; color?: Color; gapAfter?: number } = {}): Row {
     return { ops: [{ text, x: MARGIN_X + (opts.x ?? 0), size, color: opts.color ?? INK }], height: size * LEADING, gapAfter: opts.gapAfter ?? 0 };
   }
 
@@ -250,39 +279,36 @@ function paginate(blocks: Block[], firstPageHeight: number, pageHeight: number):
 
 export interface RenderOptions {
   /**
-   * Embed only the glyphs used (default true: about 30 KB for 20 lines instead of 160 KB).
-   * `false` embeds the whole font; tests compare the two renderings to catch a broken subsetter.
+   * Embed this whole font file instead of the asset's subset (it must be the file the asset was
+   * built from): tests compare the two renderings to catch a subset that draws wrong or blank
+   * glyphs. Same CIDs, widths and page content either way.
    */
-  subsetFont?: boolean;
+  wholeFont?: Uint8Array;
 }
 
 /** PDF subset fonts are named with a six-letter tag and '+'; fixed, for deterministic bytes. */
 const SUBSET_TAG = 'SCTRAN';
+/** The font's name in every page's resources (one font: a constant). */
+const FONT_KEY = PDFName.of('F1');
 
 /**
- * Render the transcript. `fontBytes` defaults to loadTranscriptFont(); pass them in where the
- * font comes from elsewhere (a bundle, a test). Throws RangeError on an unreadable time.
+ * Render the transcript. `font` defaults to loadTranscriptFont(); pass it in where the asset
+ * comes from elsewhere (a test). Throws RangeError on an unreadable time.
  */
-export async function renderTranscriptPdf(
-  input: TranscriptInput,
-  fontBytes: Uint8Array = loadTranscriptFont(),
-  options: RenderOptions = {},
-): Promise<Uint8Array> {
-  const subset = options.subsetFont ?? true;
+export async function renderTranscriptPdf(input: TranscriptInput, font?: TranscriptFontAsset, options: RenderOptions = {}): Promise<Uint8Array> {
   const startedAt = instant(input.startedAt, 'startedAt');
   const lines = input.lines.map((l, i) => ({ ...l, atDate: instant(l.at, `lines[${i}].at`) }));
+  const asset = font ?? (await loadTranscriptFont());
 
   const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(upstreamFontkit);
-  // Ligatures off: every glyph maps back to exactly one character when text is extracted.
-  const font = await doc.embedFont(fontBytes, {
-    subset,
-    features: { liga: false, clig: false, dlig: false, calt: false },
-    // Without a name pdf-lib appends a suffix from its seeded generator: deterministic, but not
-    // the subset convention that tools (pdffonts 'sub') recognise.
-    ...(subset ? { customName: `${SUBSET_TAG}+${postscriptNameOf(fontBytes) ?? 'Font'}` } : {}),
+  // Tools (pdffonts 'sub') recognise a subset by its tag; the whole font keeps its own name.
+  const embedded = embedCidFont(doc, asset, {
+    baseFontName: options.wholeFont ? asset.postscriptName : `${SUBSET_TAG}+${asset.postscriptName}`,
+    ...(options.wholeFont ? { whole: options.wholeFont } : {}),
   });
-  const w = new Writer(font);
+  const w = new Writer(embedded);
+  const draw = (ops: PDFOperator[], text: string, x: number, y: number, size: number, color: Color) =>
+    ops.push(...drawText(embedded.encode(text), { color, font: FONT_KEY, size, rotate: degrees(0), xSkew: degrees(0), ySkew: degrees(0), x, y }));
 
   const number = w.clean(input.requestNumber).trim() || '—';
   const title = 'Расшифровка разговора';
@@ -321,20 +347,26 @@ export async function renderTranscriptPdf(
   const pages = paginate([header, ...entries], bodyHeight, bodyHeight - runningHeaderHeight);
 
   pages.forEach((rows, index) => {
-    const page: PDFPage = doc.addPage(A4);
+    const page = doc.addPage(A4);
+    page.node.setFontDictionary(FONT_KEY, embedded.ref);
+    const ops: PDFOperator[] = [];
     let y = A4[1] - MARGIN_TOP;
     if (index > 0) {
-      page.drawText(runningHeader, { x: MARGIN_X, y: y - SIZE_SMALL, size: SIZE_SMALL, font, color: GREY });
+      draw(ops, runningHeader, MARGIN_X, y - SIZE_SMALL, SIZE_SMALL, GREY);
       y -= runningHeaderHeight;
     }
     for (const row of rows) {
       const baseline = y - row.height + (row.height - (row.ops[0]?.size ?? SIZE_BODY)) / 2 + 2;
-      for (const op of row.ops) if (op.text !== '') page.drawText(op.text, { x: op.x, y: baseline, size: op.size, font, color: op.color });
+      for (const op of row.ops) if (op.text !== '') draw(ops, op.text, op.x, baseline, op.size, op.color);
       y -= row.height + row.gapAfter;
     }
     const footer = `Страница ${index + 1} из ${pages.length}`;
-    page.drawText(footer, { x: A4[0] - MARGIN_X - w.width(footer, SIZE_SMALL), y: FOOTER_Y, size: SIZE_SMALL, font, color: GREY });
+    draw(ops, footer, A4[0] - MARGIN_X - w.width(footer, SIZE_SMALL), FOOTER_Y, SIZE_SMALL, GREY);
+    // Serialised by pdf-lib, compressed by zlib (deflatedStream): pdf-lib's compressor is left out.
+    page.node.addContentStream(doc.context.register(deflatedStream(doc.context, doc.context.contentStream(ops).getUnencodedContents())));
   });
 
-  return doc.save({ useObjectStreams: true });
+  // No object streams: pdf-lib would compress them with the compressor left out of the bundle
+  // (a cross-reference table instead; a few KB more).
+  return doc.save({ useObjectStreams: false });
 }
