@@ -34,6 +34,15 @@ describe('createRequest', () => {
     expect(deps.workflows.started).toEqual([{ workflow: 'intake', name: body.id, input: { requestId: body.id } }]);
   });
 
+  it('keeps no registration address on the request: verification never compares it, the profile holds it', async () => {
+    const input = writtenInput({ identity: identity({ registrationAddress: 'г. Москва, ул. Тверская, д. 1' }) });
+    const out = await createRequest(deps, 'user-1', input, undefined);
+    const stored = await deps.store.getRequest((out.body as { id: string }).id);
+    expect(stored?.identity.phone).toBe('+79123456789');
+    expect(stored?.identity).not.toHaveProperty('registrationAddress');
+    expect(JSON.stringify(stored)).not.toContain('Тверская');
+  });
+
   it('stores callback phones as E.164 with their extension and the window in UTC', async () => {
     const input = callbackInput({
       callback: {
