@@ -27,7 +27,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   return { createdAt: parsed[0], id: parsed[1] };
 }
 
-export async function listOwnRequests(deps: Pick<Deps, 'store'>, userId: string, limit = DEFAULT_PAGE, cursor?: string) {
-  const page = await deps.store.listRequestsByOwner(userId, limit, cursor === undefined ? undefined : decodeCursor(cursor));
+export async function listOwnRequests(deps: Pick<Deps, 'requests'>, userId: string, limit = DEFAULT_PAGE, cursor?: string) {
+  const page = await deps.requests.listRequestsByOwner(userId, limit, cursor === undefined ? undefined : decodeCursor(cursor));
   return { items: page.items.map(requestSummary), ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}) };
 }
