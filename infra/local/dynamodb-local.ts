@@ -75,6 +75,20 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
 }
 
+/**
+ * The emulator's JVM compiles with C1 only. A local run lasts seconds to minutes, and C2's
+ * optimising compiles never pay for themselves in that time: measured on this 2-core machine, Java
+ * CPU per `POST /v1/requests` with its intake (12 DynamoDB calls) went from ~40 ms to ~18 ms, and
+ * start-up from ~4.8 s to ~2.5 s of CPU (docs/operations.md, "What made the local runtime fast").
+ * `DYNAMODB_LOCAL_JVM_FLAGS` replaces them, to compare flags with the bench.
+ */
+export const JVM_FLAGS = ['-XX:TieredStopAtLevel=1'];
+
+function jvmFlags(): string[] {
+  const override = process.env.DYNAMODB_LOCAL_JVM_FLAGS;
+  return override === undefined ? JVM_FLAGS : override.split(' ').filter(Boolean);
+}
+
 export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Promise<DynamoDbLocal> {
   checkJava();
   const dir = emulatorDir();
@@ -95,7 +109,7 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
   }
   const child: ChildProcess = spawn(
     'java',
-    [`-Djava.io.tmpdir=${scratch}`, `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-port', String(port)],
+    [...jvmFlags(), `-Djava.io.tmpdir=${scratch}`, `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), ...storage, '-port', String(port)],
     { stdio: ['ignore', 'ignore', 'pipe'], cwd: options.dataDir ?? scratch },
   );
   let stderr = '';

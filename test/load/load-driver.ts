@@ -4,8 +4,8 @@ import { localDynamoClient } from '#infra/local/dynamodb-local';
 import { signLocalToken } from '#infra/local/jwt-keys';
 import { LOCAL_TABLE_NAME } from '#infra/local/runtime';
 import { citizenPhone } from '../bench/citizens.ts';
-import { send } from '../support/e2e-http.ts';
 import { answeredCallBody, identity, writtenRequest } from '../support/fixtures.ts';
+import { loadClient } from './load-http.ts';
 
 /**
  * A bounded load on the local runtime, loopback only: many citizens file written and callback
@@ -49,10 +49,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const statuses: Record<string, number> = {};
   const accepted: LoadResult['accepted'] = [];
   let serverErrors = 0;
+  const client = loadClient(options.url);
 
   const timed = async (method: string, path: string, token: string, body?: unknown) => {
     const t = performance.now();
-    const reply = await send(options.url, method, path, { token, ...(body === undefined ? {} : { body }) });
+    const reply = await client.send(method, path, { token, ...(body === undefined ? {} : { body }) });
     latencies.push(performance.now() - t);
     statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
     if (reply.status >= 500) serverErrors += 1;
@@ -116,7 +117,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
   const statusOf = async (a: LoadResult['accepted'][number]) =>
-    (await send(options.url, 'GET', `/v1/requests/${a.id}`, { token: await tokenOf(a.userId, 'citizen') })).json?.status as string;
+    (await client.send('GET', `/v1/requests/${a.id}`, { token: await tokenOf(a.userId, 'citizen') })).json?.status as string;
   const allFinal = async () => (await Promise.all(accepted.map(statusOf))).every((s) => final.has(s));
 
   const ops = operators();
@@ -153,11 +154,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const overbookedSlots = items
     .filter((i) => i.kind === 'slot' && Number(i.booked) > (capacity[String(i.PK).split('#')[1] as string] ?? 0))
     .map((i) => `${String(i.PK)} ${String(i.SK)}: ${String(i.booked)}`);
-  const outbox = (await send(options.url, 'GET', '/_local/outbox')).json?.items as { to: string; text: string }[];
+  const outbox = (await client.send('GET', '/_local/outbox')).json?.items as { to: string; text: string }[];
   const seen = new Map<string, number>();
   for (const m of outbox) seen.set(`${m.to} ${m.text}`, (seen.get(`${m.to} ${m.text}`) ?? 0) + 1);
   const duplicateSms = [...seen].filter(([, count]) => count > 1).map(([key]) => key);
 
+  client.close();
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
     requests: latencies.length,

@@ -97,6 +97,36 @@ describe('answer', () => {
     await expect(answerRequest(deps, everyQueue('op-7'), id, { text: 'again' })).rejects.toMatchObject({ code: 'not_answerable' });
   });
 
+  it('a second answer is refused from the read alone: no write tried, the first answer stays', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    await answerRequest(deps, everyQueue('op-7'), id, { text: 'Первый ответ' });
+    let transitions = 0;
+    const store = Object.assign(Object.create(deps.requests) as typeof deps.requests, {
+      transition: async (...args: Parameters<typeof deps.requests.transition>) => {
+        transitions += 1;
+        return deps.requests.transition(...args);
+      },
+    });
+    await expect(answerRequest({ ...deps, requests: store }, everyQueue('op-7'), id, { text: 'Второй' })).rejects.toMatchObject({ name: 'StateConflictError', code: 'not_answerable' });
+    expect(transitions).toBe(0);
+    expect((await deps.requests.getRequest(id))?.answer?.text).toBe('Первый ответ');
+  });
+
+  it('a request answered between the read and the write: the refused write still says not_answerable', async () => {
+    const deps = memoryDeps();
+    const id = await registered(deps);
+    const stale = await deps.requests.getRequest(id);
+    await answerRequest(deps, everyQueue('op-7'), id, { text: 'Первый ответ' });
+    let reads = 0;
+    // The first read still sees `registered` (the other answer landed right after it).
+    const store = Object.assign(Object.create(deps.requests) as typeof deps.requests, {
+      getRequest: async (requestId: string) => (reads++ === 0 ? stale : deps.requests.getRequest(requestId)),
+    });
+    await expect(answerRequest({ ...deps, requests: store }, everyQueue('op-7'), id, { text: 'Второй' })).rejects.toMatchObject({ code: 'not_answerable' });
+    expect((await deps.requests.getRequest(id))?.answer?.text).toBe('Первый ответ');
+  });
+
   it('refuses a request still being verified (in no queue yet: 404), and a missing one', async () => {
     const deps = memoryDeps();
     await putProfile(deps, 'user-1', identity());

@@ -49,9 +49,19 @@ export async function scheduleCallback(deps: Pick<Deps, 'requests' | 'slots' | '
     ? bookingCandidates(queue, now, request.callback?.preferredWindow, config, zone)
     : retryCandidates(queue, now, config, request.scheduledAt, zone);
   const capacity = slotCapacity(queue, config);
-  const counts = await deps.slots.slotCounts(queue, [...new Set(candidates.map((s) => moscowDate(s.start)))]);
+  // The booked counts of the first candidate day, and of the other days only once the bookings
+  // reach them (the first day had no free place, or lost it to a race): nearly every booking lands
+  // on its first day, and each day read is a DynamoDB query (the horizon spans ~6 days). No slot is
+  // tried without its day's count.
+  const days = [...new Set(candidates.map((s) => moscowDate(s.start)))];
+  const counts = await deps.slots.slotCounts(queue, days.slice(0, 1));
+  let laterDaysRead = days.length <= 1;
   const at = now.toISOString();
   for (const slot of candidates) {
+    if (!laterDaysRead && moscowDate(slot.start) !== days[0]) {
+      for (const [start, n] of await deps.slots.slotCounts(queue, days.slice(1))) counts.set(start, n);
+      laterDaysRead = true;
+    }
     if ((counts.get(slot.start) ?? 0) >= capacity) continue;
     const when = formatCitizenTime(slot.start, zone);
     const outcome = await deps.slots.bookSlot(
