@@ -100,6 +100,8 @@ export function problemCodesOf(route: RouteDef): ProblemCode[] {
 }
 
 const CORRELATION_ID = { $ref: '#/components/headers/X-Correlation-Id' };
+/** A gateway that refuses a request before the function runs (a bad token, a missing scope) sends none. */
+const CORRELATION_ID_IF_ANY = { description: 'The id this request is logged under, when a function answered', required: false, schema: { type: 'string' } };
 
 function header(description: string, schema: Json = { type: 'string' }): Json {
   return { description, required: true, schema };
@@ -123,7 +125,7 @@ function problems(status: number, codes: readonly ProblemCode[]): Json {
     refs.length === 1
       ? refs[0]
       : { oneOf: refs, discriminator: { propertyName: 'code', mapping: Object.fromEntries(codes.map((c, i) => [c, (refs[i] as { $ref: string }).$ref])) } };
-  const headers: Json = { 'X-Correlation-Id': CORRELATION_ID };
+  const headers: Json = { 'X-Correlation-Id': CORRELATION_ID_IF_ANY };
   if (status === 429) headers['Retry-After'] = header('Seconds until a retry can succeed', { type: 'integer', minimum: 0 });
   return {
     description: codes.map((code) => `\`${code}\`: ${aboutOf(code)}`).join('; '),

@@ -45,9 +45,9 @@ export function responseViolations(route: RouteDef, answer: Answer): string[] {
   const out: string[] = [];
   const contentType = (headerOf(answer.headers, 'content-type') ?? '').split(';')[0]?.trim();
   const text = Buffer.isBuffer(answer.body) ? answer.body.toString('utf8') : (answer.body ?? '');
-  if (!headerOf(answer.headers, 'x-correlation-id')) out.push('no X-Correlation-Id header');
   const success = (route.responses as Record<number, SuccessDoc | undefined>)[answer.status];
   if (success) {
+    if (!headerOf(answer.headers, 'x-correlation-id')) out.push('no X-Correlation-Id header');
     for (const name of Object.keys(success.headers ?? {})) if (!headerOf(answer.headers, name)) out.push(`no ${name} header`);
     if (success.binary) {
       if (contentType !== success.binary) out.push(`content-type ${String(contentType)}, declared ${success.binary}`);
