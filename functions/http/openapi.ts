@@ -1,222 +1,176 @@
 import * as z from 'zod/mini';
-import { ROUTES, type RouteDef } from './routes.ts';
-import {
-  AcceptedRequestSchema,
-  AttachmentDownloadSchema,
-  AttachmentListSchema,
-  AttachmentUploadSchema,
-  NewAttachmentSchema,
-  ClaimSchema,
-  CodeSchema,
-  CodeSentSchema,
-  ConfirmedSchema,
-  PhoneChangeSchema,
-  PhoneChangedSchema,
-  CallListSchema,
-  QueueListSchema,
-  RecordCallSchema,
-  RecordedCallSchema,
-  SlotListSchema,
-  TakenSchema,
-  TimeZoneSchema,
-  AnswerSchema,
-  AnsweredSchema,
-  CancelledSchema,
-  CommentSchema,
-  CommentViewSchema,
-  RequestListSchema,
-  ContactsSchema,
-  CreateRequestSchema,
-  ProblemSchema,
-  ProfileSchema,
-  ProfileViewSchema,
-  RequestDetailSchema,
-} from './schemas.ts';
+import { PROBLEM_KINDS, type ProblemCode, aboutOf, problemSchema, statusOf } from './problem-schemas.ts';
+import * as ResponseSchemas from './response-schemas.ts';
+import { ROUTES, type RouteDef, type SuccessDoc } from './routes.ts';
+import { IdempotencyKeySchema, PATH_PARAMS } from './schemas.ts';
 
 /**
- * The OpenAPI 3.1 document, generated from the route table and the same zod schemas that
- * validate requests. An operation missing here fails test/unit/openapi.test.ts.
+ * The OpenAPI 3.1 document, generated from the route table (routes.ts: what each route takes and
+ * answers) and the same zod schemas that validate requests and describe answers. Nothing about a
+ * route is written here: a new route is documented by its entry in the table.
  */
-interface OperationDoc {
-  body?: z.ZodMiniType;
-  responses: Record<number, { description: string; schema?: z.ZodMiniType }>;
-  idempotent?: boolean;
-  /** Query parameters, all optional strings on the wire. */
-  query?: string[];
-  /** The schema of a query parameter that is more than a string (an enumeration). */
-  queryTypes?: Record<string, z.ZodMiniType>;
-}
-
-export const OPERATION_DOCS: Record<string, OperationDoc> = {
-  getContacts: { responses: { 200: { description: 'Channels, lines and live queues', schema: ContactsSchema } } },
-  getOpenApi: { responses: { 200: { description: 'This document' } } },
-  getCallbackSlots: {
-    query: ['type', 'from', 'to', 'timeZone'],
-    queryTypes: { timeZone: TimeZoneSchema },
-    responses: { 200: { description: 'Bookable slots with free places', schema: SlotListSchema } },
-  },
-  listCalls: { responses: { 200: { description: 'Your call records, newest first', schema: CallListSchema } } },
-  listQueue: { query: ['limit'], responses: { 200: { description: 'Due callbacks in queue order', schema: QueueListSchema } } },
-  takeRequest: { responses: { 200: { description: 'Taken by you', schema: TakenSchema } } },
-  recordCall: { body: RecordCallSchema, responses: { 201: { description: 'Recorded', schema: RecordedCallSchema } } },
-  requestConfirmation: { responses: { 202: { description: 'A code is on its way to the profile phone', schema: CodeSentSchema } } },
-  verifyConfirmation: {
-    body: CodeSchema,
-    responses: {
-      200: { description: 'Confirmed', schema: ConfirmedSchema },
-      400: { description: '`code_invalid` with `attemptsLeft` (each try is spent before the code is compared), or `validation_failed`' },
-      409: { description: '`code_used`, `code_not_requested` or `already_confirmed`: the same answer whatever code was sent' },
-      410: { description: 'The code expired (`code_expired`)' },
-      429: { description: '`code_locked` after 5 wrong tries, the same answer whatever code was sent; Retry-After: when a new code may be sent' },
-    },
-  },
-  getTranscript: { responses: { 200: { description: 'application/pdf: the dialog in Russian' } } },
-  fileClaim: {
-    body: ClaimSchema,
-    responses: {
-      201: { description: 'The complaint, as GET /v1/requests/{id} shows it', schema: RequestDetailSchema },
-      409: { description: '`claim_not_eligible`, `already_claimed` or `profile_missing`' },
-      429: { description: '`rate_limited`: 10 new requests (claims count) in the last 24 hours; Retry-After: until the oldest leaves the window' },
-    },
-  },
-  requestPhoneChange: {
-    body: PhoneChangeSchema,
-    responses: {
-      202: { description: 'A code is on its way to the new phone', schema: CodeSentSchema },
-      409: { description: '`phone_in_use`: another profile holds the number (no code is sent; it counts as a send)' },
-      429: { description: '`code_resend_too_soon` or `code_send_limit`; Retry-After' },
-    },
-  },
-  verifyPhoneChange: {
-    body: CodeSchema,
-    responses: {
-      200: { description: 'The profile phone is changed', schema: PhoneChangedSchema },
-      400: { description: '`code_invalid` with `attemptsLeft`, or `validation_failed`' },
-      409: { description: '`phone_in_use` (taken since the code was sent; nothing changes), `code_used` or `code_not_requested`' },
-      410: { description: 'The code expired (`code_expired`)' },
-      429: { description: '`code_locked` after 5 wrong tries, whatever code was sent; Retry-After' },
-    },
-  },
-  createRequest: {
-    body: CreateRequestSchema,
-    idempotent: true,
-    responses: {
-      202: { description: 'Accepted; it moves on by itself', schema: AcceptedRequestSchema },
-      409: { description: '`too_many_open_callbacks`: 3 callback requests already received, scheduled or in progress' },
-      422: { description: 'Idempotency-Key reused with another body' },
-      429: { description: '`rate_limited`: 10 new requests in the last 24 hours; Retry-After: until the oldest leaves the window' },
-    },
-  },
-  getRequest: { responses: { 200: { description: 'The request with its history', schema: RequestDetailSchema } } },
-  listRequests: {
-    query: ['limit', 'cursor'],
-    responses: { 200: { description: 'Your requests, newest first; `nextCursor` while more remain', schema: RequestListSchema } },
-  },
-  addComment: {
-    body: CommentSchema,
-    idempotent: true,
-    responses: {
-      201: { description: 'The comment', schema: CommentViewSchema },
-      409: { description: '`request_closed`, or `too_many_comments` (100 on the request)' },
-      422: { description: 'Idempotency-Key reused with another body' },
-      429: { description: '`rate_limited`: 20 comments in the last hour; Retry-After: until the oldest leaves the window' },
-    },
-  },
-  cancelRequest: { responses: { 200: { description: 'Cancelled', schema: CancelledSchema } } },
-  createAttachment: {
-    body: NewAttachmentSchema,
-    responses: {
-      201: {
-        description:
-          'Pending: PUT the file to `upload.url` with exactly `upload.headers` (and a Content-Length equal to `size`) within 15 minutes; ' +
-          'it is then checked and becomes `ready` or `rejected` by itself',
-        schema: AttachmentUploadSchema,
-      },
-      409: { description: '`request_closed`, or `too_many_attachments` (5 that are not rejected)' },
-    },
-  },
-  getAttachment: {
-    responses: {
-      200: { description: 'A presigned download, valid 5 minutes', schema: AttachmentDownloadSchema },
-      409: { description: '`not_ready`: the file is pending or was rejected' },
-    },
-  },
-  listRequestAttachments: { responses: { 200: { description: 'The files on the request, in upload order', schema: AttachmentListSchema } } },
-  answerRequest: { body: AnswerSchema, responses: { 200: { description: 'Answered; the citizen gets an SMS', schema: AnsweredSchema } } },
-  putProfile: {
-    body: ProfileSchema,
-    responses: {
-      200: { description: 'Replaced', schema: ProfileViewSchema },
-      201: { description: 'Created', schema: ProfileViewSchema },
-      409: { description: '`phone_in_use`: another profile holds the number; nothing changes' },
-    },
-  },
-};
-
-const PROBLEM_STATUSES: Record<number, string> = {
-  400: 'Invalid input: every field problem in `errors`',
-  401: 'Missing, expired or invalid token',
-  403: 'The role may not use this route',
-  404: 'Unknown resource, or another citizen\'s',
-  409: 'The resource\'s state forbids the action',
-  413: 'Body over 256 KiB',
-  415: 'Body not JSON',
-  429: 'Rate limited; see Retry-After',
-  500: 'Generic error',
-};
 
 const COMPONENTS = '#/components/schemas/';
+const JSON_SCHEMA = { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' } as const;
+
+type Json = Record<string, unknown>;
+
+interface ZodDef {
+  type: string;
+  discriminator?: string;
+  options?: z.ZodMiniType[];
+  shape?: Record<string, z.ZodMiniType>;
+  values?: unknown[];
+}
+
+function defOf(schema: z.ZodMiniType): ZodDef {
+  return (schema as unknown as { _zod: { def: ZodDef } })._zod.def;
+}
+
+function idOf(schema: z.ZodMiniType): string | undefined {
+  return z.globalRegistry.get(schema)?.id;
+}
+
+/**
+ * OpenAPI's `discriminator` for a zod discriminated union whose options are all named components:
+ * zod writes the `oneOf`, this adds which value of the property selects which component.
+ */
+function discriminatorOf(schema: z.ZodMiniType): Json | undefined {
+  const def = defOf(schema);
+  if (def.type !== 'union' || !def.discriminator || !def.options) return undefined;
+  const mapping: Record<string, string> = {};
+  for (const option of def.options) {
+    const id = idOf(option);
+    const value = defOf(defOf(option).shape?.[def.discriminator] as z.ZodMiniType).values?.[0];
+    if (!id || typeof value !== 'string') return undefined;
+    mapping[value] = `${COMPONENTS}${id}`;
+  }
+  return { propertyName: def.discriminator, mapping };
+}
 
 /** A reference to the named component when the schema has an id (in `z.globalRegistry`), else the schema inline. */
-function jsonSchema(schema: z.ZodMiniType) {
-  const id = z.globalRegistry.get(schema)?.id;
+function jsonSchema(schema: z.ZodMiniType): Json {
+  const id = idOf(schema);
   if (id) return { $ref: `${COMPONENTS}${id}` };
-  const { $schema: _dialect, ...inline } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
-  return inline;
+  const { $schema: _dialect, ...inline } = z.toJSONSchema(schema, JSON_SCHEMA) as Json;
+  const discriminator = discriminatorOf(schema);
+  return discriminator ? { ...inline, discriminator } : inline;
 }
 
 /** Every schema with an id, once, under components.schemas; references between them point there. */
-function componentSchemas() {
-  const { schemas } = z.toJSONSchema(z.globalRegistry, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any', uri: (id) => `${COMPONENTS}${id}` });
+function componentSchemas(): Record<string, Json> {
+  for (const code of Object.keys(PROBLEM_KINDS) as ProblemCode[]) problemSchema(code);
+  const { schemas } = z.toJSONSchema(z.globalRegistry, { ...JSON_SCHEMA, uri: (id) => `${COMPONENTS}${id}` });
+  const byId = new Map<string, z.ZodMiniType>();
+  for (const schema of namedSchemas()) byId.set(idOf(schema) as string, schema);
   // The component's place in the document is its identity: no $schema or fragment-only $id inside.
-  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _dialect, $id: _id, ...schema }]) => [id, schema]));
+  return Object.fromEntries(
+    Object.entries(schemas)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([id, { $schema: _dialect, $id: _id, ...schema }]) => {
+        const zod = byId.get(id);
+        const discriminator = zod ? discriminatorOf(zod) : undefined;
+        return [id, discriminator ? { ...schema, discriminator } : schema];
+      }),
+  );
 }
 
-function operation(route: RouteDef) {
-  const doc = OPERATION_DOCS[route.operation];
-  if (!doc) throw new Error(`no OpenAPI entry for operation ${route.operation}`);
-  const params: { name: string | undefined; in: string; required: boolean; schema: object }[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-    name: m[1],
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-  }));
-  for (const name of doc.query ?? []) {
-    const typed = doc.queryTypes?.[name];
-    params.push({ name, in: 'query', required: false, schema: typed ? jsonSchema(typed) : { type: 'string' } });
+function namedSchemas(): z.ZodMiniType[] {
+  const found: z.ZodMiniType[] = [];
+  const registry = z.globalRegistry as unknown as { _idmap: Map<string, z.ZodMiniType> };
+  for (const schema of registry._idmap.values()) found.push(schema);
+  return found;
+}
+
+/** The generic codes a route can return because of what it is (its access, its inputs, its method). */
+export function problemCodesOf(route: RouteDef): ProblemCode[] {
+  const hasParams = route.path.includes('{');
+  const takesBody = route.method === 'POST' || route.method === 'PUT';
+  const codes = new Set<ProblemCode>(route.errors ?? []);
+  // A body that is not JSON, a malformed path parameter, query or header.
+  if (takesBody || hasParams || route.query || route.idempotent) codes.add('validation_failed');
+  if (route.access !== 'public') codes.add('unauthenticated');
+  if (Array.isArray(route.access)) codes.add('forbidden');
+  if (hasParams) codes.add('not_found');
+  codes.add('payload_too_large');
+  if (takesBody) codes.add('unsupported_media_type');
+  if (route.idempotent) codes.add('idempotency_key_reused');
+  codes.add('internal');
+  return [...codes];
+}
+
+const CORRELATION_ID = { $ref: '#/components/headers/X-Correlation-Id' };
+/** A gateway that refuses a request before the function runs (a bad token, a missing scope) sends none. */
+const CORRELATION_ID_IF_ANY = { description: 'The id this request is logged under, when a function answered', required: false, schema: { type: 'string' } };
+
+function header(description: string, schema: Json = { type: 'string' }): Json {
+  return { description, required: true, schema };
+}
+
+function success(doc: SuccessDoc): Json {
+  const headers: Json = { 'X-Correlation-Id': CORRELATION_ID };
+  for (const [name, description] of Object.entries(doc.headers ?? {})) headers[name] = header(description);
+  const content = doc.schema
+    ? { 'application/json': { schema: jsonSchema(ResponseSchemas[doc.schema]) } }
+    : doc.binary
+      ? { [doc.binary]: { schema: { type: 'string', format: 'binary', contentMediaType: doc.binary } } }
+      : undefined;
+  return { description: doc.description, headers, ...(content ? { content } : {}) };
+}
+
+/** One status's problems: the one code's component, or a union on `code` with its mapping. */
+function problems(status: number, codes: readonly ProblemCode[]): Json {
+  const refs = codes.map((code) => jsonSchema(problemSchema(code)));
+  const schema =
+    refs.length === 1
+      ? refs[0]
+      : { oneOf: refs, discriminator: { propertyName: 'code', mapping: Object.fromEntries(codes.map((c, i) => [c, (refs[i] as { $ref: string }).$ref])) } };
+  const headers: Json = { 'X-Correlation-Id': CORRELATION_ID_IF_ANY };
+  if (status === 429) headers['Retry-After'] = header('Seconds until a retry can succeed', { type: 'integer', minimum: 0 });
+  return {
+    description: codes.map((code) => `\`${code}\`: ${aboutOf(code)}`).join('; '),
+    headers,
+    content: { 'application/problem+json': { schema } },
+  };
+}
+
+function parameters(route: RouteDef): Json[] {
+  const params: Json[] = [];
+  for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) {
+    const schema = PATH_PARAMS[name as string];
+    if (!schema) throw new Error(`${route.method} ${route.path}: no schema for path parameter {${name}} in PATH_PARAMS (schemas.ts)`);
+    params.push({ name, in: 'path', required: true, schema: jsonSchema(schema) });
   }
-  if (doc.idempotent) params.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } });
-  const responses: Record<string, unknown> = {};
-  const problem = (description: string, status: string) => ({
-    description,
-    content: { 'application/problem+json': { schema: jsonSchema(ProblemSchema) } },
-    ...(status === '429' ? { headers: { 'Retry-After': { description: 'Seconds until a retry can succeed', schema: { type: 'integer', minimum: 1 } } } } : {}),
-  });
-  for (const [status, r] of Object.entries(doc.responses)) {
-    if (r.schema) responses[status] = { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema) } } };
-    // An error documented for its codes is still a problem document.
-    else responses[status] = Number(status) >= 400 ? problem(r.description, status) : { description: r.description };
+  for (const [name, schema] of Object.entries(route.query?.def.shape ?? {})) {
+    const property = schema as z.ZodMiniType;
+    const required = !property.safeParse(undefined).success;
+    params.push({ name, in: 'query', required, schema: jsonSchema(property) });
   }
-  for (const [status, description] of Object.entries(PROBLEM_STATUSES)) {
-    if (route.access === 'public' && (status === '401' || status === '403')) continue;
-    responses[status] ??= problem(description, status);
+  if (route.idempotent) {
+    params.push({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: false,
+      description: 'The same key and body within 24 hours return the first answer again and create nothing',
+      schema: jsonSchema(IdempotencyKeySchema),
+    });
   }
+  return params;
+}
+
+function operation(route: RouteDef): Json {
+  const responses: Json = {};
+  for (const [status, doc] of Object.entries(route.responses)) responses[status] = success(doc as SuccessDoc);
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of problemCodesOf(route)) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) responses[String(status)] = problems(status, codes);
+  const params = parameters(route);
   return {
     operationId: route.operation,
     summary: route.summary,
     ...(route.access === 'public' ? { security: [] } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
-    ...(doc.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(doc.body) } } } } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
     responses,
   };
 }
@@ -228,11 +182,22 @@ export function openApiDocument() {
     (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = operation(route);
   }
   return {
-    openapi: '3.1.0',
-    info: { title: 'Support Center API', version: '1.0.0', description: 'Help and support of the government services portal.' },
+    openapi: '3.1.0' as const,
+    info: {
+      title: 'Support Center API',
+      version: '1.0.0',
+      description:
+        'Help and support of the government services portal. Every object lists all its properties and allows no others; ' +
+        'every error is application/problem+json with the `code` values listed for its route and status.',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+    },
     servers: [{ url: '/' }],
-    components: { schemas: componentSchemas(), securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     security: [{ bearer: [] }],
     paths,
+    components: {
+      schemas: componentSchemas(),
+      headers: { 'X-Correlation-Id': { description: 'The id this request is logged under (yours, when you sent a UUID)', required: true, schema: { type: 'string' } } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
   };
 }

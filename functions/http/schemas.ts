@@ -2,9 +2,9 @@ import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import type { CreateRequestInput } from '#core/requests/create-request';
 import type { IdentityInput } from '#core/identity/identity';
-import { ATTACHMENT_STATUSES, ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_LENGTH, MIN_ATTACHMENT_BYTES } from '#core/attachments/model';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FILE_NAME_LENGTH, MIN_ATTACHMENT_BYTES } from '#core/attachments/model';
 import { CALL_OUTCOMES } from '#core/callbacks/model';
-import { CHANNELS, RELATED_KINDS, REQUEST_TYPES, STATUSES } from '#core/requests/model';
+import { RELATED_KINDS, REQUEST_TYPES } from '#core/requests/model';
 import { RUSSIAN_TIME_ZONES } from '#core/regions/regions';
 import { maskText } from '#core/identity/mask-text';
 
@@ -24,16 +24,15 @@ import { maskText } from '#core/identity/mask-text';
 if (!z.config().localeError) z.config(en());
 
 /** Registers a component id for the OpenAPI document (classic zod: `.meta({ id })`). */
-function named<S extends z.ZodMiniType>(schema: S, id: string): S {
+export function named<S extends z.ZodMiniType>(schema: S, id: string): S {
   z.globalRegistry.add(schema, { id });
   return schema;
 }
 
-const isoDateTime = z.iso.datetime({ offset: true });
+export const isoDateTime = z.iso.datetime({ offset: true });
 const phoneText = z.string().check(z.minLength(1), z.maxLength(64));
 const text = (max: number) => z.string().check(z.maxLength(max));
 const nonEmpty = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-const int = () => z.number().check(z.int());
 /**
  * Free text, masked as it is parsed (trimmed ones: trimmed first, then measured, as classic's
  * `.trim().min(1).max(n)`) (maskText: SNILS and passport numbers), so that the use-cases,
@@ -63,34 +62,48 @@ export const IdentitySchema = z.strictObject({
   phone: phoneText,
 }) satisfies z.ZodMiniType<IdentityInput>;
 
+/** The common part of both channels' requests. */
+const createShape = {
+  type: z.enum(REQUEST_TYPES),
+  identity: IdentitySchema,
+  relatedNumber: z.optional(nonEmpty(64)),
+  relatedKind: z.optional(z.enum(RELATED_KINDS)),
+};
+
+export const WrittenSectionSchema = named(
+  z.strictObject({
+    topic: nonEmptyFreeText(200),
+    text: nonEmptyFreeText(10000),
+    contactPhone: z.optional(phoneText),
+    attempts: z.optional(
+      z.array(z.strictObject({ at: isoDateTime, phone: z.optional(phoneText), error: z.optional(freeText(1000)) })).check(z.maxLength(20)),
+    ),
+    desiredOutcome: z.optional(freeText(2000)),
+  }),
+  'WrittenSection',
+);
+
+export const CallbackSectionSchema = named(
+  z.strictObject({
+    phone: phoneText,
+    description: nonEmptyFreeText(1000),
+    note: z.optional(freeText(1000)),
+    preferredWindow: z.optional(z.strictObject({ from: isoDateTime, to: isoDateTime })),
+  }),
+  'CallbackSection',
+);
+
+/**
+ * A union on `channel`: each channel takes its own section and refuses the other's (`unexpected`),
+ * so the document and a generated client know which section goes with which channel. An unknown
+ * or missing `channel` is reported on `channel` (validate.ts).
+ */
 export const CreateRequestSchema = named(
   z
-    .strictObject({
-      channel: z.enum(CHANNELS),
-      type: z.enum(REQUEST_TYPES),
-      identity: IdentitySchema,
-      relatedNumber: z.optional(nonEmpty(64)),
-      relatedKind: z.optional(z.enum(RELATED_KINDS)),
-      written: z.optional(
-        z.strictObject({
-          topic: nonEmptyFreeText(200),
-          text: nonEmptyFreeText(10000),
-          contactPhone: z.optional(phoneText),
-          attempts: z.optional(
-            z.array(z.strictObject({ at: isoDateTime, phone: z.optional(phoneText), error: z.optional(freeText(1000)) })).check(z.maxLength(20)),
-          ),
-          desiredOutcome: z.optional(freeText(2000)),
-        }),
-      ),
-      callback: z.optional(
-        z.strictObject({
-          phone: phoneText,
-          description: nonEmptyFreeText(1000),
-          note: z.optional(freeText(1000)),
-          preferredWindow: z.optional(z.strictObject({ from: isoDateTime, to: isoDateTime })),
-        }),
-      ),
-    })
+    .discriminatedUnion('channel', [
+      named(z.strictObject({ channel: z.literal('written'), ...createShape, written: WrittenSectionSchema }), 'CreateWrittenRequest'),
+      named(z.strictObject({ channel: z.literal('callback'), ...createShape, callback: CallbackSectionSchema }), 'CreateCallbackRequest'),
+    ])
     // An INN is checked (its own check digits) and kept as typed; any other related number is free text.
     .check(z.overwrite((v) => (v.relatedNumber === undefined || v.relatedKind === 'inn' ? v : { ...v, relatedNumber: maskText(v.relatedNumber) }))),
   'CreateRequest',
@@ -109,10 +122,11 @@ export const ProfileSchema = named(
 export const CommentSchema = named(z.strictObject({ text: trimmedFreeText(5000) }), 'NewComment');
 export const AnswerSchema = named(z.strictObject({ text: trimmedFreeText(10000) }), 'Answer');
 
+/** The core then checks the window itself (future, ordered, within the horizon: `window_invalid`). */
 export const SlotQuerySchema = z.strictObject({
-  type: z.optional(text(64)),
-  from: z.optional(text(64)),
-  to: z.optional(text(64)),
+  type: z.enum(REQUEST_TYPES),
+  from: z.optional(isoDateTime),
+  to: z.optional(isoDateTime),
   /** The core checks it is a zone of Russia (`invalid_value`); the document lists them. */
   timeZone: z.optional(TimeZoneSchema),
 });
@@ -144,19 +158,6 @@ export const IdempotencyKeySchema = nonEmpty(255);
 export const RequestIdSchema = nonEmpty(64);
 export const UserIdSchema = nonEmpty(128);
 
-const CallViewShape = {
-  id: z.string(),
-  at: isoDateTime,
-  direction: z.enum(['outbound', 'inbound']),
-  operatorId: z.string(),
-  waitSeconds: int(),
-  durationSeconds: int(),
-  outcome: z.enum(CALL_OUTCOMES),
-  confirmed: z.boolean(),
-  claimEligible: z.boolean(),
-  requestId: z.optional(z.string()),
-};
-
 // Attachments.
 /**
  * A file name as given (it is stored and shown, never used as a storage key): 1..255 characters,
@@ -185,171 +186,20 @@ export const NewAttachmentSchema = named(
 );
 export const AttachmentIdSchema = nonEmpty(64);
 
-export const AttachmentViewSchema = named(
-  z.object({ id: z.string(), fileName: z.string(), contentType: z.enum(ATTACHMENT_TYPES), size: int(), status: z.enum(ATTACHMENT_STATUSES) }),
-  'Attachment',
-);
-export const AttachmentUploadSchema = named(
-  z.object({
-    id: z.string(),
-    status: z.literal('pending'),
-    upload: z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()) }),
-    expiresAt: isoDateTime,
-  }),
-  'AttachmentUpload',
-);
-export const AttachmentDownloadSchema = named(z.object({ url: z.string(), expiresAt: isoDateTime }), 'AttachmentDownload');
-export const AttachmentListSchema = named(z.object({ items: z.array(AttachmentViewSchema) }), 'AttachmentList');
-
-export const AcceptedRequestSchema = named(
-  z.object({
-    id: z.string(),
-    number: z.string(),
-    channel: z.enum(CHANNELS),
-    type: z.enum(REQUEST_TYPES),
-    status: z.literal('received'),
-    createdAt: isoDateTime,
-  }),
-  'AcceptedRequest',
-);
-
-export const RequestDetailSchema = named(
-  z.looseObject({
-    id: z.string(),
-    number: z.string(),
-    channel: z.enum(CHANNELS),
-    type: z.enum(REQUEST_TYPES),
-    status: z.enum(STATUSES),
-    createdAt: isoDateTime,
-    updatedAt: isoDateTime,
-    scheduledAt: z.optional(isoDateTime),
-    route: z.nullable(z.object({ queue: z.string(), line: z.string() })),
-    questions: z.array(z.string()),
-    problems: z.array(z.object({ field: z.string(), code: z.enum(['mismatch', 'not_found']) })),
-    dueBy: z.optional(isoDateTime),
-    answer: z.optional(z.object({ text: z.string(), at: isoDateTime })),
-    timeline: z.array(z.object({ at: isoDateTime, event: z.string(), detail: z.optional(z.string()) })),
-    comments: z.array(z.object({ id: z.string(), at: isoDateTime, author: z.enum(['citizen', 'operator']), text: z.string() })),
-    calls: z.array(z.object(CallViewShape)),
-    attachments: z.array(AttachmentViewSchema),
-  }),
-  'RequestDetail',
-);
-
-const SummaryShape = {
-  id: z.string(),
-  number: z.string(),
-  channel: z.enum(CHANNELS),
-  type: z.enum(REQUEST_TYPES),
-  status: z.enum(STATUSES),
-  createdAt: isoDateTime,
-  updatedAt: isoDateTime,
-  scheduledAt: z.optional(isoDateTime),
-};
-
-export const RequestListSchema = named(z.object({ items: z.array(z.object(SummaryShape)), nextCursor: z.optional(z.string()) }), 'RequestList');
-
-export const CommentViewSchema = named(
-  z.object({ id: z.string(), at: isoDateTime, author: z.enum(['citizen', 'operator']), text: z.string() }),
-  'Comment',
-);
-
-export const CancelledSchema = named(z.object({ status: z.literal('cancelled') }), 'Cancelled');
-
-export const AnsweredSchema = named(
-  z.object({ id: z.string(), number: z.string(), status: z.literal('answered'), answer: z.object({ text: z.string(), at: isoDateTime }) }),
-  'Answered',
-);
-
-export const CallListSchema = named(z.object({ items: z.array(z.object(CallViewShape)) }), 'CallList');
-export const RecordedCallSchema = named(z.object({ id: z.string(), waitSeconds: int(), durationSeconds: int() }), 'RecordedCall');
-export const SlotListSchema = named(
-  z.object({
-    slotMinutes: int(),
-    items: z.array(
-      z.object({
-        start: isoDateTime,
-        end: isoDateTime,
-        remaining: int(),
-        /** Only with `?timeZone=`: the start on the citizen's clock, with the zone's offset. */
-        localStart: z.optional(isoDateTime),
-      }),
-    ),
-  }),
-  'CallbackSlots',
-);
-export const QueueListSchema = named(
-  z.object({
-    items: z.array(
-      z.object({
-        requestId: z.string(),
-        number: z.string(),
-        queue: z.string(),
-        type: z.enum(REQUEST_TYPES),
-        dueAt: isoDateTime,
-        createdAt: isoDateTime,
-        attempt: int(),
-        phone: z.string(),
-        extension: z.optional(z.string()),
-        description: z.string(),
-        note: z.optional(z.string()),
-        questions: z.array(z.string()),
-      }),
-    ),
-  }),
-  'OperatorQueue',
-);
-export const TakenSchema = named(z.object({ id: z.string(), status: z.literal('in_progress'), assignedTo: z.string() }), 'Taken');
-
-export const ContactsSchema = named(
-  z.object({
-    channels: z.array(z.object({ channel: z.string(), hours: z.string() })),
-    lines: z.array(z.object({ type: z.enum(REQUEST_TYPES), phone: z.string(), display: z.string(), hours: z.string() })),
-    queues: z.array(
-      z.object({
-        queue: z.string(),
-        waiting: int(),
-        estimatedWaitMinutes: z.number(),
-        peakNow: z.boolean(),
-        recommendedWindows: z.array(z.object({ from: isoDateTime, to: isoDateTime })),
-      }),
-    ),
-  }),
-  'Contacts',
-);
-
-export const ProfileViewSchema = named(
-  z.object({
-    userId: z.string(),
-    fullName: z.string(),
-    snilsLast2: z.string(),
-    passportLast2: z.string(),
-    phone: z.string(),
-    registrationAddress: z.optional(z.string()),
-    region: z.string(),
-    timeZone: TimeZoneSchema,
-    updatedAt: isoDateTime,
-  }),
-  'ProfileView',
-);
-
-export const ProblemSchema = named(
-  z.looseObject({
-    type: z.string(),
-    title: z.string(),
-    status: int(),
-    code: z.string(),
-    detail: z.optional(z.string()),
-    errors: z.optional(z.array(z.object({ path: z.string(), code: z.string(), message: z.string() }))),
-  }),
-  'Problem',
-);
-
 // Calls: confirmation codes, claims, the profile phone.
 export const CallIdSchema = z.string().check(z.minLength(1), z.maxLength(64));
 export const CodeSchema = named(z.strictObject({ code: z.string().check(z.regex(/^\d{6}$/)) }), 'ConfirmationCode');
 export const ClaimSchema = named(z.strictObject({ text: trimmedFreeText(5000) }), 'NewClaim');
 export const PhoneChangeSchema = named(z.strictObject({ phone: phoneText }), 'PhoneChange');
-export const CodeSentSchema = named(z.object({ expiresAt: isoDateTime, resendAvailableAt: isoDateTime }), 'CodeSent');
-export const ConfirmedSchema = named(z.object({ confirmed: z.literal(true), transcriptUrl: z.string() }), 'CallConfirmed');
-export const PhoneChangedSchema = named(z.object({ phone: z.string() }), 'PhoneChanged');
+
+/**
+ * The schema of each path parameter, by name: every route's `{name}` is parsed with it and the
+ * document describes it from it (openapi.ts refuses a route whose parameter is not listed here).
+ */
+export const PATH_PARAMS: Record<string, z.ZodMiniType<string>> = {
+  id: RequestIdSchema,
+  attachmentId: AttachmentIdSchema,
+  callId: CallIdSchema,
+  queue: QueueParamSchema,
+  userId: UserIdSchema,
+};

@@ -31,6 +31,17 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unk
         return [{ path, code: 'too_long', message: issue.message }];
       case 'too_small':
         return [{ path, code: 'too_short', message: issue.message }];
+      case 'invalid_union':
+        // A discriminated union (CreateRequest on `channel`) that found no option: the problem is the discriminator.
+        if (issue.discriminator !== undefined) {
+          const options = (issue as { options?: unknown[] }).options ?? [];
+          return [
+            valueAt(input, issue.path) === undefined
+              ? { path, code: 'required', message: 'This field is required.' }
+              : { path, code: 'invalid_value', message: `Invalid option: expected one of ${options.map((o) => JSON.stringify(o)).join('|')}` },
+          ];
+        }
+        return [{ path, code: 'invalid', message: issue.message }];
       case 'invalid_value':
         return [{ path, code: 'invalid_value', message: issue.message }];
       case 'invalid_format':

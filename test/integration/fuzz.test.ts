@@ -10,6 +10,7 @@ import { identity, writtenRequest } from '../support/fixtures.ts';
 import { type EventInput, gatewayRoles, handlerFor, httpEvent, lambdaContext, staffClaims } from '../support/http-event.ts';
 import { freshTable, realSystem } from '../support/integration.ts';
 import { headerOf, parseProblem, problemViolations } from '../support/problem-checks.ts';
+import { responseViolations } from '../support/response-contract.ts';
 import {
   ALL_ROUTES,
   bodySchemaOf,
@@ -908,6 +909,9 @@ async function runCase(route: RouteDef, c: Case): Promise<{ status: number; viol
     status = res.statusCode ?? 200;
     const bodyText = res.isBase64Encoded && res.body ? Buffer.from(res.body, 'base64').toString('utf8') : res.body;
     violations.push(...problemViolations(status, headerOf(res.headers, 'content-type'), bodyText));
+    // And exactly as the route table declares it: a declared status and code, a closed body.
+    const raw = res.isBase64Encoded && res.body ? Buffer.from(res.body, 'base64') : res.body;
+    violations.push(...responseViolations(route, { status, headers: res.headers, body: raw }).map((v) => `undeclared answer: ${v}`));
     const e = c.expect;
     if (e.statuses && !e.statuses.includes(status)) violations.push(`status ${status}, expected ${e.statuses.join('|')}`);
     else if (e.reject && status < 400) violations.push(`status ${status} for a surely invalid input`);

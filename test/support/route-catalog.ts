@@ -1,5 +1,4 @@
 import type * as z from 'zod/mini';
-import { OPERATION_DOCS } from '#http/openapi';
 import { ROUTES, type Role, type RouteDef, routeKey } from '#http/routes';
 import { FUNCTIONS } from '#infra/functions';
 import { identity, writtenRequest } from './fixtures.ts';
@@ -34,15 +33,15 @@ export function fillPath(route: RouteDef, params: Record<string, string>): strin
 }
 
 export function bodySchemaOf(route: RouteDef): z.ZodMiniType | undefined {
-  return OPERATION_DOCS[route.operation]?.body;
+  return route.body;
 }
 
 export function queryNamesOf(route: RouteDef): string[] {
-  return OPERATION_DOCS[route.operation]?.query ?? [];
+  return Object.keys(route.query?.def.shape ?? {});
 }
 
 export function isIdempotent(route: RouteDef): boolean {
-  return OPERATION_DOCS[route.operation]?.idempotent === true;
+  return route.idempotent === true;
 }
 
 /** The module Lambda runs for the route (infra/functions.ts), relative to the repository. */
