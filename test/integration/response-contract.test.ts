@@ -5,7 +5,7 @@ import { objectKeyOf } from '#core/attachments/model';
 import { provideDeps, resetDeps } from '#functions/deps';
 import { statusOf } from '#http/problem-schemas';
 import { ROUTES, type RouteDef } from '#http/routes';
-import type { Deps } from '#ports/deps';
+import type { Stores } from '#ports/stores';
 import { identity, storedCallbackRequest, storedWrittenRequest, writtenRequest } from '../support/fixtures.ts';
 import { type EventInput, handlerFor, httpEvent, lambdaContext, staffClaims } from '../support/http-event.ts';
 import { freshTable, realSystem } from '../support/integration.ts';
@@ -37,8 +37,8 @@ const NOT_DRIVEN_HERE: [string, string][] = [
 let clockOffsetMs = 0;
 const seen = new Map<string, Set<string>>();
 const violations: string[] = [];
-let store: Deps['store'];
-const deps = () => ({ store, clock: { now: () => new Date(Date.now() + clockOffsetMs) } });
+let store: Stores;
+const deps = () => ({ ...store, clock: { now: () => new Date(Date.now() + clockOffsetMs) } });
 
 interface Sent {
   status: number;
@@ -82,14 +82,14 @@ let seq = 0;
 const seedId = () => `01RC${String((seq += 1)).padStart(22, '0')}`;
 
 async function seed(request: ReturnType<typeof storedCallbackRequest>) {
-  await store.createRequest(request, { at: request.createdAt, event: 'received' }, undefined, request.createdAt);
+  await store.requests.createRequest(request, { at: request.createdAt, event: 'received' }, undefined, request.createdAt);
   return request;
 }
 
 describe('every answer of every route is the one the route table declares', () => {
   beforeAll(async () => {
     ({ store } = await freshTable());
-    provideDeps({ store, workflows: memoryWorkflows(), ...realSystem(), otpRandom: { sixDigits: () => CODE }, clock: deps().clock });
+    provideDeps({ ...store, workflows: memoryWorkflows(), ...realSystem(), otpRandom: { sixDigits: () => CODE }, clock: deps().clock });
   });
   afterAll(() => resetDeps());
 
@@ -181,7 +181,7 @@ describe('every answer of every route is the one the route table declares', () =
       callback: { phone: { e164: '+74951234567', extension: '12' }, description: 'Не приходит код', note: 'После 18:00', preferredWindow: { from: ago(30), to: ago(-30) } },
     });
     const entry = { requestId: callback.id, number: callback.number, queue: 'tech-support', type: 'technical', dueAt: at, createdAt: callback.createdAt, attempt: 1, phone: '+74951234567', extension: '12', description: 'Не приходит код', note: 'После 18:00', questions: ['Какой браузер?'] };
-    await store.enqueue(entry, 'rc-token-1');
+    await store.slots.enqueue(entry, 'rc-token-1');
     const queue = await send('listQueue', { claims: operator(), params: { queue: 'tech-support' }, query: { limit: '10' } });
     expect(queue.body.items).toHaveLength(1);
     expect((await send('listQueue', { claims: operator('rc-op-3', ['services']), params: { queue: 'tech-support' } })).status).toBe(403);
