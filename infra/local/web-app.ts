@@ -68,18 +68,27 @@ async function withLock<T>(fn: () => Promise<T>, deadlineMs = 180_000): Promise<
   }
 }
 
+/** The cloud build (no local sign-in: `--mode cloud`) into web/dist-cloud, which the CDK deploys. */
+export const WEB_DIST_CLOUD = join(WEB_DIR, 'dist-cloud');
+
+export async function buildCloudWeb(): Promise<string> {
+  const { build } = await import('vite');
+  await build({ configFile: join(WEB_DIR, 'vite.config.ts'), root: WEB_DIR, mode: 'cloud', logLevel: 'warn', build: { outDir: WEB_DIST_CLOUD, emptyOutDir: true } });
+  return WEB_DIST_CLOUD;
+}
+
 /**
  * Builds web/dist unless it is current. The build goes to a directory of its own and replaces
  * web/dist in one rename, so a server reading web/dist never sees half a build.
  */
-export async function ensureWebBuild(log: (line: string) => void = () => undefined): Promise<'current' | 'built'> {
-  if (webBuildIsCurrent()) return 'current';
+export async function ensureWebBuild(log: (line: string) => void = () => undefined, force = false): Promise<'current' | 'built'> {
+  if (!force && webBuildIsCurrent()) return 'current';
   return withLock(async () => {
-    if (webBuildIsCurrent()) return 'current';
+    if (!force && webBuildIsCurrent()) return 'current';
     const startedAt = Date.now();
     const sources = sourcesMtime();
     const outDir = join(WEB_DIR, `.dist-${process.pid}`);
-    log('building the web app (web/ changed since the last build)…');
+    log(force ? 'building the web app…' : 'building the web app (web/ changed since the last build)…');
     const { build } = await import('vite');
     await build({ configFile: join(WEB_DIR, 'vite.config.ts'), root: WEB_DIR, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
     writeFileSync(join(outDir, '.built-from'), String(sources));
