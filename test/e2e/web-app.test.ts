@@ -153,7 +153,7 @@ describe('the citizen books a callback, the operator calls, the citizen confirms
 
   it('the slot picker shows free slots in the citizen\'s own time (МСК+4) and books the one picked', async () => {
     await citizenContext.clearCookies();
-    await citizen.evaluate(() => sessionStorage.clear());
+    await citizen.evaluate('sessionStorage.clear()');
     await citizen.goto(`${system.url}/callback`);
     await signIn(citizen, CALLER);
     await citizen.getByRole('heading', { name: 'Заказать обратный звонок' }).waitFor();
@@ -251,5 +251,39 @@ describe('the citizen books a callback, the operator calls, the citizen confirms
     await see(citizen, 'Звонок состоялся');
     await expectAccessible(citizen, 'my requests');
     await screenshots(citizen, 'citizen-requests');
+  });
+});
+
+describe('npm start serves the built app', () => {
+  it('each face\'s pages fall back to its index.html, under a strict CSP; files outside the build are never served', async () => {
+    const page = await fetch(`${system.url}/requests/anything`);
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(await page.text()).toContain('<title>Помощь и поддержка</title>');
+    expect(await (await fetch(`${system.url}/ops/queue`)).text()).toContain('<title>Рабочее место оператора</title>');
+    for (const path of ['/%2e%2e/package.json', '/..%2f..%2fpackage.json', '/.built-from', '/assets/missing.js']) {
+      const res = await fetch(`${system.url}${path}`);
+      const text = await res.text();
+      expect(text, path).not.toContain('"name": "support-center"');
+      expect(text, path).not.toMatch(/^\d+$/);
+    }
+    // The API keeps its own answers: an unknown API path is a problem, not the app.
+    const api = await fetch(`${system.url}/v1/nothing-here`);
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('the local sign-in refuses what it does not know', async () => {
+    const post = (body: unknown) => fetch(`${system.url}/_local/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ user: 'x', role: 'admin' })).status).toBe(400);
+    expect((await post({ user: 'x', role: 'operator', queues: 'nowhere' })).status).toBe(400);
+    const ok = await post({ user: 'web-http', role: 'citizen' });
+    expect(ok.status).toBe(200);
+    const { token } = (await ok.json()) as { token: string };
+    const list = await fetch(`${system.url}/v1/requests`, { headers: { authorization: `Bearer ${token}` } });
+    expect(list.status).toBe(200);
   });
 });

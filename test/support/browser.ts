@@ -37,13 +37,12 @@ interface AxeViolation {
 export async function expectAccessible(page: Page, what: string): Promise<void> {
   // Evaluated through the DevTools protocol, which the app's strict CSP does not govern (a script
   // tag would be refused, as it should be): the tests run the app under its real headers.
-  const loaded = await page.evaluate(() => 'axe' in window);
+  // (Expressions as strings: the test project has no DOM types.)
+  const loaded = await page.evaluate<boolean>("'axe' in window");
   if (!loaded) await page.evaluate(axeSource());
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
+  const violations = await page.evaluate<AxeViolation[]>(
+    "axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))",
+  );
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad, `${what}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('; ')}`).toEqual([]);
 }
@@ -56,7 +55,7 @@ export async function tabTo(page: Page, target: Locator, maxPresses = 150): Prom
   await target.waitFor({ state: 'visible' });
   for (const key of ['Tab', 'Shift+Tab']) {
     for (let i = 0; i < maxPresses; i += 1) {
-      if (await target.evaluate((el) => el === document.activeElement)) return;
+      if (await target.evaluate((el) => el === el.ownerDocument.activeElement)) return;
       await page.keyboard.press(key);
     }
   }
@@ -83,10 +82,10 @@ export async function choose(page: Page, select: Locator, label: string): Promis
   const labels = await select.locator('option').allTextContents();
   const target = labels.findIndex((l) => l.trim() === label);
   if (target < 0) throw new Error(`no option "${label}" in ${labels.join(' | ')}`);
-  const current = await select.evaluate((el) => (el as HTMLSelectElement).selectedIndex);
+  const current = await select.evaluate((el) => (el as unknown as { selectedIndex: number }).selectedIndex);
   const key = target > current ? 'ArrowDown' : 'ArrowUp';
   for (let i = 0; i < Math.abs(target - current); i += 1) await page.keyboard.press(key);
-  expect(await select.evaluate((el) => (el as HTMLSelectElement).selectedIndex)).toBe(target);
+  expect(await select.evaluate((el) => (el as unknown as { selectedIndex: number }).selectedIndex)).toBe(target);
 }
 
 /** The page at 360 px and at 1280 px wide, into .local/screenshots/NAME-360.png and NAME-1280.png. */
