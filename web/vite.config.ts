@@ -35,6 +35,8 @@ export default defineConfig(({ mode }) => ({
     outDir: resolve(root, 'dist'),
     emptyOutDir: true,
     target: 'es2022',
+    // .vite/manifest.json: what each page loads first (npm run bench reads it); never served or deployed.
+    manifest: true,
     rollupOptions: { input: { citizen: resolve(root, 'index.html'), ops: resolve(root, 'ops/index.html') } },
   },
   server: { proxy: { '/v1': api, '/_local': api, '/health': api } },
