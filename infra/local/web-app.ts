@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, relative, sep } from 'node:path';
+import { WEB_DIR, WEB_DIST, WEB_DIST_CLOUD } from '../web-paths.ts';
 import { REPO_ROOT } from './local-paths.ts';
 
 /**
@@ -8,8 +9,6 @@ import { REPO_ROOT } from './local-paths.ts';
  * is missing or older than any of its sources, then serves the files at `/` (the citizen's pages)
  * and `/ops/` (the operator's workspace), each page path falling back to its face's index.html.
  */
-export const WEB_DIR = join(REPO_ROOT, 'web');
-export const WEB_DIST = join(WEB_DIR, 'dist');
 const STAMP = join(WEB_DIST, '.built-from');
 const LOCK = join(REPO_ROOT, '.local', 'web-build.lock');
 
@@ -19,7 +18,8 @@ function newestSource(dir = WEB_DIR): number {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (path === WEB_DIST || entry.name === 'node_modules') continue;
+      // Builds (web/dist, web/dist-cloud, a build in progress) are outputs, not sources.
+      if (path === WEB_DIST || path === WEB_DIST_CLOUD || entry.name.startsWith('.dist-') || entry.name === 'node_modules') continue;
       newest = Math.max(newest, newestSource(path));
     } else newest = Math.max(newest, statSync(path).mtimeMs);
   }
@@ -29,6 +29,8 @@ function newestSource(dir = WEB_DIR): number {
 function sourcesMtime(): number {
   return Math.max(newestSource(), statSync(join(REPO_ROOT, 'package-lock.json')).mtimeMs);
 }
+
+export { WEB_DIST };
 
 export function webBuildIsCurrent(): boolean {
   if (!existsSync(STAMP)) return false;
@@ -69,8 +71,6 @@ async function withLock<T>(fn: () => Promise<T>, deadlineMs = 180_000): Promise<
 }
 
 /** The cloud build (no local sign-in: `--mode cloud`) into web/dist-cloud, which the CDK deploys. */
-export const WEB_DIST_CLOUD = join(WEB_DIR, 'dist-cloud');
-
 export async function buildCloudWeb(): Promise<string> {
   const { build } = await import('vite');
   await build({ configFile: join(WEB_DIR, 'vite.config.ts'), root: WEB_DIR, mode: 'cloud', logLevel: 'warn', build: { outDir: WEB_DIST_CLOUD, emptyOutDir: true } });
