@@ -4,13 +4,14 @@
  * app's own scripts and styles only (no inline code, no eval), API calls to its own origin, and the
  * attachments bucket for the presigned uploads and downloads (an origin of its own).
  */
-export function webContentSecurityPolicy(attachmentsOrigin: string): string {
+export function webContentSecurityPolicy(attachmentsOrigin: string, identityProviderOrigin?: string): string {
   return [
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
     `img-src 'self' blob: ${attachmentsOrigin}`,
-    `connect-src 'self' ${attachmentsOrigin}`,
+    // The identity provider: discovery and the token endpoint (the cloud's OpenID Connect sign-in).
+    `connect-src 'self' ${attachmentsOrigin}${identityProviderOrigin ? ` ${identityProviderOrigin}` : ''}`,
     `frame-src ${attachmentsOrigin}`,
     "font-src 'self'",
     "manifest-src 'self'",

@@ -26,6 +26,8 @@ export interface WebAppProps {
   attachments: IBucket;
   /** Where this bucket's server access logs go. */
   serverAccessLogs: IBucket;
+  /** The portal's OpenID Connect provider (its issuer URL) and the app's client id there: /config.json. */
+  oidc: { issuer: string; clientId: string };
 }
 
 /**
@@ -41,10 +43,13 @@ export class WebApp extends Construct {
   readonly behavior: BehaviorOptions;
   readonly headers: ResponseHeadersPolicy;
   private readonly assetDir: string;
+  /** /config.json: what the cloud build reads at sign-in (web/shared/cloud-sign-in.tsx). */
+  readonly config: { oidc: { issuer: string; clientId: string; scope: string } };
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
     this.assetDir = props.assetDir;
+    this.config = { oidc: { issuer: props.oidc.issuer, clientId: props.oidc.clientId, scope: 'openid' } };
     this.bucket = new Bucket(this, 'Bucket', {
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -62,7 +67,7 @@ export class WebApp extends Construct {
     this.headers = new ResponseHeadersPolicy(this, 'Headers', {
       comment: 'Support Center web app: strict CSP and security headers',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: webContentSecurityPolicy(attachmentsOrigin), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: webContentSecurityPolicy(attachmentsOrigin, new URL(props.oidc.issuer).origin), override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.seconds(WEB_HSTS_SECONDS), includeSubdomains: true, preload: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
@@ -90,7 +95,7 @@ export class WebApp extends Construct {
   /** Uploads the build once the distribution exists, and invalidates what it caches. */
   deploy(distribution: IDistribution): BucketDeployment {
     const deployment = new BucketDeployment(this, 'Deploy', {
-      sources: [Source.asset(this.assetDir, { exclude: ['.vite', '.vite/**', '.built-from'] })],
+      sources: [Source.asset(this.assetDir, { exclude: ['.vite', '.vite/**', '.built-from'] }), Source.jsonData('config.json', this.config)],
       destinationBucket: this.bucket,
       distribution,
       distributionPaths: ['/*'],

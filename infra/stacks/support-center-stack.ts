@@ -241,7 +241,12 @@ export class SupportCenterStack extends Stack {
     this.webApp =
       settings.webAclArn === undefined
         ? undefined
-        : new WebApp(this, 'WebApp', { assetDir: WEB_DIST_CLOUD, attachments: bucket, serverAccessLogs: this.attachments.accessLogs });
+        : new WebApp(this, 'WebApp', {
+            assetDir: WEB_DIST_CLOUD,
+            attachments: bucket,
+            serverAccessLogs: this.attachments.accessLogs,
+            oidc: { issuer: settings.jwtIssuer, clientId: settings.oidcClientId },
+          });
     this.edge =
       settings.webAclArn === undefined
         ? undefined

@@ -152,6 +152,10 @@ describe('the citizen books a callback, the operator calls, the citizen confirms
   let slotLabel = '';
 
   it('the slot picker shows free slots in the citizen\'s own time (МСК+4) and books the one picked', async () => {
+    // The operator watches the queue before the callback exists: it must appear there by itself.
+    await press(operator, operator.getByRole('link', { name: 'Очередь звонков' }));
+    await choose(operator, operator.getByLabel('Очередь', { exact: true }), 'Консультации');
+    await see(operator, 'Ждут звонка: 0. Список обновляется сам.');
     await citizenContext.clearCookies();
     await citizen.evaluate('sessionStorage.clear()');
     await citizen.goto(`${system.url}/callback`);
@@ -182,8 +186,6 @@ describe('the citizen books a callback, the operator calls, the citizen confirms
   });
 
   it('the queue shows it by itself; the operator takes it and records the call with a 12-minute wait', async () => {
-    await press(operator, operator.getByRole('link', { name: 'Очередь звонков' }));
-    await choose(operator, operator.getByLabel('Очередь', { exact: true }), 'Консультации');
     const item = operator.getByRole('listitem', { name: `Обращение № ${number}` });
     await item.waitFor({ timeout: 30_000 });
     await expectAccessible(operator, 'queue');

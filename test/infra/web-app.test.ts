@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { API_PATH_PATTERN } from '../../infra/constructs/edge.ts';
 import { PAGES_FUNCTION } from '../../infra/constructs/web-app.ts';
 import { WEB_DIST_CLOUD } from '../../infra/web-paths.ts';
-import { type Built, TEST_WEB_ACL_ARN, buildForTest, logicalIdOf, onlyResource, resourcesOf } from './support.ts';
+import { type Built, TEST_WEB_ACL_ARN, buildForTest, cdkJsonContext, logicalIdOf, onlyResource, resourcesOf } from './support.ts';
 
 /**
  * The web app in the cloud: the cloud build in a private bucket that only this distribution reads
@@ -62,6 +62,15 @@ describe('the web app behind CloudFront (webAclArn set)', () => {
     expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 63_072_000, IncludeSubdomains: true, Override: true });
     expect(headers.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
     expect(headers.ContentTypeOptions).toMatchObject({ Override: true });
+  });
+
+  it('tells the cloud build its OpenID Connect provider (/config.json) and lets it reach it (connect-src)', () => {
+    const context = cdkJsonContext();
+    expect(built.stack.webApp!.config).toEqual({ oidc: { issuer: context.jwtIssuer, clientId: context.oidcClientId, scope: 'openid' } });
+    const deployment = Object.values(resourcesOf(built.template, 'Custom::CDKBucketDeployment'))[0]!.Properties!;
+    expect(deployment.SourceObjectKeys).toHaveLength(2);
+    const csp = JSON.stringify(onlyResource(built.template, 'AWS::CloudFront::ResponseHeadersPolicy').props);
+    expect(csp).toMatch(new RegExp(`connect-src 'self' [^;]*${new URL(context.jwtIssuer as string).origin.replace(/\./g, '\\.')}`));
   });
 
   it("maps each face's pages to its index.html, and leaves files alone", () => {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { CloudSignIn } from '../shared/cloud-sign-in.tsx';
+import { CloudCallback, CloudSignIn, isCallback } from '../shared/cloud-sign-in.tsx';
 import { Layout } from '../shared/layout.tsx';
 import { matchPath, navigate, usePath } from '../shared/router.tsx';
 import { type Session, clearSession, readSession } from '../shared/session.ts';
@@ -38,8 +38,9 @@ export function App() {
   };
   let page;
   const request = matchPath('/requests/:id', path);
-  if (path === '/') page = <HelpPage signedIn={session !== undefined} />;
-  else if (!session) page = __LOCAL_SIGN_IN__ ? <LocalSignIn face="citizen" onSignedIn={setSession} /> : <CloudSignIn />;
+  if (!__LOCAL_SIGN_IN__ && isCallback('citizen', path)) page = <CloudCallback face="citizen" onSignedIn={setSession} />;
+  else if (path === '/') page = <HelpPage signedIn={session !== undefined} />;
+  else if (!session) page = __LOCAL_SIGN_IN__ ? <LocalSignIn face="citizen" onSignedIn={setSession} /> : <CloudSignIn face="citizen" />;
   else if (path === '/write') page = <WritePage session={session} />;
   else if (path === '/callback') page = <CallbackPage session={session} />;
   else if (path === '/requests') page = <RequestsPage />;

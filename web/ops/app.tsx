@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { CloudSignIn } from '../shared/cloud-sign-in.tsx';
+import { CloudCallback, CloudSignIn, isCallback } from '../shared/cloud-sign-in.tsx';
 import { Layout } from '../shared/layout.tsx';
 import { matchPath, navigate, usePath } from '../shared/router.tsx';
 import { type Session, clearSession, readSession } from '../shared/session.ts';
@@ -25,7 +25,8 @@ export function App() {
   };
   const request = matchPath('/ops/requests/:id', path);
   let page;
-  if (!session) page = __LOCAL_SIGN_IN__ ? <LocalSignIn face="operator" onSignedIn={setSession} /> : <CloudSignIn />;
+  if (!__LOCAL_SIGN_IN__ && isCallback('operator', path)) page = <CloudCallback face="operator" onSignedIn={setSession} />;
+  else if (!session) page = __LOCAL_SIGN_IN__ ? <LocalSignIn face="operator" onSignedIn={setSession} /> : <CloudSignIn face="operator" />;
   else if (request) page = <RequestPage id={request.id as string} />;
   else if (path === '/ops' || path === '/ops/') page = <QueuePage session={session} />;
   else
