@@ -26,7 +26,7 @@ export default defineConfig({
       {
         extends: true,
         // own-tmpdir: the CDK leaves a cdk.out* directory per synth in the temp dir.
-        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], setupFiles: ['test/support/own-tmpdir.ts'], testTimeout: 180_000, hookTimeout: 180_000 },
+        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], setupFiles: ['test/support/own-tmpdir.ts'], globalSetup: ['test/support/web-cloud-build.ts'], testTimeout: 180_000, hookTimeout: 180_000 },
       },
       // `npm run test:load` (CI runs it too): minutes, not seconds, so not part of `npm test`.
       { extends: true, test: { name: 'load', include: ['test/load/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 120_000 } },

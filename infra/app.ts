@@ -49,4 +49,9 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) buildApp().app.synth();
+if (isMain()) {
+  // The stack deploys the cloud build of the web app (no local sign-in): built afresh for each synth.
+  const { buildCloudWeb } = await import('./local/web-app.ts');
+  await buildCloudWeb();
+  buildApp().app.synth();
+}

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   }
   const env = parsed.data;
   process.stdout.write('Starting Support Center locally: DynamoDB Local, attachments bucket (s3rver), state machines, SMS outbox, API…\n');
-  const started = startLocalRuntime({ port: env.PORT, dataDir: env.DATA_DIR, waitScale: env.WAIT_SCALE, corsOrigins: env.CORS_ORIGINS });
+  const started = startLocalRuntime({ port: env.PORT, dataDir: env.DATA_DIR, waitScale: env.WAIT_SCALE, corsOrigins: env.CORS_ORIGINS, webApp: true, log: (line) => process.stdout.write(`  ${line}\n`) });
   // Installed before anything is started: a signal that arrives while DynamoDB Local boots, or
   // right after the ready line, must not take the default action (die, leaving Java behind).
   let stopping = false;
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   const runtime = await started;
   process.stdout.write(
     `Support Center API ready at ${runtime.url}\n` +
+      `  the citizen's pages at ${runtime.url}/, the operator's workspace at ${runtime.url}/ops/ (local sign-in)\n` +
       `  DynamoDB Local at ${runtime.dynamo.endpoint}\n` +
       `  attachments bucket ${runtime.objects.bucket} at ${runtime.objects.endpoint} (s3rver)\n` +
       `  data: ${env.DATA_DIR ? `kept in ${env.DATA_DIR}` : 'in memory (set DATA_DIR to keep it)'}; WAIT_SCALE=${env.WAIT_SCALE}\n` +

@@ -8,10 +8,13 @@ import { systemClock } from '#adapters/system';
 import type { HttpFunction } from '#http/routes';
 import { FUNCTIONS, type FunctionId, type ScheduledFunction, type TaskFunction } from '../functions.ts';
 import { type DynamoDbLocal, LOCAL_CREDENTIALS, LOCAL_REGION, ensureTable, startDynamoDbLocal } from './dynamodb-local.ts';
-import { localVerifyKey } from './jwt-keys.ts';
+import { localVerifyKey, signLocalToken } from './jwt-keys.ts';
 import { type LocalObjectStore, type ObjectCreatedEvent, startLocalObjectStore } from './object-store.ts';
 import { resolveFromRepo } from './local-paths.ts';
 import { Outbox } from './outbox.ts';
+import { localSignIn } from './sign-in.ts';
+import { ensureWebBuild, webFiles } from './web-app.ts';
+import { localWebHeaders } from '../web-security-headers.ts';
 import { type HttpHandler, createLocalServer } from './server.ts';
 import { WORKFLOWS } from '../workflows.ts';
 import type { WorkflowName } from '#ports/workflows';
@@ -28,6 +31,10 @@ export interface RuntimeOptions {
   dataDir?: string;
   waitScale: number;
   corsOrigins?: string[];
+  /** Build (when stale) and serve the web app at `/` and `/ops/`; `npm start` does, the bench does not. */
+  webApp?: boolean;
+  /** Where progress lines go (the web app's build). */
+  log?: (line: string) => void;
 }
 
 export interface LocalRuntime {
@@ -103,7 +110,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       IDENTITY_HASH_KEY: identityKey(options.dataDir),
       POWERTOOLS_SERVICE_NAME: 'support-center-local',
     });
-    const { provideDeps } = await import('#functions/deps');
+    const { provideDeps, profilesFromEnv } = await import('#functions/deps');
+    if (options.webApp) await ensureWebBuild(options.log);
     const outbox = new Outbox(systemClock, options.dataDir ? join(options.dataDir, 'outbox.jsonl') : undefined);
 
     const taskHandlers: Partial<Record<TaskFunction, TaskHandler>> = {};
@@ -136,11 +144,30 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       }
     };
 
+    // The local sign-in reads profiles from the table and creates them through the admin route.
+    const profiles = profilesFromEnv();
+    let selfUrl = '';
+    const signIn = (body: unknown) =>
+      localSignIn(body, {
+        getProfile: (userId) => profiles.getProfile(userId),
+        async putProfile(userId, citizen) {
+          const { phoneE164: _e164, ...profile } = citizen;
+          const res = await fetch(`${selfUrl}/v1/admin/profiles/${encodeURIComponent(userId)}`, {
+            method: 'PUT',
+            headers: { authorization: `Bearer ${await signLocalToken('local-sign-in', ['admin'], 60)}`, 'content-type': 'application/json' },
+            body: JSON.stringify(profile),
+          });
+          await res.arrayBuffer();
+          return res.status;
+        },
+      });
     const server: Server = createLocalServer({
       handlers: httpHandlers,
       verifyKey: await localVerifyKey(),
       corsOrigins: options.corsOrigins,
-      extra: async (method, url) => {
+      ...(options.webApp ? { staticFiles: webFiles(localWebHeaders(objects.endpoint)) } : {}),
+      extra: async (method, url, body) => {
+        if (method === 'POST' && url.pathname === '/_local/sign-in') return signIn(await body());
         if (method === 'GET' && url.pathname === '/health') return { status: 200, body: { status: 'ok' } };
         if (method === 'GET' && url.pathname === '/_local/outbox') return { status: 200, body: { items: outbox.list(url.searchParams.get('to') ?? undefined) } };
         if (method === 'GET' && url.pathname === '/_local/metrics') return { status: 200, body: { totals: metricTotals(metrics) } };
@@ -154,6 +181,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     });
     const address = server.address();
     const port = address && typeof address === 'object' ? address.port : options.port;
+    selfUrl = `http://${host}:${port}`;
     // The schedule of the cloud, played by timers; the first run at start resumes what the last process left.
     const runScheduled = async (event: unknown) => {
       const results: Record<string, number> = {};

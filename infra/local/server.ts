@@ -17,8 +17,10 @@ export interface LocalServerOptions {
   verifyKey: CryptoKey;
   /** Allowed CORS origins; undefined allows every origin. */
   corsOrigins?: string[];
-  /** Extra local-only routes (`/health`, `/_local/*`), answered before the route table. */
-  extra: (method: string, url: URL) => Promise<{ status: number; body: unknown } | undefined>;
+  /** Extra local-only routes (`/health`, `/_local/*`), answered before the route table; `body` reads the JSON body. */
+  extra: (method: string, url: URL, body: () => Promise<unknown>) => Promise<{ status: number; body: unknown } | undefined>;
+  /** The web app's files, for any path outside `/v1/` (infra/local/web-app.ts). */
+  staticFiles?: (method: string, pathname: string) => Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined>;
 }
 
 /** API Gateway rejects bigger payloads before any Lambda runs. */
@@ -194,10 +196,26 @@ export function createLocalServer(options: LocalServerOptions) {
         res.writeHead(204, { 'access-control-allow-methods': ALLOWED_METHODS, 'access-control-allow-headers': ALLOWED_HEADERS, 'access-control-max-age': '600' });
         return res.end();
       }
-      const extra = await options.extra(method, url);
+      const jsonBody = async (): Promise<unknown> => {
+        const raw = await readBody(req);
+        if (raw === 'too_large' || raw.length === 0) return undefined;
+        try {
+          return JSON.parse(raw.toString('utf8'));
+        } catch {
+          return undefined;
+        }
+      };
+      const extra = await options.extra(method, url, jsonBody);
       if (extra) {
-        res.writeHead(extra.status, { 'content-type': 'application/json' });
+        res.writeHead(extra.status, { 'content-type': extra.status >= 400 ? 'application/problem+json' : 'application/json' });
         return res.end(JSON.stringify(extra.body));
+      }
+      if (options.staticFiles && !url.pathname.startsWith('/v1/')) {
+        const file = await options.staticFiles(method, url.pathname);
+        if (file) {
+          res.writeHead(file.status, file.headers);
+          return res.end(method === 'HEAD' ? undefined : file.body);
+        }
       }
       const found = match(method, url.pathname);
       if (found === undefined) return problem(res, 404, 'not_found', 'Not found');

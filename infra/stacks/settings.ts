@@ -29,9 +29,15 @@ export interface Settings {
   smsSenderId: string;
   /** Deployment stage: part of the stack name and a tag. */
   stage: string;
+  /**
+   * The web app's OpenID Connect client id at the identity provider (`jwtIssuer`): a public client
+   * (authorization code with PKCE, no secret), whose redirect URIs are `https://<domain>/auth/callback`
+   * and `https://<domain>/ops/auth/callback`.
+   */
+  oidcClientId: string;
 }
 
-export const SETTING_NAMES = ['jwtIssuer', 'jwtAudience', 'corsOrigins', 'webAclArn', 'deletionProtection', 'smsSenderId', 'stage'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_NAMES = ['jwtIssuer', 'jwtAudience', 'corsOrigins', 'webAclArn', 'deletionProtection', 'smsSenderId', 'stage', 'oidcClientId'] as const satisfies readonly (keyof Settings)[];
 
 function fail(name: string, why: string): never {
   throw new Error(`CDK context "${name}" ${why} (set it in cdk.json or with -c ${name}=...)`);
@@ -82,5 +88,6 @@ export function readSettings(scope: Construct): Settings {
     // Same rule as functions/config.ts (SMS_SENDER_ID).
     smsSenderId: text(scope, 'smsSenderId', /^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits'),
     stage: text(scope, 'stage', /^[a-z][a-z0-9-]{0,20}$/, 'must be a short lowercase name like prod'),
+    oidcClientId: text(scope, 'oidcClientId', /^[A-Za-z0-9._:-]{1,128}$/, 'must be the client id of the web app at the identity provider (1-128 of A-Z a-z 0-9 . _ : -)'),
   };
 }

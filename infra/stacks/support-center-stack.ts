@@ -14,6 +14,8 @@ import { DataKey } from '../constructs/data-key.ts';
 import { Data } from '../constructs/data.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { Edge } from '../constructs/edge.ts';
+import { WebApp } from '../constructs/web-app.ts';
+import { WEB_DIST_CLOUD } from '../web-paths.ts';
 import { Observability } from '../constructs/observability.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { Workflow } from '../constructs/workflow.ts';
@@ -99,6 +101,8 @@ export class SupportCenterStack extends Stack {
   readonly api: Api;
   /** CloudFront with the WAF stack's WebACL in front of the API, when `webAclArn` is set. */
   readonly edge: Edge | undefined;
+  /** The web app (its bucket and behaviour), the distribution's default path, when the edge exists. */
+  readonly webApp: WebApp | undefined;
   /** Rules that start a workflow on an event, by workflow name. */
   readonly triggers: Partial<Record<WorkflowName, Rule>> = {};
   /** Rules that run a scheduled function, by function id. */
@@ -233,10 +237,26 @@ export class SupportCenterStack extends Stack {
       encryptionKey,
     });
 
+    // The web app and the API on one distribution: the app calls its own origin (`/v1/*`).
+    this.webApp =
+      settings.webAclArn === undefined
+        ? undefined
+        : new WebApp(this, 'WebApp', {
+            assetDir: WEB_DIST_CLOUD,
+            attachments: bucket,
+            serverAccessLogs: this.attachments.accessLogs,
+            oidc: { issuer: settings.jwtIssuer, clientId: settings.oidcClientId },
+          });
     this.edge =
       settings.webAclArn === undefined
         ? undefined
-        : new Edge(this, 'Edge', { httpApi: this.api.httpApi, webAclArn: settings.webAclArn, serverAccessLogs: this.attachments.accessLogs });
+        : new Edge(this, 'Edge', {
+            httpApi: this.api.httpApi,
+            webAclArn: settings.webAclArn,
+            serverAccessLogs: this.attachments.accessLogs,
+            ...(this.webApp ? { defaultBehavior: this.webApp.behavior } : {}),
+          });
+    if (this.webApp && this.edge) this.webApp.deploy(this.edge.distribution);
     if (this.edge) {
       new CfnOutput(this, 'EdgeUrl', { value: `https://${this.edge.distribution.distributionDomainName}`, description: 'The API behind CloudFront and WAF: what the portal calls' });
     }

@@ -6,6 +6,7 @@ import { burst, BURST } from './burst.ts';
 import { BARE_STACK, coldImports } from './cold-imports.ts';
 import { costsAndLatency } from './costs.ts';
 import { workflowPaths } from './workflow-paths.ts';
+import { webFirstLoads } from './web-first-load.ts';
 
 /**
  * `npm run bench`: one table of figures, each with its budget where it has one; a figure over its
@@ -26,6 +27,8 @@ export const BUDGETS = {
   postRequest: { p50Ms: 20, p99Ms: 60 },
   burstPastReceivedMs: 5000,
   load: { callsPerSecond: 150, p99Ms: 300 },
+  /** The citizen's first page: JavaScript, gzipped (issue 15). */
+  webFirstLoadKB: 100,
 } as const;
 
 type Ok = '' | 'yes' | 'NO';
@@ -131,7 +134,22 @@ const SECTIONS: Section[] = [
       return workflows.map((w) => row(`${w.workflow} (${w.type}): ${w.path}`, w.transitions, w.type === 'EXPRESS' ? 'states; billed per run' : 'billed transitions'));
     },
   },
-  // The web app's first-load size goes here (another section: build it, return its rows).
+  {
+    name: 'web',
+    async measure(results) {
+      const loads = await webFirstLoads();
+      results.web = loads;
+      return loads.map((l) => {
+        const citizen = l.page === 'index.html';
+        return row(
+          `web app, ${citizen ? "citizen's first page (/)" : "operator's workspace (/ops/)"}: JavaScript KB gzipped`,
+          `${l.jsGzipKB} (${Math.round(l.jsBytes / 1024)} KB raw, ${l.files.length} files; CSS ${l.cssGzipKB} KB gzipped)`,
+          citizen ? `≤ ${BUDGETS.webFirstLoadKB}; cloud build, gzip -9` : 'cloud build, gzip -9',
+          citizen ? l.jsGzipKB <= BUDGETS.webFirstLoadKB : undefined,
+        );
+      });
+    },
+  },
 ];
 
 async function main(): Promise<void> {

@@ -1,0 +1,291 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '#infra/local/local-paths';
+import { testCitizen } from '#infra/local/test-citizens';
+import { choose, expectAccessible, launchChromium, press, screenshots, tabTo, typeInto } from '../support/browser.ts';
+import { type StartedSystem, startSystem } from '../support/local-process.ts';
+
+/**
+ * The web app in a real browser (Debian's Chromium) against `npm start`, driven with the keyboard
+ * alone (Tab, Enter, Space, arrows, typing) and found by roles and Russian labels, as a person
+ * uses it: a citizen writes a request with a file, an operator answers it; a citizen books a
+ * callback in their own time zone, the operator calls and records it, the citizen confirms it with
+ * the SMS code (after a wrong one), downloads the PDF, files a claim about the wait and cancels it.
+ * Every page passes axe-core (no serious or critical violation) and is photographed at 360 and 1280 px.
+ */
+let system: StartedSystem;
+let browser: Browser;
+let citizenContext: BrowserContext;
+let operatorContext: BrowserContext;
+let citizen: Page;
+let operator: Page;
+
+const WRITER = 'web-written';
+const CALLER = 'web-callback';
+const SCREEN_PNG = join(REPO_ROOT, 'docs', 'examples', 'screen.png');
+
+/** The visible text, exactly (statuses, sentences). */
+const see = (page: Page, text: string | RegExp, timeout = 30_000) => page.getByText(text, typeof text === 'string' ? { exact: true } : {}).first().waitFor({ timeout });
+
+async function signIn(page: Page, user: string, queues?: string) {
+  await page.getByRole('heading', { name: 'Вход' }).waitFor();
+  await typeInto(page, page.getByLabel('Пользователь'), user);
+  if (queues) await typeInto(page, page.getByLabel('Очереди'), queues);
+  await press(page, page.getByRole('button', { name: 'Войти' }));
+}
+
+async function outboxCode(phone: string): Promise<string> {
+  const res = await fetch(`${system.url}/_local/outbox?to=${encodeURIComponent(phone)}`);
+  const items = ((await res.json()) as { items: { text: string }[] }).items.filter((m) => m.text.startsWith('Код подтверждения'));
+  return /(\d{6})/.exec(items.at(-1)?.text ?? '')?.[1] ?? '';
+}
+
+/** Where a page of the app lives now (its request id is the last path segment). */
+const requestIdOf = (page: Page) => new URL(page.url()).pathname.split('/').at(-1) as string;
+
+beforeAll(async () => {
+  system = await startSystem();
+  browser = await launchChromium();
+  // Russian, and a clock in the operator's zone as much as in UTC: times are converted explicitly.
+  citizenContext = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  operatorContext = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 800 } });
+  citizen = await citizenContext.newPage();
+  operator = await operatorContext.newPage();
+  for (const page of [citizen, operator]) page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+});
+
+describe('the citizen writes, the operator answers', () => {
+  let requestId = '';
+  let number = '';
+
+  it('the help page lists the channels, a line per type and the live queues', async () => {
+    await citizen.goto(system.url);
+    await citizen.getByRole('heading', { name: 'Помощь и поддержка', level: 1 }).waitFor();
+    await citizen.getByRole('heading', { name: 'Телефоны по темам' }).waitFor();
+    expect(await citizen.getByRole('row').count()).toBe(6);
+    await see(citizen, '8 800 100-10-01');
+    await citizen.getByRole('heading', { name: 'Ожидание сейчас' }).waitFor();
+    // Notifications are not in the navigation until their routes land.
+    expect(await citizen.getByRole('link', { name: 'Уведомления' }).count()).toBe(0);
+    await expectAccessible(citizen, 'help page');
+    await screenshots(citizen, 'citizen-help');
+  });
+
+  it('"Написать обращение" asks to sign in, and the local sign-in prefills the identity from the new profile', async () => {
+    await press(citizen, citizen.getByRole('link', { name: 'Написать обращение' }).first());
+    await expectAccessible(citizen, 'sign-in page');
+    await screenshots(citizen, 'citizen-sign-in');
+    await signIn(citizen, WRITER);
+    await citizen.getByRole('heading', { name: 'Написать обращение' }).waitFor();
+    const me = testCitizen(WRITER);
+    expect(await citizen.getByLabel('ФИО').inputValue()).toBe(me.fullName);
+    expect(await citizen.getByLabel('СНИЛС').inputValue()).toBe(me.snils);
+    expect(await citizen.getByLabel('Номер паспорта').inputValue()).toBe(me.passport.number);
+  });
+
+  it('a wrong SNILS is a sentence beside its field, from the problem code', async () => {
+    await choose(citizen, citizen.getByLabel('Тип обращения'), 'Технический вопрос (вход, СМС-коды, ошибки сайта)');
+    await typeInto(citizen, citizen.getByLabel('Тема'), 'Не приходит СМС-код');
+    await typeInto(citizen, citizen.getByLabel('Текст обращения'), 'При входе в личный кабинет код из СМС не приходит второй день.');
+    const snils = citizen.getByLabel('СНИЛС');
+    await typeInto(citizen, snils, '112-233-445 00');
+    await press(citizen, citizen.getByRole('button', { name: 'Отправить' }));
+    await see(citizen, 'СНИЛС указан с ошибкой: проверьте цифры.');
+    const describedBy = (await snils.getAttribute('aria-describedby')) ?? '';
+    expect(await citizen.locator(`[id="${describedBy}"]`).textContent()).toBe('СНИЛС указан с ошибкой: проверьте цифры.');
+    expect(await snils.getAttribute('aria-invalid')).toBe('true');
+    await expectAccessible(citizen, 'write page with an error');
+    await typeInto(citizen, snils, testCitizen(WRITER).snils);
+  });
+
+  it('with a file attached it reaches «Зарегистрировано», the file checked', async () => {
+    await typeInto(citizen, citizen.getByLabel('Какой результат вы ждёте'), 'Восстановить вход');
+    await tabTo(citizen, citizen.getByLabel('Файлы'));
+    const [chooser] = await Promise.all([citizen.waitForEvent('filechooser'), citizen.keyboard.press('Space')]);
+    await chooser.setFiles(SCREEN_PNG);
+    await screenshots(citizen, 'citizen-write');
+    await press(citizen, citizen.getByRole('button', { name: 'Отправить' }));
+    await citizen.getByRole('heading', { name: /^Обращение № / }).waitFor();
+    await see(citizen, 'Зарегистрировано');
+    await see(citizen, 'Проверен');
+    number = ((await citizen.getByRole('heading', { level: 1 }).textContent()) ?? '').replace('Обращение № ', '');
+    requestId = requestIdOf(citizen);
+    await expectAccessible(citizen, 'request page');
+  });
+
+  it('the operator opens it, sees the file in place and answers: the citizen reads «Дан ответ»', async () => {
+    await operator.goto(`${system.url}/ops/`);
+    await expectAccessible(operator, 'operator sign-in');
+    await screenshots(operator, 'ops-sign-in');
+    await signIn(operator, 'web-operator', '*');
+    await operator.getByRole('heading', { name: 'Очередь звонков' }).waitFor();
+    await typeInto(operator, operator.getByLabel('Идентификатор обращения'), requestId);
+    await press(operator, operator.getByRole('button', { name: 'Открыть' }));
+    await press(operator, operator.getByRole('button', { name: 'Взять в работу' }));
+    await see(operator, 'Обращение в работе у вас.');
+    await press(operator, operator.getByRole('button', { name: 'Показать screen.png' }));
+    await operator.getByRole('img', { name: 'screen.png' }).waitFor();
+    await typeInto(operator, operator.getByLabel('Ответ', { exact: true }), 'Код отправлен повторно. Проверьте, что номер в профиле верный.');
+    await expectAccessible(operator, 'operator request page');
+    await screenshots(operator, 'ops-request');
+    await press(operator, operator.getByRole('button', { name: 'Отправить ответ' }));
+    await see(operator, `Ответ по обращению № ${number} отправлен.`);
+
+    await press(citizen, citizen.getByRole('link', { name: 'Мои обращения' }));
+    await press(citizen, citizen.getByRole('link', { name: `Обращение № ${number}` }));
+    await see(citizen, 'Дан ответ');
+    await see(citizen, 'Код отправлен повторно. Проверьте, что номер в профиле верный.');
+    await expectAccessible(citizen, 'answered request');
+    await screenshots(citizen, 'citizen-request-answered');
+  });
+});
+
+describe('the citizen books a callback, the operator calls, the citizen confirms it', () => {
+  let number = '';
+  let slotLabel = '';
+
+  it('the slot picker shows free slots in the citizen\'s own time (МСК+4) and books the one picked', async () => {
+    // The operator watches the queue before the callback exists: it must appear there by itself.
+    await press(operator, operator.getByRole('link', { name: 'Очередь звонков' }));
+    await choose(operator, operator.getByLabel('Очередь', { exact: true }), 'Консультации');
+    await see(operator, 'Ждут звонка: 0. Список обновляется сам.');
+    await citizenContext.clearCookies();
+    await citizen.evaluate('sessionStorage.clear()');
+    await citizen.goto(`${system.url}/callback`);
+    await signIn(citizen, CALLER);
+    await citizen.getByRole('heading', { name: 'Заказать обратный звонок' }).waitFor();
+    expect(testCitizen(CALLER).timeZone).toBe('Asia/Novosibirsk');
+    await choose(citizen, citizen.getByLabel('Тип обращения'), 'Консультация (как заполнить заявление)');
+    expect(await citizen.getByLabel('Телефон для звонка').inputValue()).toBe(testCitizen(CALLER).phone);
+    await typeInto(citizen, citizen.getByLabel('Описание проблемы'), 'Как заполнить заявление на загранпаспорт?');
+    await typeInto(citizen, citizen.getByLabel('Примечание'), 'Лучше после обеда');
+    await see(citizen, 'Время указано по вашему часовому поясу (МСК+4).');
+    const day = citizen.getByLabel('День');
+    await day.locator('option').nth(1).waitFor({ state: 'attached' });
+    const days = await day.locator('option').allTextContents();
+    await choose(citizen, day, days[1] as string);
+    const times = citizen.getByRole('group', { name: 'Время звонка' }).getByRole('radio');
+    await tabTo(citizen, times.first());
+    await citizen.keyboard.press('Space');
+    expect(await times.first().isChecked()).toBe(true);
+    slotLabel = ((await citizen.locator('label.slot').first().textContent()) ?? '').trim();
+    await expectAccessible(citizen, 'callback page');
+    await screenshots(citizen, 'citizen-callback');
+    await press(citizen, citizen.getByRole('button', { name: 'Отправить' }));
+    await see(citizen, 'Звонок запланирован');
+    number = ((await citizen.getByRole('heading', { level: 1 }).textContent()) ?? '').replace('Обращение № ', '');
+    // The booked time, on the citizen's clock, is the start of the slot picked.
+    await see(citizen, new RegExp(`${slotLabel.split('–')[0]} \\(МСК\\+4\\)`));
+  });
+
+  it('the queue shows it by itself; the operator takes it and records the call with a 12-minute wait', async () => {
+    const item = operator.getByRole('listitem', { name: `Обращение № ${number}` });
+    await item.waitFor({ timeout: 30_000 });
+    await expectAccessible(operator, 'queue');
+    await screenshots(operator, 'ops-queue');
+    await press(operator, item.getByRole('button', { name: 'Взять в работу' }));
+    const now = Date.now();
+    const local = (ms: number) => {
+      const d = new Date(ms);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+    };
+    // datetime-local is segment-typed in a locale-dependent way: focus it with Tab, set its value.
+    for (const [label, at] of [['В очереди с', now - 15 * 60_000], ['Ответ в', now - 3 * 60_000], ['Завершён в', now - 60_000]] as const) {
+      const field = item.getByLabel(label);
+      await tabTo(operator, field);
+      await field.fill(local(at));
+    }
+    await press(operator, item.getByRole('button', { name: 'Добавить реплику' }));
+    await typeInto(operator, item.getByLabel('Текст (реплика 1)'), 'Здравствуйте! Служба поддержки Госуслуг.');
+    await press(operator, item.getByRole('button', { name: 'Добавить реплику' }));
+    await typeInto(operator, item.getByLabel('Текст (реплика 2)'), 'Подскажите, как заполнить заявление.');
+    await expectAccessible(operator, 'record a call');
+    await press(operator, item.getByRole('button', { name: 'Записать звонок' }));
+    await see(operator, new RegExp(`Звонок по обращению № ${number} записан: ожидание 720 с`));
+    await item.waitFor({ state: 'detached', timeout: 15_000 });
+  });
+
+  it('a wrong code shows the attempts left; the code from the SMS confirms the call; the PDF downloads', async () => {
+    await see(citizen, 'Звонок состоялся', 30_000);
+    await press(citizen, citizen.getByRole('button', { name: 'Подтвердить звонок' }));
+    await see(citizen, 'Код отправлен по СМС на телефон из профиля.');
+    await see(citizen, /Новый код можно запросить через \d+ с/);
+    const code = await outboxCode(testCitizen(CALLER).phoneE164);
+    expect(code).toMatch(/^\d{6}$/);
+    const wrong = code === '000000' ? '111111' : '000000';
+    await typeInto(citizen, citizen.getByLabel('Код из СМС'), wrong);
+    await press(citizen, citizen.getByRole('button', { name: 'Отправить', exact: true }).first());
+    await see(citizen, 'Неверный код. Осталось попыток: 4.');
+    await expectAccessible(citizen, 'code field with an error');
+    await screenshots(citizen, 'citizen-confirm');
+    await typeInto(citizen, citizen.getByLabel('Код из СМС'), code);
+    await press(citizen, citizen.getByRole('button', { name: 'Отправить', exact: true }).first());
+    await see(citizen, 'Звонок подтверждён. Запись разговора можно скачать.');
+    await tabTo(citizen, citizen.getByRole('button', { name: 'Скачать PDF' }));
+    const [download] = await Promise.all([citizen.waitForEvent('download'), citizen.keyboard.press('Enter')]);
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+    const pdf = readFileSync(await download.path());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('"Подать претензию" files a complaint about the wait, which the citizen can then cancel', async () => {
+    await press(citizen, citizen.getByRole('button', { name: 'Подать претензию' }));
+    await typeInto(citizen, citizen.getByLabel('Текст претензии'), 'Ждал ответа оператора 12 минут.');
+    await press(citizen, citizen.getByRole('form', { name: 'Претензия о долгом ожидании' }).getByRole('button', { name: 'Отправить' }));
+    await citizen.getByRole('heading', { name: new RegExp(`^Обращение № (?!${number}$)`) }).waitFor();
+    await see(citizen, 'Жалоба');
+    await see(citizen, 'Зарегистрировано');
+    await expectAccessible(citizen, 'claim');
+    await press(citizen, citizen.getByRole('button', { name: 'Отменить обращение' }));
+    await press(citizen, citizen.getByRole('button', { name: 'Да, отменить' }));
+    await see(citizen, 'Отменено');
+    await press(citizen, citizen.getByRole('link', { name: 'Мои обращения' }));
+    await see(citizen, `Обращение № ${number}`);
+    await see(citizen, 'Отменено');
+    await see(citizen, 'Звонок состоялся');
+    await expectAccessible(citizen, 'my requests');
+    await screenshots(citizen, 'citizen-requests');
+  });
+});
+
+describe('npm start serves the built app', () => {
+  it('each face\'s pages fall back to its index.html, under a strict CSP; files outside the build are never served', async () => {
+    const page = await fetch(`${system.url}/requests/anything`);
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(await page.text()).toContain('<title>Помощь и поддержка</title>');
+    expect(await (await fetch(`${system.url}/ops/queue`)).text()).toContain('<title>Рабочее место оператора</title>');
+    for (const path of ['/%2e%2e/package.json', '/..%2f..%2fpackage.json', '/.built-from', '/assets/missing.js']) {
+      const res = await fetch(`${system.url}${path}`);
+      const text = await res.text();
+      expect(text, path).not.toContain('"name": "support-center"');
+      expect(text, path).not.toMatch(/^\d+$/);
+    }
+    // The API keeps its own answers: an unknown API path is a problem, not the app.
+    const api = await fetch(`${system.url}/v1/nothing-here`);
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('the local sign-in refuses what it does not know', async () => {
+    const post = (body: unknown) => fetch(`${system.url}/_local/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ user: 'x', role: 'admin' })).status).toBe(400);
+    expect((await post({ user: 'x', role: 'operator', queues: 'nowhere' })).status).toBe(400);
+    const ok = await post({ user: 'web-http', role: 'citizen' });
+    expect(ok.status).toBe(200);
+    const { token } = (await ok.json()) as { token: string };
+    const list = await fetch(`${system.url}/v1/requests`, { headers: { authorization: `Bearer ${token}` } });
+    expect(list.status).toBe(200);
+  });
+});

@@ -1,0 +1,69 @@
+import type { Schemas } from './api.ts';
+
+/** The Russian words for the API's enumerations, one place for both faces. */
+/**
+ * `forwarded` is in the contract (59-FZ) but not yet in the document's status enumeration; it
+ * joins the generated type when the workspace routes land, and this union then adds nothing.
+ */
+export type Status = Schemas['RequestDetail']['status'] | 'forwarded';
+export type RequestType = Schemas['RequestDetail']['type'];
+export type CallOutcome = Schemas['NewCall']['outcome'];
+
+export const STATUS_LABELS: Record<Status, string> = {
+  received: 'Принято',
+  needs_info: 'Нужны уточнения',
+  registered: 'Зарегистрировано',
+  scheduled: 'Звонок запланирован',
+  in_progress: 'В работе',
+  answered: 'Дан ответ',
+  completed: 'Звонок состоялся',
+  missed: 'Не дозвонились',
+  cancelled: 'Отменено',
+  forwarded: 'Перенаправлено',
+};
+
+export const TYPE_LABELS: Record<RequestType, string> = {
+  technical: 'Технический вопрос (вход, СМС-коды, ошибки сайта)',
+  service_question: 'Вопрос об услуге (сроки, документы)',
+  complaint: 'Жалоба',
+  consultation: 'Консультация (как заполнить заявление)',
+  status_check: 'Статус поданного заявления',
+};
+
+export const TYPE_SHORT: Record<RequestType, string> = {
+  technical: 'Технический вопрос',
+  service_question: 'Вопрос об услуге',
+  complaint: 'Жалоба',
+  consultation: 'Консультация',
+  status_check: 'Статус заявления',
+};
+
+export const REQUEST_TYPES = Object.keys(TYPE_LABELS) as RequestType[];
+
+export const OUTCOME_LABELS: Record<CallOutcome, string> = {
+  answered: 'Разговор состоялся',
+  no_answer: 'Не ответили',
+  busy: 'Занято',
+  failed: 'Сбой связи',
+};
+
+export const CHANNEL_LABELS: Record<string, string> = {
+  phone: 'Телефон',
+  callback: 'Обратный звонок',
+  written: 'Письменное обращение',
+  chat: 'Чат',
+};
+
+export const ATTACHMENT_STATUS_LABELS: Record<Schemas['Attachment']['status'], string> = {
+  pending: 'Проверяется',
+  ready: 'Проверен',
+  rejected: 'Отклонён: файл не совпал с заявленным типом или размером',
+};
+
+export const PROBLEM_FIELD_LABELS: Record<string, string> = {
+  fullName: 'ФИО',
+  snils: 'СНИЛС',
+  passport: 'паспорт',
+  phone: 'телефон',
+  profile: 'профиль',
+};
