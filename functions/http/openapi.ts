@@ -93,6 +93,9 @@ export function problemCodesOf(route: RouteDef): ProblemCode[] {
   if (Array.isArray(route.access)) codes.add('forbidden');
   if (hasParams) codes.add('not_found');
   codes.add('payload_too_large');
+  // In the cloud, the WebACL in front of every route answers one client over its per-address
+  // limit with this very problem (infra/stacks/edge-waf-stack.ts).
+  codes.add('rate_limited');
   if (takesBody) codes.add('unsupported_media_type');
   if (route.idempotent) codes.add('idempotency_key_reused');
   codes.add('internal');

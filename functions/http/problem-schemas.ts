@@ -46,7 +46,7 @@ export const PROBLEM_KINDS = {
   payload_too_large: { status: 413, about: 'the body is over 256 KiB' },
   unsupported_media_type: { status: 415, about: 'the body is not JSON (`Content-Type: application/json`)' },
   idempotency_key_reused: { status: 422, about: 'this `Idempotency-Key` was used with another body' },
-  rate_limited: { status: 429, about: 'a per-citizen limit is reached; `Retry-After` says when it frees' },
+  rate_limited: { status: 429, about: 'too many requests: a per-citizen limit of the route, or (in the cloud, on every route) this client’s per-address limit at the edge; `Retry-After` says when to try again' },
   code_resend_too_soon: { status: 429, about: 'a new code may be sent once a minute' },
   code_send_limit: { status: 429, about: 'at most 5 codes an hour' },
   code_locked: { status: 429, about: '5 wrong tries: the code is dead, whatever code is sent now; request a new one' },

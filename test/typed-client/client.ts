@@ -76,7 +76,7 @@ export async function refusedBodies(token: string): Promise<void> {
 export async function readRequest(token: string, id: string): Promise<string> {
   const { data, error } = await client.GET('/v1/requests/{id}', { headers: auth(token), params: { path: { id } } });
   if (error) {
-    assertType<Equal<typeof error.code, 'validation_failed' | 'unauthenticated' | 'not_found' | 'payload_too_large' | 'internal'>>();
+    assertType<Equal<typeof error.code, 'validation_failed' | 'unauthenticated' | 'not_found' | 'payload_too_large' | 'rate_limited' | 'internal'>>();
     return error.title;
   }
   // @ts-expect-error the objects are closed: no property the document does not list

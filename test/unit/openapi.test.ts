@@ -148,7 +148,9 @@ describe('OpenAPI document', () => {
     expect(codesOf(verify['400']?.content?.['application/problem+json']?.schema as Json).sort()).toEqual(['code_invalid', 'validation_failed']);
     expect(resolve({ $ref: '#/components/schemas/CodeInvalidProblem' }).required).toContain('attemptsLeft');
     expect(resolve({ $ref: '#/components/schemas/ValidationFailedProblem' }).required).toContain('errors');
-    expect(codesOf(verify['429']?.content?.['application/problem+json']?.schema as Json)).toEqual(['code_locked']);
+    expect(codesOf(verify['429']?.content?.['application/problem+json']?.schema as Json).sort()).toEqual(['code_locked', 'rate_limited']);
+    // The edge's per-address limit answers on every route.
+    for (const route of routes) expect(problemCodesOf(route), route.operation).toContain('rate_limited');
     expect(codesOf(op('/v1/requests', 'post').responses['409']?.content?.['application/problem+json']?.schema as Json)).toEqual(['too_many_open_callbacks']);
   });
 
