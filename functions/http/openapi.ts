@@ -2,6 +2,9 @@ import * as z from 'zod/mini';
 import { ROUTES, type RouteDef } from './routes.ts';
 import {
   AcceptedRequestSchema,
+  CalendarSchema,
+  DayOverrideSchema,
+  QueueCalendarSchema,
   AttachmentDownloadSchema,
   AttachmentListSchema,
   AttachmentUploadSchema,
@@ -151,6 +154,22 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
       409: { description: '`phone_in_use`: another profile holds the number; nothing changes' },
     },
   },
+  getCalendar: { responses: { 200: { description: 'The whole calendar', schema: CalendarSchema } } },
+  putQueueCalendar: {
+    body: QueueCalendarSchema,
+    responses: {
+      200: { description: 'Stored; the whole calendar as it is now. Bookings already made are kept', schema: CalendarSchema },
+      404: { description: 'No such queue' },
+      409: { description: '`calendar_in_use`: slotMinutes changes while the queue has bookings ahead; `calendar_changed`: another change won, read and retry' },
+    },
+  },
+  putHoliday: { responses: { 200: { description: 'The centre is closed that date (idempotent); the whole calendar', schema: CalendarSchema } } },
+  deleteHoliday: { responses: { 200: { description: 'Open again that date; the whole calendar', schema: CalendarSchema }, 404: { description: 'The date is no holiday' } } },
+  putOverride: {
+    body: DayOverrideSchema,
+    responses: { 200: { description: 'Stored (replacing the day\'s override); the whole calendar', schema: CalendarSchema }, 404: { description: 'No such queue' } },
+  },
+  deleteOverride: { responses: { 200: { description: 'Removed; the whole calendar', schema: CalendarSchema }, 404: { description: 'No override that day, or no such queue' } } },
 };
 
 const PROBLEM_STATUSES: Record<number, string> = {

@@ -47,6 +47,12 @@ export const ROUTES = [
   { method: 'POST', path: '/v1/ops/requests/{id}/answer', fn: 'httpOps', operation: 'answerRequest', summary: 'Answer a written request', access: ['operator'] },
   { method: 'GET', path: '/v1/ops/requests/{id}/attachments', fn: 'httpAttachments', operation: 'listRequestAttachments', summary: 'The files attached to a request in a queue', access: ['operator'] },
   { method: 'PUT', path: '/v1/admin/profiles/{userId}', fn: 'httpAdmin', operation: 'putProfile', summary: 'Create or replace a reference profile', access: ['admin'] },
+  { method: 'GET', path: '/v1/admin/calendar', fn: 'httpAdmin', operation: 'getCalendar', summary: 'The centre\'s calendar: queues, holidays, overrides', access: ['admin'] },
+  { method: 'PUT', path: '/v1/admin/calendar/queues/{queue}', fn: 'httpAdmin', operation: 'putQueueCalendar', summary: 'Replace a queue\'s week, slot length and capacity', access: ['admin'] },
+  { method: 'PUT', path: '/v1/admin/calendar/holidays/{date}', fn: 'httpAdmin', operation: 'putHoliday', summary: 'Close the centre on a date', access: ['admin'] },
+  { method: 'DELETE', path: '/v1/admin/calendar/holidays/{date}', fn: 'httpAdmin', operation: 'deleteHoliday', summary: 'Open the centre again on a date', access: ['admin'] },
+  { method: 'PUT', path: '/v1/admin/calendar/overrides/{queue}/{date}', fn: 'httpAdmin', operation: 'putOverride', summary: 'A queue\'s day that differs: other hours, other capacity', access: ['admin'] },
+  { method: 'DELETE', path: '/v1/admin/calendar/overrides/{queue}/{date}', fn: 'httpAdmin', operation: 'deleteOverride', summary: 'Remove a queue\'s day override', access: ['admin'] },
 ] as const satisfies readonly RouteDef[];
 
 export type RouteKey = `${(typeof ROUTES)[number]['method']} ${(typeof ROUTES)[number]['path']}`;

@@ -117,6 +117,41 @@ export const SlotQuerySchema = z.strictObject({
   timeZone: z.optional(TimeZoneSchema),
 });
 export const QueueParamSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,63}$/));
+
+// The centre's calendar (admin). Shapes and the HH:MM form here; order, overlap and "at least one
+// slot" are the core's rules (hoursProblems), which report their own codes.
+export const CalendarDateSchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
+const clockText = z.string().check(z.regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/));
+const ClockRangeSchema = named(z.strictObject({ from: clockText, to: clockText }), 'ClockRange');
+const dayRanges = () => z.array(ClockRangeSchema).check(z.maxLength(8));
+const WeekHoursSchema = named(
+  z.strictObject({
+    1: z.optional(dayRanges()),
+    2: z.optional(dayRanges()),
+    3: z.optional(dayRanges()),
+    4: z.optional(dayRanges()),
+    5: z.optional(dayRanges()),
+    6: z.optional(dayRanges()),
+    7: z.optional(dayRanges()),
+  }),
+  'WeekHours',
+);
+const capacity = () => int().check(z.minimum(1), z.maximum(1000));
+export const QueueCalendarSchema = named(
+  z.strictObject({ hours: WeekHoursSchema, slotMinutes: int().check(z.minimum(5), z.maximum(240)), capacityPerSlot: capacity() }),
+  'QueueCalendar',
+);
+export const DayOverrideSchema = named(z.strictObject({ hours: z.optional(dayRanges()), capacityPerSlot: z.optional(capacity()) }), 'DayOverride');
+export const CalendarSchema = named(
+  z.object({
+    queues: z.array(z.object({ queue: z.string(), hours: WeekHoursSchema, slotMinutes: int(), capacityPerSlot: int() })),
+    holidays: z.array(z.string()),
+    overrides: z.array(z.object({ queue: z.string(), date: z.string(), hours: z.optional(z.array(ClockRangeSchema)), capacityPerSlot: z.optional(int()) })),
+    leadMinutes: int(),
+    horizonDays: int(),
+  }),
+  'Calendar',
+);
 export const QueueQuerySchema = z.strictObject({ limit: pageLimit() });
 
 export const RecordCallSchema = named(

@@ -103,7 +103,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       IDENTITY_HASH_KEY: identityKey(options.dataDir),
       POWERTOOLS_SERVICE_NAME: 'support-center-local',
     });
-    const { provideDeps } = await import('#functions/deps');
+    const { calendarFromEnv, provideDeps } = await import('#functions/deps');
+    // First start of a data directory: the centre's calendar is seeded from the defaults (with
+    // CENTRE_CONFIG's fields), so a fresh `npm start` books as before; later starts keep what is stored.
+    await calendarFromEnv().seedCalendar(startedAt);
     const outbox = new Outbox(systemClock, options.dataDir ? join(options.dataDir, 'outbox.jsonl') : undefined);
 
     const taskHandlers: Partial<Record<TaskFunction, TaskHandler>> = {};

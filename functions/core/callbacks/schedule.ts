@@ -1,4 +1,5 @@
 import type { Deps } from '#ports/deps';
+import { currentCentre } from '../calendar/current.ts';
 import { NoFreeSlotError, NotFoundError, StaleTransitionError } from '../errors.ts';
 import type { SupportRequest } from '../requests/model.ts';
 import { callbackCheckAt } from '../reconcile/expectations.ts';
@@ -38,9 +39,9 @@ export async function resumeCallback(deps: Pick<Deps, 'requests' | 'clock'>, req
   return { scheduledAt: request.scheduledAt, when: formatCitizenTime(request.scheduledAt, zoneOrMoscow(request.timeZone)), first: false };
 }
 
-export async function scheduleCallback(deps: Pick<Deps, 'requests' | 'slots' | 'clock' | 'metrics' | 'centre'>, requestId: string) {
-  const config = deps.centre;
+export async function scheduleCallback(deps: Pick<Deps, 'requests' | 'slots' | 'calendar' | 'clock' | 'metrics'>, requestId: string) {
   const request = await loadCallback(deps, requestId);
+  const config = await currentCentre(deps);
   const now = deps.clock.now();
   const first = request.scheduledAt === undefined;
   const queue = request.route.queue;
@@ -48,10 +49,11 @@ export async function scheduleCallback(deps: Pick<Deps, 'requests' | 'slots' | '
   const candidates = first
     ? bookingCandidates(queue, now, request.callback?.preferredWindow, config, zone)
     : retryCandidates(queue, now, config, request.scheduledAt, zone);
-  const capacity = slotCapacity(queue, config);
   const counts = await deps.slots.slotCounts(queue, [...new Set(candidates.map((s) => moscowDate(s.start)))]);
   const at = now.toISOString();
   for (const slot of candidates) {
+    // That day's capacity (an override may raise or lower it); a slot already fuller is skipped, its bookings stay.
+    const capacity = slotCapacity(queue, config, moscowDate(slot.start));
     if ((counts.get(slot.start) ?? 0) >= capacity) continue;
     const when = formatCitizenTime(slot.start, zone);
     const outcome = await deps.slots.bookSlot(
