@@ -2,11 +2,13 @@ import type { IsoWeekday } from './moscow-time.ts';
 import { parseClock } from './moscow-time.ts';
 
 /**
- * The support centre's calendar, kept as code: opening hours per queue, slot length and
- * capacity, booking lead time and horizon, public holidays and peak periods. Every scheduling
- * function takes a `CentreConfig` argument; the use-cases take it from `deps.centre`, which is
- * `DEFAULT_CENTRE_CONFIG` unless the environment's CENTRE_CONFIG overrides some of its fields
- * (`overriddenCentreConfig`).
+ * The support centre's calendar: opening hours per queue, slot length and capacity, booking lead
+ * time and horizon, public holidays, day overrides and peak periods. Every scheduling function
+ * takes a `CentreConfig` argument; the use-cases read it from the table through
+ * core/calendar/current.ts (10 s cache). `DEFAULT_CENTRE_CONFIG` is what a fresh table is seeded
+ * with (its fields replaced by the environment's CENTRE_CONFIG in tests and local runs:
+ * `overriddenCentreConfig`); `hoursProblems` and `checkCentreConfig` are the rules every calendar,
+ * stored or changed, obeys.
  *
  * All clock times are Moscow local time ('HH:MM', see moscow-time.ts) and intervals are
  * half-open: { from: '08:00', to: '20:00' } means 08:00 ≤ t < 20:00, so the last 15-minute
