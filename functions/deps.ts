@@ -39,7 +39,6 @@ export const callsFromEnv = () => dynamoCallStore(tableFromEnv());
 export const codesFromEnv = () => dynamoCodeStore(tableFromEnv());
 export const attachmentsFromEnv = () => dynamoAttachmentStore(tableFromEnv());
 export const reconcileFromEnv = () => dynamoReconcileStore(tableFromEnv());
-export const calendarFromEnv = () => dynamoCalendarStore(tableFromEnv());
 export const smsFromEnv = () => snsSms(new SNSClient({}), optionalConfig('SMS_SENDER_ID') ?? 'Gosuslugi');
 /** Each function is given the ARNs of the workflows it may start (its grants), and only those. */
 export const workflowsFromEnv = () =>
@@ -50,10 +49,13 @@ export const workflowsFromEnv = () =>
     callback: optionalConfig('CALLBACK_STATE_MACHINE_ARN'),
   });
 export const systemClockFactory = () => systemClock;
+/** The calendar a fresh table is seeded from: the defaults, with CENTRE_CONFIG's fields (tests, local runs) in place of theirs. */
 export const centreFromEnv = () => {
   const override = optionalConfig('CENTRE_CONFIG');
   return override === undefined ? DEFAULT_CENTRE_CONFIG : overriddenCentreConfig(DEFAULT_CENTRE_CONFIG, override);
 };
+/** The centre's calendar as the table holds it (seeded from centreFromEnv on first start). */
+export const calendarFromEnv = () => dynamoCalendarStore(tableFromEnv(), centreFromEnv());
 export const systemIdsFactory = () => systemIds();
 /** The service secret: an env value locally, Secrets Manager (through the extension) in the cloud. */
 function serviceSecret(): () => Promise<string> {

@@ -51,7 +51,7 @@ export interface FunctionDef {
 }
 
 export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
-  httpPublic: { entry: 'functions/http/public.ts', description: 'Public routes: contacts, callback slots, OpenAPI', grants: ['table:read'], store: { slots: ['slotCounts', 'countQueue', 'recentWaits'] } },
+  httpPublic: { entry: 'functions/http/public.ts', description: 'Public routes: contacts, callback slots, OpenAPI', grants: ['table:read'], store: { slots: ['slotCounts', 'countQueue', 'recentWaits'], calendar: ['readCalendar'] } },
   httpRequests: {
     entry: 'functions/http/requests.ts',
     description: 'Citizen request routes',
@@ -80,7 +80,16 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     grants: ['table:read', 'table:write', 'bucket:put', 'bucket:read'],
     store: { requests: ['getRequest'], attachments: ['createAttachment', 'getAttachment', 'listAttachments', 'settleAttachment'] },
   },
-  httpAdmin: { entry: 'functions/http/admin.ts', description: 'Admin routes: reference profiles', grants: ['table:read', 'table:write', 'secret:identity'], store: { profiles: ['putProfile'] } },
+  httpAdmin: {
+    entry: 'functions/http/admin.ts',
+    description: 'Admin routes: reference profiles, the centre\'s calendar',
+    grants: ['table:read', 'table:write', 'secret:identity'],
+    store: {
+      profiles: ['putProfile'],
+      slots: ['slotCounts'],
+      calendar: ['readCalendar', 'seedCalendar', 'putQueueCalendar', 'putHoliday', 'deleteHoliday', 'putOverride', 'deleteOverride'],
+    },
+  },
   httpOps: {
     entry: 'functions/http/ops.ts',
     description: 'Operator routes',
@@ -98,13 +107,20 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     description: 'Finds requests stuck in a non-final status and resumes them, or marks them for an operator',
     // Resumes: intake (received), callback (a booked callback whose workflow is gone), notice (a lost SMS).
     grants: ['table:read', 'table:write', 'workflow:start:intake', 'workflow:start:callback', 'workflow:start:notice'],
-    store: { requests: ['getRequest', 'noticeSent', 'transition'], reconcile: ['listDueChecks'] },
+    store: { requests: ['getRequest', 'noticeSent', 'transition'], reconcile: ['listDueChecks'], calendar: ['seedCalendar', 'readCalendar'] },
     everyMinutes: 5,
   },
   requestTasks: {
     entry: 'functions/tasks/request-tasks.ts',
     description: 'Tasks of the intake, notice, callback and confirmation workflows, and the attachment verdict',
     grants: ['table:read', 'table:write', 'sms:publish', 'secret:identity'],
-    store: { profiles: ['getProfile'], requests: ['getRequest', 'noticeSent', 'recordNotice', 'transition'], slots: ['slotCounts', 'bookSlot', 'enqueue'], codes: ['getOtp'], attachments: ['getAttachment', 'settleAttachment'] },
+    store: {
+      profiles: ['getProfile'],
+      requests: ['getRequest', 'noticeSent', 'recordNotice', 'transition'],
+      slots: ['slotCounts', 'bookSlot', 'enqueue'],
+      codes: ['getOtp'],
+      attachments: ['getAttachment', 'settleAttachment'],
+      calendar: ['readCalendar'],
+    },
   },
 };

@@ -44,6 +44,8 @@ export const KEY_PREFIXES = {
   check: { patterns: ['CHECK'], index: 'GSI2' },
   /** `IDEM#<scope>`: idempotency records. */
   idempotency: { patterns: ['IDEM#*'] },
+  /** `CALENDAR`: the centre's calendar (settings, each queue's week, holidays, day overrides). */
+  calendar: { patterns: ['CALENDAR'] },
 } as const satisfies Record<string, { patterns: readonly string[]; index?: string }>;
 
 export type KeyFamily = keyof typeof KEY_PREFIXES;
@@ -114,7 +116,15 @@ export const STORE_ACCESS: { readonly [P in StorePart]: Readonly<Record<StoreMet
   reconcile: {
     listDueChecks: { reads: ['check'], writes: [] },
   },
-  calendar: {},
+  calendar: {
+    readCalendar: { reads: ['calendar'], writes: [] },
+    seedCalendar: { reads: ['calendar'], writes: ['calendar'] },
+    putQueueCalendar: { reads: [], writes: ['calendar'] },
+    putHoliday: { reads: [], writes: ['calendar'] },
+    deleteHoliday: { reads: [], writes: ['calendar'] },
+    putOverride: { reads: [], writes: ['calendar'] },
+    deleteOverride: { reads: [], writes: ['calendar'] },
+  },
 };
 
 /** Every (part, method) pair of STORE_ACCESS. */

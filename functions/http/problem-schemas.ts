@@ -42,6 +42,8 @@ export const PROBLEM_KINDS = {
   not_awaiting_call: { status: 409, about: 'the request awaits no call' },
   not_written: { status: 409, about: 'only written requests are answered in writing' },
   not_answerable: { status: 409, about: 'the request is not awaiting an answer' },
+  calendar_in_use: { status: 409, about: 'slotMinutes cannot change while the queue has bookings ahead' },
+  calendar_changed: { status: 409, about: 'another change of the queue’s calendar won: read it again and retry' },
   code_expired: { status: 410, about: 'the code is older than 5 minutes: request a new one' },
   payload_too_large: { status: 413, about: 'the body is over 256 KiB' },
   unsupported_media_type: { status: 415, about: 'the body is not JSON (`Content-Type: application/json`)' },

@@ -1,13 +1,13 @@
 import { callbackSlots, contactsWithLoad } from '#core/callbacks/slots-view';
-import { centreFromEnv, composeDeps, slotsFromEnv, systemClockFactory } from '#functions/deps';
+import { calendarFromEnv, composeDeps, slotsFromEnv, systemClockFactory } from '#functions/deps';
 import { openApiDocument } from './openapi.ts';
 import { SlotQuerySchema } from './schemas.ts';
-import { shortCache } from './short-cache.ts';
+import { shortCache } from '#core/short-cache';
 import { httpFunction } from './stack.ts';
 import { parseWith } from './validate.ts';
 
 /** Routes that need no token. */
-const deps = composeDeps({ slots: slotsFromEnv, clock: systemClockFactory, centre: centreFromEnv });
+const deps = composeDeps({ slots: slotsFromEnv, calendar: calendarFromEnv, clock: systemClockFactory });
 let document: unknown;
 /** Live enough: queue loads change by the minute, and an anonymous read must not cost ~25 queries each time. */
 export const CONTACTS_TTL_MS = 10_000;

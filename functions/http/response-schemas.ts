@@ -1,9 +1,9 @@
 import * as z from 'zod/mini';
 import { ATTACHMENT_STATUSES, ATTACHMENT_TYPES } from '#core/attachments/model';
 import { CALL_OUTCOMES } from '#core/callbacks/model';
-import { CHANNEL_HOURS } from '#core/contacts/centre';
+import { CONTACT_CHANNELS } from '#core/contacts/centre';
 import { CHANNELS, RELATED_KINDS, REQUEST_TYPES, STATUSES } from '#core/requests/model';
-import { TimeZoneSchema, isoDateTime, named } from './schemas.ts';
+import { CalendarDateSchema, ClockRangeSchema, TimeZoneSchema, WeekHoursSchema, isoDateTime, named } from './schemas.ts';
 
 /**
  * The shape of every success body the API sends, as zod schemas: the OpenAPI document is generated
@@ -178,7 +178,7 @@ export const OperatorQueueSchema = named(
 
 export const ContactsSchema = named(
   z.strictObject({
-    channels: z.array(z.strictObject({ channel: z.enum(CHANNEL_HOURS.map((c) => c.channel)), hours: z.string() })),
+    channels: z.array(z.strictObject({ channel: z.enum(CONTACT_CHANNELS), hours: z.string() })),
     lines: z.array(z.strictObject({ type: z.enum(REQUEST_TYPES), phone: z.string().check(z.regex(/^8\d{10}$/)), display: z.string(), hours: z.string() })),
     queues: z.array(
       z.strictObject({
@@ -227,4 +227,18 @@ export const OpenApiDocumentSchema = named(
     components: z.record(z.string(), z.record(z.string(), z.unknown())),
   }),
   'OpenApiDocument',
+);
+
+/** The centre's calendar as stored (GET and every change of /v1/admin/calendar answer it whole). */
+export const CalendarSchema = named(
+  z.strictObject({
+    queues: z.array(z.strictObject({ queue: z.string(), hours: WeekHoursSchema, slotMinutes: int(), capacityPerSlot: int() })),
+    holidays: z.array(CalendarDateSchema),
+    overrides: z.array(
+      z.strictObject({ queue: z.string(), date: CalendarDateSchema, hours: z.optional(z.array(ClockRangeSchema)), capacityPerSlot: z.optional(int()) }),
+    ),
+    leadMinutes: int(),
+    horizonDays: int(),
+  }),
+  'Calendar',
 );

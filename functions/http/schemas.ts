@@ -43,6 +43,7 @@ const nonEmpty = (max: number) => z.string().check(z.minLength(1), z.maxLength(m
 const freeText = (max: number) => z.string().check(z.maxLength(max), z.overwrite(maskText));
 const nonEmptyFreeText = (max: number) => z.string().check(z.minLength(1), z.maxLength(max), z.overwrite(maskText));
 const trimmedFreeText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max), z.overwrite(maskText));
+const int = () => z.number().check(z.int());
 const pageLimit = () => z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)));
 
 /** An IANA time zone of Russia, exactly as the tz database spells it (functions/core/regions/regions.ts). */
@@ -131,6 +132,31 @@ export const SlotQuerySchema = z.strictObject({
   timeZone: z.optional(TimeZoneSchema),
 });
 export const QueueParamSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,63}$/));
+
+// The centre's calendar (admin). Shapes and the HH:MM form here; order, overlap and "at least one
+// slot" are the core's rules (hoursProblems), which report their own codes.
+export const CalendarDateSchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
+const clockText = z.string().check(z.regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/));
+export const ClockRangeSchema = named(z.strictObject({ from: clockText, to: clockText }), 'ClockRange');
+const dayRanges = () => z.array(ClockRangeSchema).check(z.maxLength(8));
+export const WeekHoursSchema = named(
+  z.strictObject({
+    1: z.optional(dayRanges()),
+    2: z.optional(dayRanges()),
+    3: z.optional(dayRanges()),
+    4: z.optional(dayRanges()),
+    5: z.optional(dayRanges()),
+    6: z.optional(dayRanges()),
+    7: z.optional(dayRanges()),
+  }),
+  'WeekHours',
+);
+const capacity = () => int().check(z.minimum(1), z.maximum(1000));
+export const QueueCalendarSchema = named(
+  z.strictObject({ hours: WeekHoursSchema, slotMinutes: int().check(z.minimum(5), z.maximum(240)), capacityPerSlot: capacity() }),
+  'QueueCalendar',
+);
+export const DayOverrideSchema = named(z.strictObject({ hours: z.optional(dayRanges()), capacityPerSlot: z.optional(capacity()) }), 'DayOverride');
 export const QueueQuerySchema = z.strictObject({ limit: pageLimit() });
 
 export const RecordCallSchema = named(
@@ -202,4 +228,5 @@ export const PATH_PARAMS: Record<string, z.ZodMiniType<string>> = {
   callId: CallIdSchema,
   queue: QueueParamSchema,
   userId: UserIdSchema,
+  date: CalendarDateSchema,
 };

@@ -1,4 +1,3 @@
-import type { CentreConfig } from '#core/scheduling/centre-config';
 import type { Clock } from './clock.ts';
 import type { Hasher } from './hasher.ts';
 import type { Ids } from './ids.ts';
@@ -29,6 +28,4 @@ export interface Deps extends Stores {
   objects: ObjectStore;
   /** Business metrics (CloudWatch EMF in Lambda). */
   metrics: Metrics;
-  /** The centre's calendar: hours, slots, holidays (DEFAULT_CENTRE_CONFIG unless CENTRE_CONFIG overrides it). */
-  centre: CentreConfig;
 }

@@ -28,6 +28,8 @@ export const METRICS = {
   RequestsReconciled: { unit: 'Count', dimensions: ['Action'] },
   /** The reconciler gave up resuming a request and marked it for an operator. */
   RequestsNeedOperator: { unit: 'Count', dimensions: ['Reason'] },
+  /** 1 when the calendar has no holidays for the next year by 1 December (or none for this one); 0 otherwise. Every scheduled run. */
+  CalendarStale: { unit: 'Count', dimensions: [] },
 } as const satisfies Record<string, { unit: 'Count' | 'Seconds' | 'Percent'; dimensions: readonly string[] }>;
 
 export type MetricName = keyof typeof METRICS;

@@ -1,15 +1,23 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '#adapters/logger';
+import { reportCalendarStale } from '#core/calendar/calendar-stale';
 import { reconcile } from '#core/reconcile/reconcile';
-import { composeDeps, emfMetricsFactory, requestsFromEnv, reconcileFromEnv, systemClockFactory, workflowsFromEnv } from '#functions/deps';
+import { calendarFromEnv, composeDeps, emfMetricsFactory, requestsFromEnv, reconcileFromEnv, systemClockFactory, workflowsFromEnv } from '#functions/deps';
 
 /**
  * The scheduled reconciler (every FUNCTIONS.reconciler.everyMinutes in the cloud; at start and on
  * a timer locally). The event carries nothing it needs; locally, `orphanedBefore` says when the
  * runtime started, so every run from before is known to be gone.
  */
-const deps = composeDeps({ requests: requestsFromEnv, reconcile: reconcileFromEnv, clock: systemClockFactory, workflows: workflowsFromEnv, metrics: emfMetricsFactory });
+const deps = composeDeps({
+  requests: requestsFromEnv,
+  reconcile: reconcileFromEnv,
+  calendar: calendarFromEnv,
+  clock: systemClockFactory,
+  workflows: workflowsFromEnv,
+  metrics: emfMetricsFactory,
+});
 
 export interface ReconcileEvent {
   orphanedBefore?: string;
@@ -22,7 +30,11 @@ async function run(event: ReconcileEvent | undefined) {
   logger.info('reconciled', counts);
   for (const requestId of handedOverIds) logger.warn('request needs an operator', { requestId });
   for (const e of errors) logger.error('reconcile step failed', e);
-  return counts;
+  // After the reconciler's own work, which a calendar failure must not stop. A failure still fails
+  // the run (its errors alarm), since CalendarStale without a value would read as "not stale".
+  const calendarStale = await reportCalendarStale(deps);
+  if (calendarStale === 1) logger.warn('calendar has no holidays for the next year');
+  return { ...counts, calendarStale };
 }
 
 export const handler = middy<ReconcileEvent | undefined, unknown, Error, Context>({ timeoutEarlyInMillis: 0 }).handler(run);

@@ -9,7 +9,7 @@ import { codeText } from '#core/notices/sms-templates';
 import { OTP_PURPOSES } from '#core/otp/otp';
 import { recordWorkflowFailure } from '#core/reconcile/record-failure';
 import { markNeedsInfo, routeRequest, sendNotice, verifyIdentity } from '#core/requests/intake';
-import { centreFromEnv, composeDeps, hasherFromEnv, sealerFromEnv, smsFromEnv, profilesFromEnv, requestsFromEnv, slotsFromEnv, codesFromEnv, attachmentsFromEnv, systemClockFactory, emfMetricsFactory } from '#functions/deps';
+import { calendarFromEnv, composeDeps, hasherFromEnv, sealerFromEnv, smsFromEnv, profilesFromEnv, requestsFromEnv, slotsFromEnv, codesFromEnv, attachmentsFromEnv, systemClockFactory, emfMetricsFactory } from '#functions/deps';
 import { parseTaskInput as parse, taskHandler } from './task-stack.ts';
 
 /**
@@ -27,7 +27,7 @@ const deps = composeDeps({
   hasher: hasherFromEnv,
   sealer: sealerFromEnv,
   metrics: emfMetricsFactory,
-  centre: centreFromEnv,
+  calendar: calendarFromEnv,
 });
 
 const RequestRef = z.object({ requestId: z.string().check(z.minLength(1)) });

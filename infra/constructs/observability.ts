@@ -49,6 +49,8 @@ const METRIC_ALARMS: Partial<Record<MetricName, { threshold: number; why: string
   WorkflowStepFailed: { threshold: 1, why: 'a workflow step failed after its retries' },
   // The reconciler could not resume a request by itself: by definition an operator's task.
   RequestsNeedOperator: { threshold: 1, why: 'the reconciler marked a request for an operator' },
+  // No holidays for next year by 1 December: the centre would work (and book callbacks) on 1 January.
+  CalendarStale: { threshold: 1, why: 'the calendar has no holidays for the next year (PUT /v1/admin/calendar/holidays/{date})' },
 };
 
 /**
@@ -67,6 +69,7 @@ const DASHBOARD_PLACEMENT: Record<MetricName, { widget: string; stats: readonly 
   WorkflowStepFailed: { widget: 'Codes and workflow steps', stats: [Stats.SUM] },
   RequestsReconciled: { widget: 'Reconciler', stats: [Stats.SUM] },
   RequestsNeedOperator: { widget: 'Reconciler', stats: [Stats.SUM] },
+  CalendarStale: { widget: 'Reconciler', stats: [Stats.MAXIMUM] },
 };
 
 /** A business metric as the alarms and the dashboard read it: the [Service]-only aggregate. */

@@ -110,7 +110,10 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       IDENTITY_HASH_KEY: identityKey(options.dataDir),
       POWERTOOLS_SERVICE_NAME: 'support-center-local',
     });
-    const { provideDeps, profilesFromEnv } = await import('#functions/deps');
+    const { calendarFromEnv, profilesFromEnv, provideDeps } = await import('#functions/deps');
+    // First start of a data directory: the centre's calendar is seeded from the defaults (with
+    // CENTRE_CONFIG's fields), so a fresh `npm start` books as before; later starts keep what is stored.
+    await calendarFromEnv().seedCalendar(startedAt);
     if (options.webApp) await ensureWebBuild(options.log);
     const outbox = new Outbox(systemClock, options.dataDir ? join(options.dataDir, 'outbox.jsonl') : undefined);
 

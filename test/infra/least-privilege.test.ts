@@ -227,11 +227,11 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     }
   });
 
-  it('the anonymous public function reads only slots, queue counts and waits, and writes nothing', () => {
+  it('the anonymous public function reads only the calendar, slots, queue counts and waits, and writes nothing', () => {
     const statements = statementsOf('httpPublic').filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
     expect(statements).toHaveLength(1);
     expect(sorted(asList(statements[0]!.Action))).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
-    expect((statements[0]!.Condition as any)['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual(['QUEUE#*', 'QWAITS#*', 'SLOTS#*']);
+    expect((statements[0]!.Condition as any)['ForAllValues:StringLike']['dynamodb:LeadingKeys']).toEqual(['CALENDAR', 'QUEUE#*', 'QWAITS#*', 'SLOTS#*']);
     // No profile, request, call, code or phone partition, and no key use beyond decrypting.
     const kms = statementsOf('httpPublic').filter((s) => asList(s.Action).some((a) => a.startsWith('kms:')));
     expect(sorted(kms.flatMap((s) => asList(s.Action)))).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
@@ -246,7 +246,9 @@ describe('least privilege: each function gets exactly the grants of infra/functi
       expect(touchesOtp, id).toBe(id === 'httpCalls' || id === 'requestTasks');
     }
     expect(patternsOf('httpTranscript')).toEqual({ readPatterns: ['CALL#*', 'REQ#*'], writePatterns: [], indexes: [] });
-    expect(patternsOf('httpAdmin').writePatterns).toEqual(['PHONE#*', 'USER#*']);
+    expect(patternsOf('httpAdmin').writePatterns).toEqual(['CALENDAR', 'PHONE#*', 'USER#*']);
+    // The calendar: changed by the admin routes, seeded by the scheduled function; everyone else only reads it.
+    for (const id of ids) expect(patternsOf(id).writePatterns.includes('CALENDAR'), id).toBe(id === 'httpAdmin' || id === 'reconciler');
     expect(patternsOf('reconciler').indexes).toEqual(['GSI2']);
   });
 

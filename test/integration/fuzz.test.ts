@@ -402,7 +402,7 @@ function claimsArb(route: RouteDef): fc.Arbitrary<{ claims: Claims; stranger: bo
  * Parameters that name an existing resource: a random value surely misses (404, or 400 when it
  * cannot be an id at all). Others (a queue name, the user id a PUT creates) may be anything.
  */
-const LOOKUP_PARAMS = new Set(['id', 'requestId', 'callId', 'attachmentId']);
+const LOOKUP_PARAMS = new Set(['id', 'requestId', 'callId', 'attachmentId', 'date']);
 
 function isLookup(route: RouteDef, name: string): boolean {
   return route.method !== 'PUT' && LOOKUP_PARAMS.has(name);
@@ -756,6 +756,7 @@ function ruleCases(route: RouteDef): RuleCase[] {
       ...place.map(([extra, path, code]) => ({ body: { ...base, ...extra }, label: JSON.stringify(extra), path, code })),
     ];
   }
+  if (route.operation === 'putQueueCalendar' || route.operation === 'putOverride') return calendarRuleCases(route.operation);
   if (route.operation !== 'createRequest') return [];
   const written = writtenRequest() as unknown as Record<string, Json>;
   const callback = callbackRequest() as unknown as Record<string, Json>;
@@ -777,6 +778,22 @@ function ruleCases(route: RouteDef): RuleCase[] {
     { body: window(now - 3 * hour, now - hour), label: 'window in the past', path: 'callback.preferredWindow', code: 'window_invalid' },
     { body: window(now + 8 * 24 * hour, now + 8 * 24 * hour + hour), label: 'window 8 days ahead', path: 'callback.preferredWindow', code: 'window_invalid' },
   ];
+}
+
+/** Hours the calendar's rules refuse (the core's hoursProblems): overlapping, not HH:MM, ending before they start, shorter than a slot. */
+function calendarRuleCases(operation: 'putQueueCalendar' | 'putOverride'): RuleCase[] {
+  const day = (ranges: { from: string; to: string }[]): Json => (operation === 'putQueueCalendar' ? { hours: { 3: ranges }, slotMinutes: 15, capacityPerSlot: 2 } : { hours: ranges });
+  const at = operation === 'putQueueCalendar' ? 'hours.3' : 'hours';
+  const cases: [string, { from: string; to: string }[], string, string][] = [
+    ['overlapping', [{ from: '08:00', to: '13:00' }, { from: '12:30', to: '18:00' }], `${at}.1`, 'hours_invalid'],
+    ['end before start', [{ from: '18:00', to: '08:00' }], `${at}.0`, 'hours_invalid'],
+    ['empty', [{ from: '10:00', to: '10:00' }], `${at}.0`, 'hours_invalid'],
+    ['shorter than a slot', [{ from: '10:00', to: '10:05' }], `${at}.0`, 'hours_invalid'],
+    ['8:00', [{ from: '8:00', to: '12:00' }], `${at}.0.from`, 'invalid_format'],
+    ['24:30', [{ from: '08:00', to: '24:30' }], `${at}.0.to`, 'invalid_format'],
+    ['12:60', [{ from: '12:60', to: '13:00' }], `${at}.0.from`, 'invalid_format'],
+  ];
+  return cases.map(([label, ranges, path, code]) => ({ body: day(ranges), label: `hours ${label}`, path, code }));
 }
 
 function ownTarget(route: RouteDef, seeded: Record<string, string>): Target {
@@ -1017,7 +1034,8 @@ describe('fuzzing every route of the table in-process', () => {
     );
     expect(created.statusCode).toBe(202);
     const id = (JSON.parse(created.body ?? '{}') as { id: string }).id;
-    seeded = { id, userId: OWNER };
+    // A real queue and a date to aim the calendar routes at (a PUT there with a valid body would write: such cases are not run).
+    seeded = { id, userId: OWNER, queue: 'status', date: '2026-12-31' };
     // And a (pending) attachment of that request, for the attachment routes.
     const attachRoute = ALL_ROUTES.find((r) => r.method === 'POST' && r.path === '/v1/requests/{id}/attachments');
     if (attachRoute) {

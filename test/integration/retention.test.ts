@@ -231,9 +231,17 @@ describe('STORE_ACCESS (infra/key-prefixes.ts) holds what each store call really
     const entry = { requestId: 'r1', number: 'N-1', queue: 'general', type: 'technical', dueAt: now, createdAt: now, attempt: 1, phone: '+79990001122', description: 'x', questions: [] };
     await tolerate(traced.slots.enqueue(entry, 'token-1'));
     await traced.requests.transition('r1', ['received'], { status: 'cancelled' }, { at: now, event: 'cancelled' }, now);
+    await traced.calendar.readCalendar();
+    await traced.calendar.seedCalendar(now);
+    await traced.calendar.putHoliday('2028-01-03', now);
+    await traced.calendar.deleteHoliday('2028-01-03');
+    await traced.calendar.putOverride('status', '2026-12-31', { capacityPerSlot: 1 }, now);
+    await traced.calendar.deleteOverride('status', '2026-12-31');
+    await traced.calendar.putQueueCalendar('status', { hours: {}, slotMinutes: 15, capacityPerSlot: 1 }, now, 15);
+    await traced.calendar.readCalendar();
 
     const methods = new Set(seen.map((s) => s.method));
-    expect(methods.size).toBeGreaterThanOrEqual(28);
+    expect(methods.size).toBeGreaterThanOrEqual(35);
     for (const { method, kind, partition } of seen) {
       const [part, name] = method.split('.') as [keyof typeof STORE_ACCESS, string];
       const declared = (STORE_ACCESS[part] as Record<string, StoreAccess>)[name]![kind];

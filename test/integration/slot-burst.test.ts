@@ -77,7 +77,7 @@ const CONFLICT = {
 };
 
 async function burst(conflicts: number) {
-  const { client, store } = await freshTable();
+  const { client, store } = await freshTable(CENTRE);
   const at = NOW.toISOString();
   const ids = Array.from({ length: BURST }, (_, i) => `01M9BURST${String(i).padStart(17, '0')}`);
   await Promise.all(ids.map((id, i) => store.requests.createRequest(storedCallbackRequest(id, `B-${i}`, at), { at, event: 'received' }, undefined, at)));
@@ -85,7 +85,7 @@ async function burst(conflicts: number) {
   // DynamoDB Local runs one transaction at a time and never answers TransactionConflict, which AWS
   // does when transactions on one item overlap: the first `conflicts` attempts get that answer.
   if (conflicts > 0) injectFaults(client, { command: 'TransactWriteItemsCommand', times: conflicts, fault: () => CONFLICT });
-  const deps = { ...store, clock: { now: () => NOW }, metrics: memoryMetrics(), centre: CENTRE };
+  const deps = { ...store, clock: { now: () => NOW }, metrics: memoryMetrics() };
 
   const started = performance.now();
   const results = await Promise.allSettled(ids.map((id) => scheduleCallback(deps, id)));

@@ -5,14 +5,18 @@ import { dynamoStores } from '#adapters/dynamodb/stores';
 import { memoryObjects } from '#adapters/memory/memory-objects';
 import { aesSealer, cryptoOtpRandom, hmacHasher, systemClock, systemIds } from '#adapters/system';
 import { ensureTable, localDynamoClient } from '#infra/local/dynamodb-local';
+import type { CentreConfig } from '#core/scheduling/centre-config';
 import { ANY_DAY_CENTRE } from './any-day-centre.ts';
 
-/** A fresh table in the run's DynamoDB Local, and a store over it. */
-export async function freshTable() {
+/**
+ * A fresh table in the run's DynamoDB Local, and a store over it. Its calendar starts from `seed`:
+ * by default the centre without holidays, so a run on any date finds slots (any-day-centre.ts).
+ */
+export async function freshTable(seed: CentreConfig = ANY_DAY_CENTRE) {
   const client = localDynamoClient(inject('dynamoEndpoint'));
   const tableName = `it-${randomBytes(6).toString('hex')}`;
   await ensureTable(client, tableName);
-  return { client, tableName, store: dynamoStores(client, tableName) };
+  return { client, tableName, store: dynamoStores(client, tableName, seed) };
 }
 
 export const TEST_HASH_KEY = 'integration-test-key-0123456789abcdef';
@@ -20,7 +24,6 @@ export const TEST_HASH_KEY = 'integration-test-key-0123456789abcdef';
 /**
  * The real clock, ids and hashing; attachments storage is the in-memory bucket (the S3 adapters
  * have their own tests against s3rver), so no handler ever needs a bucket from the environment.
- * The centre's calendar has no holidays, so a run on any date finds slots (any-day-centre.ts).
  */
 export function realSystem() {
   const bucket = memoryObjects();
@@ -33,7 +36,6 @@ export function realSystem() {
     sealer: aesSealer(async () => TEST_HASH_KEY),
     otpRandom: cryptoOtpRandom,
     metrics: memoryMetrics(),
-    centre: ANY_DAY_CENTRE,
   };
 }
 

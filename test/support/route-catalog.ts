@@ -72,6 +72,14 @@ const EXAMPLES: Record<string, () => unknown[]> = {
   addComment: () => [{ text: 'Прошу ускорить рассмотрение, код так и не пришёл.' }],
   answerRequest: () => [{ text: 'Код отправлен повторно, проверьте СМС.' }],
   putProfile: () => [identity()],
+  putQueueCalendar: () => [
+    {
+      hours: { 1: [{ from: '08:00', to: '13:00' }, { from: '14:00', to: '20:00' }], 2: [{ from: '08:00', to: '20:00' }], 6: [{ from: '09:00', to: '18:00' }] },
+      slotMinutes: 15,
+      capacityPerSlot: 2,
+    },
+  ],
+  putOverride: () => [{ hours: [{ from: '08:00', to: '16:00' }], capacityPerSlot: 1 }, { capacityPerSlot: 5 }],
   verifyConfirmation: () => [{ code: '123456' }],
   fileClaim: () => [{ text: 'Ждал ответа оператора больше 20 минут.' }],
   requestPhoneChange: () => [{ phone: '+7 916 555-12-34' }],

@@ -194,7 +194,7 @@ describe('retry candidates', () => {
 describe('bookable slots (GET /v1/callback-slots items)', () => {
   const now = msk('2026-11-30T10:00:00');
 
-  it('remaining = capacity − booked; full slots are left out; the lead time applies', () => {
+  it('remaining = capacity − booked, never below 0: a full or overbooked slot is listed with 0; the lead time applies', () => {
     const booked = new Map([
       [msk('2026-11-30T10:30:00').toISOString(), 2],
       [msk('2026-11-30T10:45:00').toISOString(), 1],
@@ -202,9 +202,30 @@ describe('bookable slots (GET /v1/callback-slots items)', () => {
     ]);
     const got = bookableSlots('complaints', now, { from: now, to: msk('2026-11-30T11:30:00') }, booked, C);
     expect(got).toEqual([
+      { start: msk('2026-11-30T10:30:00').toISOString(), end: msk('2026-11-30T10:45:00').toISOString(), remaining: 0 },
       { start: msk('2026-11-30T10:45:00').toISOString(), end: msk('2026-11-30T11:00:00').toISOString(), remaining: 1 },
+      { start: msk('2026-11-30T11:00:00').toISOString(), end: msk('2026-11-30T11:15:00').toISOString(), remaining: 0 },
       { start: msk('2026-11-30T11:15:00').toISOString(), end: msk('2026-11-30T11:30:00').toISOString(), remaining: 2 },
     ]);
+  });
+
+  it('a day override changes that day\'s hours and capacity, even on a holiday; other days keep the week', () => {
+    const cfg: CentreConfig = {
+      ...C,
+      holidays: [...C.holidays, '2026-12-01'],
+      overrides: { complaints: { '2026-11-30': { capacityPerSlot: 1 }, '2026-12-01': { hours: [{ from: '10:00', to: '10:30' }] }, '2026-12-02': { hours: [] } } },
+    };
+    const booked = new Map([[msk('2026-11-30T10:45:00').toISOString(), 2]]);
+    const monday = bookableSlots('complaints', now, { from: now, to: msk('2026-11-30T11:15:00') }, booked, cfg);
+    // capacity 1 that day: the slot holding 2 bookings shows 0 (the bookings stay), the free ones 1
+    expect(monday.map((s) => s.remaining)).toEqual([1, 0, 1]);
+    const tuesday = bookableSlots('complaints', now, { from: msk('2026-12-01T00:00:00'), to: msk('2026-12-02T00:00:00') }, new Map(), cfg);
+    expect(tuesday.map((s) => s.start)).toEqual([msk('2026-12-01T10:00:00').toISOString(), msk('2026-12-01T10:15:00').toISOString()]);
+    expect(tuesday.every((s) => s.remaining === 2)).toBe(true);
+    expect(bookableSlots('complaints', now, { from: msk('2026-12-02T00:00:00'), to: msk('2026-12-03T00:00:00') }, new Map(), cfg)).toEqual([]);
+    // another queue is not touched by the complaints overrides (but is by the holiday)
+    expect(bookableSlots('status', now, { from: msk('2026-12-02T00:00:00'), to: msk('2026-12-03T00:00:00') }, new Map(), cfg).length).toBe(48);
+    expect(bookableSlots('status', now, { from: msk('2026-12-01T00:00:00'), to: msk('2026-12-02T00:00:00') }, new Map(), cfg)).toEqual([]);
   });
 
   it('never beyond now + 7 days, whatever range is asked', () => {

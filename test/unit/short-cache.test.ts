@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shortCache } from '#http/short-cache';
+import { shortCache } from '#core/short-cache';
 
 describe('shortCache', () => {
   function counter() {

@@ -48,9 +48,18 @@ export const keys = {
    */
   limitWindow: (window: 'requests' | 'comments', userId: string) => ({ PK: `USER#${userId}`, SK: `LIMIT#${window.toUpperCase()}` }),
   openCallbacks: (userId: string) => ({ PK: `USER#${userId}`, SK: 'LIMIT#OPEN_CALLBACKS' }),
+  /**
+   * The centre's calendar, one small partition read whole by one Query: the booking settings
+   * (which also mark the calendar as seeded), each queue's week, each holiday, each day override.
+   */
+  calendarPartition: 'CALENDAR',
+  calendarSettings: () => ({ PK: 'CALENDAR', SK: 'SETTINGS' }),
+  calendarQueue: (queue: string) => ({ PK: 'CALENDAR', SK: `QUEUE#${queue}` }),
+  calendarHoliday: (date: string) => ({ PK: 'CALENDAR', SK: `HOLIDAY#${date}` }),
+  calendarOverride: (queue: string, date: string) => ({ PK: 'CALENDAR', SK: `OVERRIDE#${queue}#${date}` }),
 } as const;
 
-export const SK_PREFIX = { event: 'EVT#', comment: 'CMT#', call: 'CALL#', attachment: 'ATT#', meta: 'META' } as const;
+export const SK_PREFIX = { event: 'EVT#', comment: 'CMT#', call: 'CALL#', attachment: 'ATT#', meta: 'META', queue: 'QUEUE#', holiday: 'HOLIDAY#', override: 'OVERRIDE#', settings: 'SETTINGS' } as const;
 
 /** DynamoDB TTL wants epoch seconds. */
 export function ttlOf(iso: string): number {

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type CentreConfig, DEFAULT_CENTRE_CONFIG } from '#core/scheduling/centre-config';
 import type { Stores } from '#ports/stores';
 import { dynamoAttachmentStore } from './attachment-store.ts';
 import { dynamoCalendarStore } from './calendar-store.ts';
@@ -11,11 +12,12 @@ import { dynamoSlotStore } from './slot-store.ts';
 import { type Table, tableClient } from './table-client.ts';
 
 /** Every part of the single table over one shared client (tests and tools; functions build only the parts they use). */
-export function dynamoStores(client: DynamoDBClient, tableName: string): Stores {
-  return storesOver(tableClient(client, tableName));
+export function dynamoStores(client: DynamoDBClient, tableName: string, seed: CentreConfig = DEFAULT_CENTRE_CONFIG): Stores {
+  return storesOver(tableClient(client, tableName), seed);
 }
 
-export function storesOver(table: Table): Stores {
+/** `seed`: the calendar a fresh table starts from. */
+export function storesOver(table: Table, seed: CentreConfig = DEFAULT_CENTRE_CONFIG): Stores {
   return {
     profiles: dynamoProfileStore(table),
     requests: dynamoRequestStore(table),
@@ -24,6 +26,6 @@ export function storesOver(table: Table): Stores {
     codes: dynamoCodeStore(table),
     attachments: dynamoAttachmentStore(table),
     reconcile: dynamoReconcileStore(table),
-    calendar: dynamoCalendarStore(table),
+    calendar: dynamoCalendarStore(table, seed),
   };
 }

@@ -1,5 +1,4 @@
 import { aesSealer, cryptoOtpRandom, hmacHasher } from '#adapters/system';
-import { DEFAULT_CENTRE_CONFIG } from '#core/scheduling/centre-config';
 import type { Deps } from '#ports/deps';
 import { type FixedClock, fixedClock } from './fixed-clock.ts';
 import { type MemoryMetrics, memoryMetrics } from './memory-metrics.ts';
@@ -39,7 +38,6 @@ export function memoryDeps<O extends Partial<Deps> = Record<never, never>>(overr
     presigner: bucket,
     objects: bucket,
     metrics: memoryMetrics(),
-    centre: DEFAULT_CENTRE_CONFIG,
   };
   return { ...base, ...overrides } as unknown as Omit<MemoryDeps, keyof O> & O;
 }

@@ -1,3 +1,4 @@
+import type { CentreConfig } from '#core/scheduling/centre-config';
 import type { Stores } from '#ports/stores';
 import { memoryAttachmentStore } from './memory-attachment-store.ts';
 import { memoryCalendarStore } from './memory-calendar-store.ts';
@@ -15,7 +16,7 @@ export interface MemoryStores extends Stores {
 }
 
 /** Every part of the store over one in-memory table, as the DynamoDB parts share one table. */
-export function memoryStores(table: MemoryTable = memoryTable()): MemoryStores {
+export function memoryStores(table: MemoryTable = memoryTable(), seed?: CentreConfig): MemoryStores {
   return {
     table,
     profiles: memoryProfileStore(table),
@@ -25,6 +26,6 @@ export function memoryStores(table: MemoryTable = memoryTable()): MemoryStores {
     codes: memoryCodeStore(table),
     attachments: memoryAttachmentStore(table),
     reconcile: memoryReconcileStore(table),
-    calendar: memoryCalendarStore(table),
+    calendar: memoryCalendarStore(table, seed),
   };
 }

@@ -3,6 +3,7 @@ import type { CallRecord, QueueEntry } from '#core/callbacks/model';
 import { StaleTransitionError } from '#core/errors';
 import { type WindowGuard, type WindowState, leavesOpenCallbacks } from '#core/limits/limits';
 import type { OtpRecord } from '#core/otp/otp';
+import type { CentreConfig } from '#core/scheduling/centre-config';
 import type { RequestComment, Status, SupportRequest, TimelineEvent } from '#core/requests/model';
 import type { Profile } from '#ports/stores/profiles';
 import type { IdempotencyRecord, RequestExpectation, RequestPatch } from '#ports/stores/requests';
@@ -57,6 +58,8 @@ export function memoryTable() {
   /** The citizens' sliding windows by `window#userId`, and their open callbacks, as the limit items keep them. */
   const windows = new Map<string, WindowState>();
   const openCallbacks = new Map<string, Set<string>>();
+  /** The stored calendar (a mutable copy), absent until seeded. */
+  const calendar: { value?: { -readonly [K in keyof CentreConfig]: CentreConfig[K] } } = {};
   let seq = 0;
 
   const otpKey = (r: { purpose: string; subject: string }) => `${r.purpose}#${r.subject}`;
@@ -95,6 +98,7 @@ export function memoryTable() {
     attachments,
     windows,
     openCallbacks,
+    calendar,
     otpKey,
     openOf,
     sortedTimeline,

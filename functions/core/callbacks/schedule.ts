@@ -1,4 +1,5 @@
 import type { Deps } from '#ports/deps';
+import { currentCentre } from '../calendar/current.ts';
 import { NoFreeSlotError, NotFoundError, StaleTransitionError } from '../errors.ts';
 import type { SupportRequest } from '../requests/model.ts';
 import { callbackCheckAt } from '../reconcile/expectations.ts';
@@ -38,9 +39,9 @@ export async function resumeCallback(deps: Pick<Deps, 'requests' | 'clock'>, req
   return { scheduledAt: request.scheduledAt, when: formatCitizenTime(request.scheduledAt, zoneOrMoscow(request.timeZone)), first: false };
 }
 
-export async function scheduleCallback(deps: Pick<Deps, 'requests' | 'slots' | 'clock' | 'metrics' | 'centre'>, requestId: string) {
-  const config = deps.centre;
+export async function scheduleCallback(deps: Pick<Deps, 'requests' | 'slots' | 'calendar' | 'clock' | 'metrics'>, requestId: string) {
   const request = await loadCallback(deps, requestId);
+  const config = await currentCentre(deps);
   const now = deps.clock.now();
   const first = request.scheduledAt === undefined;
   const queue = request.route.queue;
@@ -48,7 +49,6 @@ export async function scheduleCallback(deps: Pick<Deps, 'requests' | 'slots' | '
   const candidates = first
     ? bookingCandidates(queue, now, request.callback?.preferredWindow, config, zone)
     : retryCandidates(queue, now, config, request.scheduledAt, zone);
-  const capacity = slotCapacity(queue, config);
   // The booked counts of the first candidate day, and of the other days only once the bookings
   // reach them (the first day had no free place, or lost it to a race): nearly every booking lands
   // on its first day, and each day read is a DynamoDB query (the horizon spans ~6 days). No slot is
@@ -62,6 +62,8 @@ export async function scheduleCallback(deps: Pick<Deps, 'requests' | 'slots' | '
       for (const [start, n] of await deps.slots.slotCounts(queue, days.slice(1))) counts.set(start, n);
       laterDaysRead = true;
     }
+    // That day's capacity (an override may raise or lower it); a slot already fuller is skipped, its bookings stay.
+    const capacity = slotCapacity(queue, config, moscowDate(slot.start));
     if ((counts.get(slot.start) ?? 0) >= capacity) continue;
     const when = formatCitizenTime(slot.start, zone);
     const outcome = await deps.slots.bookSlot(

@@ -1,4 +1,5 @@
 import type { Deps } from '#ports/deps';
+import { currentCentre } from '../calendar/current.ts';
 import { ValidationError } from '../errors.ts';
 import { contacts } from '../contacts/centre.ts';
 import { ROUTING_TABLE } from '../routing/routing-table.ts';
@@ -14,9 +15,9 @@ function daysBetween(from: Date, to: Date): string[] {
   return days;
 }
 
-export async function callbackSlots(deps: Pick<Deps, 'slots' | 'clock' | 'centre'>, input: SlotQueryInput) {
+export async function callbackSlots(deps: Pick<Deps, 'slots' | 'calendar' | 'clock'>, input: SlotQueryInput) {
   const now = deps.clock.now();
-  const config = deps.centre;
+  const config = await currentCentre(deps);
   const checked = validateSlotQuery(input, now, config);
   if (!checked.ok) throw new ValidationError(checked.problems);
   const { queue, slotMinutes, from, to, timeZone } = checked.query;
@@ -29,9 +30,9 @@ export async function callbackSlots(deps: Pick<Deps, 'slots' | 'clock' | 'centre
 const RECENT_MINUTES = 60;
 const WINDOW_DAYS = 2;
 
-export async function contactsWithLoad(deps: Pick<Deps, 'slots' | 'clock' | 'centre'>) {
+export async function contactsWithLoad(deps: Pick<Deps, 'slots' | 'calendar' | 'clock'>) {
   const now = deps.clock.now();
-  const config = deps.centre;
+  const config = await currentCentre(deps);
   const queues = [...new Set(Object.values(ROUTING_TABLE).map((r) => r.queue))];
   const since = new Date(now.getTime() - RECENT_MINUTES * 60_000).toISOString();
   const until = new Date(now.getTime() + WINDOW_DAYS * 86_400_000);
@@ -46,5 +47,5 @@ export async function contactsWithLoad(deps: Pick<Deps, 'slots' | 'clock' | 'cen
       return queueLoad({ queue, waiting, recentWaitsSeconds, now, freeSlots }, config);
     }),
   );
-  return contacts(loads);
+  return contacts(loads, config);
 }

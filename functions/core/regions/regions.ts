@@ -14,7 +14,9 @@ import type { FieldProblem } from '../errors.ts';
  *   into Zabaykalsky, Perm, Kamchatka, Krasnoyarsk and Irkutsk): 400;
  * - 91 (Republic of Crimea) and 92 (Sevastopol) since 2014;
  * - 90 (Zaporozhye), 93 (Donetsk), 94 (Luhansk) and 95 (Kherson), added to art. 65 in October 2022
- *   and to the FNS list by the order above, are included: the portal's identity provider issues
+ *   and to the FNS list by the amending order of 28.10.2022 above (that the list exists in this
+ *   edition, "с изменениями на 28 октября 2022 года", was checked against its published text in
+ *   December 2026; the four codes' lines were not seen there and are worth one more look), are included: the portal's identity provider issues
  *   these codes, and a citizen with one must be callable. They keep Moscow time; the tz database
  *   has no zone of its own for them (it covers them with Europe/Kyiv and Europe/Simferopol, whose
  *   clocks differ), so Europe/Moscow is the zone that gives their wall clock;

@@ -4,10 +4,10 @@ import type { RequestType } from '../requests/model.ts';
  * Where each type of request goes: its operator queue, the support line that serves it and the
  * preliminary questions an operator will ask. The one place routing is decided.
  */
+/** A support line; its hours are its queue's week in the centre's calendar (contacts/centre.ts). */
 export interface Line {
   phone: string;
   display: string;
-  hours: string;
 }
 
 export interface RouteRule {
@@ -16,12 +16,10 @@ export interface RouteRule {
   questions: string[];
 }
 
-const HOURS = 'Пн–Пт 08:00–20:00, Сб 09:00–18:00 (МСК)';
-
 export const ROUTING_TABLE: Record<RequestType, RouteRule> = {
   technical: {
     queue: 'tech-support',
-    line: { phone: '88001001001', display: '8 800 100-10-01', hours: HOURS },
+    line: { phone: '88001001001', display: '8 800 100-10-01' },
     questions: [
       'Какой браузер или приложение вы используете?',
       'Какой текст ошибки вы видите?',
@@ -30,22 +28,22 @@ export const ROUTING_TABLE: Record<RequestType, RouteRule> = {
   },
   service_question: {
     queue: 'services',
-    line: { phone: '88001001002', display: '8 800 100-10-02', hours: HOURS },
+    line: { phone: '88001001002', display: '8 800 100-10-02' },
     questions: ['Какая услуга вас интересует?', 'В каком регионе вы получаете услугу?'],
   },
   complaint: {
     queue: 'complaints',
-    line: { phone: '88001001003', display: '8 800 100-10-03', hours: HOURS },
+    line: { phone: '88001001003', display: '8 800 100-10-03' },
     questions: ['На что или на кого вы жалуетесь?', 'Когда это произошло?', 'Какого решения вы ждёте?'],
   },
   consultation: {
     queue: 'consultations',
-    line: { phone: '88001001004', display: '8 800 100-10-04', hours: HOURS },
+    line: { phone: '88001001004', display: '8 800 100-10-04' },
     questions: ['Какую форму или процедуру вы оформляете?', 'На каком шаге возникло затруднение?'],
   },
   status_check: {
     queue: 'status',
-    line: { phone: '88001001005', display: '8 800 100-10-05', hours: HOURS },
+    line: { phone: '88001001005', display: '8 800 100-10-05' },
     questions: ['Какой номер у заявления?', 'Когда вы подали заявление?'],
   },
 };

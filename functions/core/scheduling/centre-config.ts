@@ -2,11 +2,13 @@ import type { IsoWeekday } from './moscow-time.ts';
 import { parseClock } from './moscow-time.ts';
 
 /**
- * The support centre's calendar, kept as code: opening hours per queue, slot length and
- * capacity, booking lead time and horizon, public holidays and peak periods. Every scheduling
- * function takes a `CentreConfig` argument; the use-cases take it from `deps.centre`, which is
- * `DEFAULT_CENTRE_CONFIG` unless the environment's CENTRE_CONFIG overrides some of its fields
- * (`overriddenCentreConfig`).
+ * The support centre's calendar: opening hours per queue, slot length and capacity, booking lead
+ * time and horizon, public holidays, day overrides and peak periods. Every scheduling function
+ * takes a `CentreConfig` argument; the use-cases read it from the table through
+ * core/calendar/current.ts (10 s cache). `DEFAULT_CENTRE_CONFIG` is what a fresh table is seeded
+ * with (its fields replaced by the environment's CENTRE_CONFIG in tests and local runs:
+ * `overriddenCentreConfig`); `hoursProblems` and `checkCentreConfig` are the rules every calendar,
+ * stored or changed, obeys.
  *
  * All clock times are Moscow local time ('HH:MM', see moscow-time.ts) and intervals are
  * half-open: { from: '08:00', to: '20:00' } means 08:00 ≤ t < 20:00, so the last 15-minute
@@ -33,6 +35,16 @@ export interface QueueConfig {
   capacityPerSlot: number;
 }
 
+/**
+ * One queue's day that differs from its week (a short day before a holiday, extra staff): `hours`
+ * replace that weekday's hours (an empty list closes the queue that day, and hours open it even on
+ * a holiday: the more specific rule wins); `capacityPerSlot` replaces the queue's for that day.
+ */
+export interface DayOverride {
+  hours?: readonly ClockRange[];
+  capacityPerSlot?: number;
+}
+
 /** A busy period in which citizens are advised not to call (and not offered a recommended window). */
 export interface PeakPeriod {
   /** Which ISO weekdays it applies to. */
@@ -55,6 +67,8 @@ export interface CentreConfig {
    * The list is the official Russian non-working holidays plus the days off they were moved to.
    */
   holidays: readonly string[];
+  /** Per queue, per Moscow date ('YYYY-MM-DD'): the days that differ from the queue's week. */
+  overrides?: Readonly<Record<string, Readonly<Record<string, DayOverride>>>>;
   /** When the phone lines are busiest (used for `peakNow` and to keep recommended windows out of them). */
   peakPeriods: readonly PeakPeriod[];
   /** At most this many recommended windows per queue in GET /v1/contacts. */
@@ -150,10 +164,52 @@ export function queueConfig(queueName: string, config: CentreConfig): QueueConfi
   return q;
 }
 
+/** A real calendar date written 'YYYY-MM-DD'. */
+export function isCalendarDate(text: string): boolean {
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : Number.NaN;
+  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(text);
+}
+
+/** A problem of one day's hours: which range (`index`, in the order given) and which part. */
+export interface HoursProblem {
+  index: number;
+  field: 'from' | 'to' | 'range';
+  message: string;
+}
+
+/**
+ * The rules of one day's opening hours, the same for a queue's week, a day's override and the
+ * admin routes: each clock is 'HH:MM' ('24:00' as an end), each range ends after it starts and
+ * holds at least one slot, and no two ranges overlap (touching is fine: 13:00–14:00, 14:00–15:00).
+ */
+export function hoursProblems(ranges: readonly ClockRange[], slotMinutes: number): HoursProblem[] {
+  const problems: HoursProblem[] = [];
+  const clock = (index: number, field: 'from' | 'to', s: string): number | undefined => {
+    try {
+      return parseClock(s);
+    } catch {
+      problems.push({ index, field, message: `"${s}" is not HH:MM` });
+      return undefined;
+    }
+  };
+  const parsed = ranges
+    .map((r, index) => ({ r, index, from: clock(index, 'from', r.from), to: clock(index, 'to', r.to) }))
+    .filter((p): p is { r: ClockRange; index: number; from: number; to: number } => p.from !== undefined && p.to !== undefined)
+    .sort((a, b) => a.from - b.from);
+  parsed.forEach((p, i) => {
+    if (p.from >= p.to) problems.push({ index: p.index, field: 'range', message: `${p.r.from}–${p.r.to} is empty (it ends before it starts)` });
+    const prev = parsed[i - 1];
+    if (prev && prev.to > p.from) problems.push({ index: p.index, field: 'range', message: `ranges overlap at ${p.r.from}` });
+    if (slotMinutes > 0 && p.to > p.from && p.to - p.from < slotMinutes) problems.push({ index: p.index, field: 'range', message: `${p.r.from}–${p.r.to} is shorter than one slot` });
+  });
+  return problems;
+}
+
 /**
  * Sanity checks for a config (run by the unit tests on the default one, and worth running at
- * start-up on any other): clock strings parse, ranges are non-empty and do not overlap, lengths
- * and capacities are positive integers, holidays are real dates. Returns the problems found.
+ * start-up on any other, and by the calendar's reader on what the table holds): clock strings parse,
+ * ranges are non-empty and do not overlap, lengths and capacities are positive integers, holidays
+ * and overrides are of real dates and known queues. Returns the problems found.
  */
 export function checkCentreConfig(config: CentreConfig): string[] {
   const problems: string[] = [];
@@ -171,18 +227,17 @@ export function checkCentreConfig(config: CentreConfig): string[] {
     if (!positiveInt(q.capacityPerSlot)) problems.push(`${name}: capacityPerSlot must be a positive integer`);
     for (const [day, ranges] of Object.entries(q.hours)) {
       if (!/^[1-7]$/.test(day)) problems.push(`${name}: weekday ${day} is not 1..7`);
-      const parsed = (ranges ?? [])
-        .map((r) => ({ r, from: clock(`${name}/${day}`, r.from), to: clock(`${name}/${day}`, r.to) }))
-        .filter((p): p is { r: ClockRange; from: number; to: number } => p.from !== undefined && p.to !== undefined)
-        .sort((a, b) => a.from - b.from);
-      parsed.forEach((p, i) => {
-        if (p.from >= p.to) problems.push(`${name}/${day}: ${p.r.from}–${p.r.to} is empty`);
-        const prev = parsed[i - 1];
-        if (prev && prev.to > p.from) problems.push(`${name}/${day}: ranges overlap at ${p.r.from}`);
-        if (q.slotMinutes > 0 && p.to > p.from && p.to - p.from < q.slotMinutes) {
-          problems.push(`${name}/${day}: ${p.r.from}–${p.r.to} is shorter than one slot`);
-        }
-      });
+      for (const p of hoursProblems(ranges ?? [], q.slotMinutes)) problems.push(`${name}/${day}: ${p.message}`);
+    }
+  }
+  for (const [name, days] of Object.entries(config.overrides ?? {})) {
+    const q = Object.hasOwn(config.queues, name) ? config.queues[name] : undefined;
+    if (!q) problems.push(`override of unknown queue "${name}"`);
+    for (const [date, o] of Object.entries(days)) {
+      if (!isCalendarDate(date)) problems.push(`override ${name}/${date}: "${date}" is not a calendar date`);
+      if (o.capacityPerSlot !== undefined && !positiveInt(o.capacityPerSlot)) problems.push(`override ${name}/${date}: capacityPerSlot must be a positive integer`);
+      if (o.hours === undefined && o.capacityPerSlot === undefined) problems.push(`override ${name}/${date}: changes nothing`);
+      for (const p of hoursProblems(o.hours ?? [], q?.slotMinutes ?? 0)) problems.push(`override ${name}/${date}: ${p.message}`);
     }
   }
   for (const p of config.peakPeriods) {
@@ -191,9 +246,7 @@ export function checkCentreConfig(config: CentreConfig): string[] {
     if (from !== undefined && to !== undefined && from >= to) problems.push(`peak ${p.from}–${p.to} is empty`);
   }
   for (const h of config.holidays) {
-    const t = /^\d{4}-\d{2}-\d{2}$/.test(h) ? Date.parse(`${h}T00:00:00Z`) : Number.NaN;
-    const ok = !Number.isNaN(t) && new Date(t).toISOString().startsWith(h);
-    if (!ok) problems.push(`holiday "${h}" is not a calendar date`);
+    if (!isCalendarDate(h)) problems.push(`holiday "${h}" is not a calendar date`);
   }
   if (!(config.leadMinutes >= 0)) problems.push('leadMinutes must be ≥ 0');
   if (!(config.retryDelayMinutes >= 0)) problems.push('retryDelayMinutes must be ≥ 0');

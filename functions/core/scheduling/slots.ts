@@ -1,7 +1,7 @@
 import type { FieldProblem } from '../errors.ts';
 import { REQUEST_TYPES, type RequestType } from '../requests/model.ts';
 import { routeFor } from '../routing/routing-table.ts';
-import { queueConfig, type CentreConfig } from './centre-config.ts';
+import { type CentreConfig, type ClockRange, type DayOverride, queueConfig } from './centre-config.ts';
 import { addLocalDays, isoWeekdayOf, moscowDate, moscowToUtc, parseClock } from './moscow-time.ts';
 import { isRussianTimeZone, type RussianTimeZone } from '../regions/regions.ts';
 import { inCallingHours } from './zone-time.ts';
@@ -16,7 +16,8 @@ import { inCallingHours } from './zone-time.ts';
  *   opening time of each opening range of a working day: 08:00, 08:15, … 19:45 (Mon–Fri) and
  *   09:00 … 17:45 (Sat) by default. Only whole slots are offered: the last one ends at closing.
  * - A working day is a Moscow date that is not in `config.holidays` and whose ISO weekday has
- *   opening hours for that queue (Sunday has none by default).
+ *   opening hours for that queue (Sunday has none by default). A day's override (`config.overrides`)
+ *   replaces that day's hours (even on a holiday) and/or its capacity.
  * - `start`/`end` are UTC ISO strings as `Date#toISOString` writes them
  *   ('2026-11-27T07:15:00.000Z'); `start` is the slot's identity (the counter key, and the
  *   request's `scheduledAt`).
@@ -40,18 +41,29 @@ function horizonEnd(now: Date, config: CentreConfig): number {
   return now.getTime() + config.horizonDays * DAY_MS;
 }
 
+/** The queue's override of one Moscow date, if any. */
+export function dayOverride(queue: string, localDate: string, config: CentreConfig): DayOverride | undefined {
+  const days = config.overrides && Object.hasOwn(config.overrides, queue) ? config.overrides[queue] : undefined;
+  return days && Object.hasOwn(days, localDate) ? days[localDate] : undefined;
+}
+
+/** The queue's opening hours on one Moscow date: the day's override, else none on a holiday, else its weekday's. */
+function dayHours(queue: string, localDate: string, config: CentreConfig): readonly ClockRange[] {
+  const override = dayOverride(queue, localDate, config)?.hours;
+  if (override !== undefined) return override;
+  if (config.holidays.includes(localDate)) return [];
+  return queueConfig(queue, config).hours[isoWeekdayOf(localDate)] ?? [];
+}
+
 /** Is this Moscow date ('YYYY-MM-DD') a day on which the queue takes calls? */
 export function isWorkingDay(queue: string, localDate: string, config: CentreConfig): boolean {
-  if (config.holidays.includes(localDate)) return false;
-  const ranges = queueConfig(queue, config).hours[isoWeekdayOf(localDate)];
-  return ranges !== undefined && ranges.length > 0;
+  return dayHours(queue, localDate, config).length > 0;
 }
 
 /** Every slot of one Moscow date, in order (empty on a day off). */
 export function daySlots(queue: string, localDate: string, config: CentreConfig): Slot[] {
-  if (!isWorkingDay(queue, localDate, config)) return [];
   const q = queueConfig(queue, config);
-  const ranges = (q.hours[isoWeekdayOf(localDate)] ?? [])
+  const ranges = dayHours(queue, localDate, config)
     .map((r) => ({ from: parseClock(r.from), to: parseClock(r.to) }))
     .sort((a, b) => a.from - b.from);
   const slots: Slot[] = [];
@@ -116,8 +128,10 @@ export function slotMinutes(queue: string, config: CentreConfig): number {
   return queueConfig(queue, config).slotMinutes;
 }
 
-export function slotCapacity(queue: string, config: CentreConfig): number {
-  return queueConfig(queue, config).capacityPerSlot;
+/** How many callbacks a slot of the queue takes: the day's override (`localDate`, Moscow) or the queue's own. */
+export function slotCapacity(queue: string, config: CentreConfig, localDate?: string): number {
+  const override = localDate === undefined ? undefined : dayOverride(queue, localDate, config)?.capacityPerSlot;
+  return override ?? queueConfig(queue, config).capacityPerSlot;
 }
 
 export interface TimeWindow {
@@ -183,9 +197,11 @@ function callable<S extends Slot>(slots: S[], timeZone: RussianTimeZone | undefi
 export type BookedCounts = ReadonlyMap<string, number>;
 
 /**
- * The items of GET /v1/callback-slots: the queue's slots wholly inside [from, to] that can still
- * be booked: start ≥ now + lead (what bookingCandidates would offer), end ≤ now + horizon, and
- * `remaining` = capacity − booked > 0; with a `timeZone`, only those inside its calling hours.
+ * The items of GET /v1/callback-slots: the queue's slots wholly inside [from, to] that could be
+ * booked by time: start ≥ now + lead (what bookingCandidates would offer), end ≤ now + horizon;
+ * with a `timeZone`, only those inside its calling hours. `remaining` = that day's capacity −
+ * booked, never below 0: a full slot, or one whose capacity was lowered below its bookings (which
+ * stay), is listed with `remaining: 0` and is not booked into.
  */
 export function bookableSlots(
   queue: string,
@@ -197,10 +213,10 @@ export function bookableSlots(
 ): SlotAvailability[] {
   const from = Math.max(range.from.getTime(), now.getTime() + config.leadMinutes * MINUTE_MS);
   const to = Math.min(range.to.getTime(), horizonEnd(now, config));
-  const capacity = slotCapacity(queue, config);
-  return callable(slotsInRange(queue, new Date(from), new Date(to), config), timeZone)
-    .map((s) => ({ ...s, remaining: Math.max(0, capacity - (booked.get(s.start) ?? 0)) }))
-    .filter((s) => s.remaining > 0);
+  return callable(slotsInRange(queue, new Date(from), new Date(to), config), timeZone).map((s) => ({
+    ...s,
+    remaining: Math.max(0, slotCapacity(queue, config, moscowDate(new Date(s.start))) - (booked.get(s.start) ?? 0)),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
