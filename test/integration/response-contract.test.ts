@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryWorkflows } from '#adapters/memory/memory-workflows';
 import { settleUpload } from '#core/attachments/check';
 import { objectKeyOf } from '#core/attachments/model';
+import { addLocalDays, moscowDate } from '#core/scheduling/moscow-time';
 import { provideDeps, resetDeps } from '#functions/deps';
 import { statusOf } from '#http/problem-schemas';
 import { ROUTES, type RouteDef } from '#http/routes';
@@ -31,6 +32,7 @@ const NOT_DRIVEN_HERE: [string, string][] = [
   ['addComment rate_limited', 'test/integration/citizen-limits.test.ts: 30 parallel comments create exactly 20'],
   ['addComment too_many_comments', 'test/integration/citizen-limits.test.ts: a request takes at most 100 comments'],
   ['fileClaim rate_limited', 'test/integration/citizen-limits.test.ts: claims count'],
+  ['putQueueCalendar calendar_changed', 'test/integration/calendar-store.test.ts: a queue write against a stale slotMinutes is refused (only a race between two changes reaches it)'],
   ['verifyConfirmation code_used', 'test/integration/otp-phone-races.test.ts: only a race between two right codes reaches it'],
 ];
 
@@ -255,6 +257,34 @@ describe('every answer of every route is the one the route table declares', () =
     const orphanCall = ((await send('listCalls', { claims: citizen(NO_PROFILE) })).body.items as { id: string }[])[0]?.id as string;
     expect((await send('requestConfirmation', { claims: citizen(NO_PROFILE), params: { callId: orphanCall } })).body.code).toBe('profile_missing');
     expect((await send('fileClaim', { claims: citizen(NO_PROFILE), params: { callId: orphanCall }, body: { text: 'Долго ждал' } })).body.code).toBe('profile_missing');
+  });
+
+  it('the centre\'s calendar (admin): read, change a queue, holidays, overrides', async () => {
+    const read = await send('getCalendar', { claims: admin() });
+    expect(read.status).toBe(200);
+    const queues = read.body.queues as { queue: string; hours: Record<string, unknown>; slotMinutes: number; capacityPerSlot: number }[];
+    const consultations = queues.find((q) => q.queue === 'consultations');
+    expect(consultations).toBeDefined();
+    const { queue: _name, ...week } = consultations as NonNullable<typeof consultations>;
+    const tomorrow = addLocalDays(moscowDate(new Date(Date.now() + clockOffsetMs)), 1);
+    // A booking ahead in the queue: its slot length may no longer change.
+    const booked = await seed({ ...storedCallbackRequest(seedId(), '20261201-RC0009', ago(5)), userId: 'rc-calendar' });
+    const start = new Date(`${tomorrow}T10:00:00+03:00`).toISOString();
+    expect(await store.slots.bookSlot(booked.id, ['received'], { queue: 'consultations', start, day: tomorrow, capacity: 5 }, { status: 'scheduled', scheduledAt: start }, { at: ago(0), event: 'scheduled' }, ago(0))).toBe('booked');
+    expect((await send('putQueueCalendar', { claims: admin(), params: { queue: 'consultations' }, body: { ...week, capacityPerSlot: week.capacityPerSlot + 1 } })).status).toBe(200);
+    expect((await send('putQueueCalendar', { claims: admin(), params: { queue: 'consultations' }, body: { ...week, slotMinutes: week.slotMinutes * 2 } })).body.code).toBe('calendar_in_use');
+    const overlapping = { ...week, hours: { 1: [{ from: '09:00', to: '12:00' }, { from: '11:00', to: '13:00' }] } };
+    expect((await send('putQueueCalendar', { claims: admin(), params: { queue: 'consultations' }, body: overlapping })).status).toBe(400);
+    expect((await send('putQueueCalendar', { claims: admin(), params: { queue: 'no-such-queue' }, body: week })).status).toBe(404);
+    expect((await send('putHoliday', { claims: admin(), params: { date: tomorrow } })).status).toBe(200);
+    expect((await send('putHoliday', { claims: admin(), params: { date: '2026-02-30' } })).status).toBe(400);
+    expect((await send('deleteHoliday', { claims: admin(), params: { date: tomorrow } })).status).toBe(200);
+    expect((await send('deleteHoliday', { claims: admin(), params: { date: tomorrow } })).status).toBe(404);
+    expect((await send('putOverride', { claims: admin(), params: { queue: 'consultations', date: tomorrow }, body: { capacityPerSlot: 1 } })).status).toBe(200);
+    expect((await send('deleteOverride', { claims: admin(), params: { queue: 'consultations', date: tomorrow } })).status).toBe(200);
+    expect((await send('deleteOverride', { claims: admin(), params: { queue: 'consultations', date: tomorrow } })).status).toBe(404);
+    expect((await send('getCalendar', { claims: operator() })).status).toBe(403);
+    expect((await send('getCalendar')).status).toBe(401);
   });
 
   it('the profile phone: change, in use, expired, locked', async () => {
