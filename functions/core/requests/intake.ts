@@ -6,11 +6,10 @@ import { type NoticeKind, noticeText } from '../notices/sms-templates.ts';
 import { routeFor } from '../routing/routing-table.ts';
 import { zoneOrMoscow } from '../regions/regions.ts';
 import { formatCitizenTime } from '../scheduling/zone-time.ts';
-import { addDays } from '../time.ts';
+import { answerDueBy } from './deadlines.ts';
 import type { IdentityProblem, SupportRequest } from './model.ts';
 
 /** The steps of the intake workflow; each is one task state of statemachines/intake.asl.json. */
-const ANSWER_DAYS = 30;
 
 async function load(deps: Pick<Deps, 'store'>, requestId: string): Promise<SupportRequest> {
   const request = await deps.store.getRequest(requestId);
@@ -54,7 +53,8 @@ export async function routeRequest(deps: Pick<Deps, 'store' | 'clock'>, requestI
   const route = { queue: rule.queue, line: rule.line.phone };
   const zone = timeZone === undefined ? {} : { timeZone: zoneOrMoscow(timeZone) };
   if (request.channel === 'written') {
-    const dueBy = addDays(now, ANSWER_DAYS).toISOString();
+    // 59-FZ: the end of day 30 after the day of registration (deadlines.ts).
+    const dueBy = answerDueBy(now);
     await deps.store.transition(
       requestId,
       ['received'],
