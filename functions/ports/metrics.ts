@@ -28,6 +28,11 @@ export const METRICS = {
   RequestsReconciled: { unit: 'Count', dimensions: ['Action'] },
   /** The reconciler gave up resuming a request and marked it for an operator. */
   RequestsNeedOperator: { unit: 'Count', dimensions: ['Reason'] },
+  /**
+   * Written requests past their 59-FZ deadline without an answer (a gauge, per queue, from each run
+   * of the scheduled function; 0 included).
+   */
+  RequestsOverdue: { unit: 'Count', dimensions: ['Queue'] },
 } as const satisfies Record<string, { unit: 'Count' | 'Seconds' | 'Percent'; dimensions: readonly string[] }>;
 
 export type MetricName = keyof typeof METRICS;
