@@ -3,7 +3,15 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
+import { dynamoAttachmentStore } from '#adapters/dynamodb/attachment-store';
+import { dynamoCalendarStore } from '#adapters/dynamodb/calendar-store';
+import { dynamoCallStore } from '#adapters/dynamodb/call-store';
+import { dynamoCodeStore } from '#adapters/dynamodb/code-store';
+import { dynamoProfileStore } from '#adapters/dynamodb/profile-store';
+import { dynamoReconcileStore } from '#adapters/dynamodb/reconcile-store';
+import { dynamoRequestStore } from '#adapters/dynamodb/request-store';
+import { dynamoSlotStore } from '#adapters/dynamodb/slot-store';
+import { type Table, tableClient } from '#adapters/dynamodb/table-client';
 import { emfMetrics } from '#adapters/metrics/emf-metrics';
 import { s3ObjectStore } from '#adapters/s3/s3-object-store';
 import { s3Presigner } from '#adapters/s3/s3-presigner';
@@ -21,7 +29,17 @@ import { config, optionalConfig } from './config.ts';
  * per cold start, from the validated environment; SDK clients take endpoints and region from the
  * standard AWS_* variables. The local runtime and tests replace parts with `provideDeps`.
  */
-export const storeFromEnv = () => dynamoStore(new DynamoDBClient({}), config('TABLE_NAME'));
+let table: Table | undefined;
+/** One table client per cold start, shared by every part of the store the function uses. */
+const tableFromEnv = () => (table ??= tableClient(new DynamoDBClient({}), config('TABLE_NAME')));
+export const profilesFromEnv = () => dynamoProfileStore(tableFromEnv());
+export const requestsFromEnv = () => dynamoRequestStore(tableFromEnv());
+export const slotsFromEnv = () => dynamoSlotStore(tableFromEnv());
+export const callsFromEnv = () => dynamoCallStore(tableFromEnv());
+export const codesFromEnv = () => dynamoCodeStore(tableFromEnv());
+export const attachmentsFromEnv = () => dynamoAttachmentStore(tableFromEnv());
+export const reconcileFromEnv = () => dynamoReconcileStore(tableFromEnv());
+export const calendarFromEnv = () => dynamoCalendarStore(tableFromEnv());
 export const smsFromEnv = () => snsSms(new SNSClient({}), optionalConfig('SMS_SENDER_ID') ?? 'Gosuslugi');
 /** Each function is given the ARNs of the workflows it may start (its grants), and only those. */
 export const workflowsFromEnv = () =>

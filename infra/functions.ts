@@ -1,6 +1,6 @@
 import { TRANSCRIPT_FONT, TRANSCRIPT_FONT_BUILDER } from '../functions/adapters/pdf/transcript-font.ts';
 import type { HttpFunction } from '../functions/http/routes.ts';
-import type { StoreMethod } from './key-prefixes.ts';
+import type { StoreCalls } from './key-prefixes.ts';
 
 /**
  * Every Lambda function: its entry module and exactly the grants it uses. The CDK stack creates
@@ -33,11 +33,12 @@ export interface FunctionDef {
   description: string;
   grants: readonly Grant[];
   /**
-   * The store calls (functions/ports/store.ts) its code makes: the table statements are scoped to
-   * the key families these touch (infra/key-prefixes.ts). test/infra/store-calls.test.ts bundles
-   * each entry and fails when its code makes a call not listed here, or lists one it never makes.
+   * The store calls its code makes, by part of the store (functions/ports/stores.ts): the table
+   * statements are scoped to the key families these touch (infra/key-prefixes.ts).
+   * test/infra/key-prefixes.test.ts bundles each entry and fails when its code makes a call
+   * (`deps.<part>.<method>(`) not listed here, or lists one it never makes.
    */
-  store?: readonly StoreMethod[];
+  store?: StoreCalls;
   /** Files the bundle needs beside its entry file at run time: repository path → file name. */
   files?: Readonly<Record<string, string>>;
   /**
@@ -50,24 +51,24 @@ export interface FunctionDef {
 }
 
 export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
-  httpPublic: { entry: 'functions/http/public.ts', description: 'Public routes: contacts, callback slots, OpenAPI', grants: ['table:read'], store: ['slotCounts', 'countQueue', 'recentWaits'] },
+  httpPublic: { entry: 'functions/http/public.ts', description: 'Public routes: contacts, callback slots, OpenAPI', grants: ['table:read'], store: { slots: ['slotCounts', 'countQueue', 'recentWaits'] } },
   httpRequests: {
     entry: 'functions/http/requests.ts',
     description: 'Citizen request routes',
     grants: ['table:read', 'table:write', 'workflow:start:intake', 'secret:identity'],
-    store: ['createRequest', 'getIdempotencyRecord', 'getLimitWindow', 'getRequest', 'getRequestDetail', 'listRequestsByOwner', 'appendComment', 'listCallsOfRequest', 'transition'],
+    store: { requests: ['createRequest', 'getIdempotencyRecord', 'getLimitWindow', 'getRequest', 'getRequestDetail', 'listRequestsByOwner', 'appendComment', 'transition'], calls: ['listCallsOfRequest'] },
   },
   httpCalls: {
     entry: 'functions/http/calls.ts',
     description: 'Citizen calls: records, confirmation codes, claims; profile phone change',
     grants: ['table:read', 'table:write', 'workflow:start:confirmation', 'workflow:start:intake', 'secret:identity'],
-    store: ['getProfile', 'getLimitWindow', 'getRequest', 'getRequestDetail', 'getCall', 'listCallsByOwner', 'listCallsOfRequest', 'userByPhone', 'getOtp', 'putOtp', 'restoreOtp', 'spendOtpAttempt', 'confirmCall', 'changeProfilePhone', 'createClaim', 'transition'],
+    store: { profiles: ['getProfile', 'userByPhone', 'changeProfilePhone'], requests: ['getLimitWindow', 'getRequest', 'getRequestDetail', 'createClaim', 'transition'], calls: ['getCall', 'listCallsByOwner', 'listCallsOfRequest', 'confirmCall'], codes: ['getOtp', 'putOtp', 'restoreOtp', 'spendOtpAttempt'] },
   },
   httpTranscript: {
     entry: 'functions/http/transcript.ts',
     description: 'The PDF copy of a confirmed call',
     grants: ['table:read'],
-    store: ['getRequest', 'getCall'],
+    store: { requests: ['getRequest'], calls: ['getCall'] },
     // The PDF's Cyrillic font (PT Sans, OFL-1.1), subset at build time with fontkit (which stays
     // out of the bundle) and read next to the bundle (loadTranscriptFont).
     built: { [TRANSCRIPT_FONT.fileName]: TRANSCRIPT_FONT_BUILDER },
@@ -77,14 +78,14 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     description: 'Attachments: presigned upload and download, the operator list',
     // A presigned URL acts with the signer's permissions: PUT for uploads, GET for downloads.
     grants: ['table:read', 'table:write', 'bucket:put', 'bucket:read'],
-    store: ['getRequest', 'createAttachment', 'getAttachment', 'listAttachments', 'settleAttachment'],
+    store: { requests: ['getRequest'], attachments: ['createAttachment', 'getAttachment', 'listAttachments', 'settleAttachment'] },
   },
-  httpAdmin: { entry: 'functions/http/admin.ts', description: 'Admin routes: reference profiles', grants: ['table:read', 'table:write', 'secret:identity'], store: ['putProfile'] },
+  httpAdmin: { entry: 'functions/http/admin.ts', description: 'Admin routes: reference profiles', grants: ['table:read', 'table:write', 'secret:identity'], store: { profiles: ['putProfile'] } },
   httpOps: {
     entry: 'functions/http/ops.ts',
     description: 'Operator routes',
     grants: ['table:read', 'table:write', 'workflow:start:notice', 'workflow:respond:callback'],
-    store: ['getRequest', 'listQueue', 'putCall', 'userByPhone', 'transition'],
+    store: { profiles: ['userByPhone'], requests: ['getRequest', 'transition'], slots: ['listQueue'], calls: ['putCall'] },
   },
   attachmentCheck: {
     entry: 'functions/tasks/attachment-check.ts',
@@ -97,13 +98,13 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     description: 'Finds requests stuck in a non-final status and resumes them, or marks them for an operator',
     // Resumes: intake (received), callback (a booked callback whose workflow is gone), notice (a lost SMS).
     grants: ['table:read', 'table:write', 'workflow:start:intake', 'workflow:start:callback', 'workflow:start:notice'],
-    store: ['getRequest', 'noticeSent', 'transition', 'listDueChecks'],
+    store: { requests: ['getRequest', 'noticeSent', 'transition'], reconcile: ['listDueChecks'] },
     everyMinutes: 5,
   },
   requestTasks: {
     entry: 'functions/tasks/request-tasks.ts',
     description: 'Tasks of the intake, notice, callback and confirmation workflows, and the attachment verdict',
     grants: ['table:read', 'table:write', 'sms:publish', 'secret:identity'],
-    store: ['getProfile', 'getRequest', 'noticeSent', 'recordNotice', 'slotCounts', 'bookSlot', 'enqueue', 'getOtp', 'getAttachment', 'settleAttachment', 'transition'],
+    store: { profiles: ['getProfile'], requests: ['getRequest', 'noticeSent', 'recordNotice', 'transition'], slots: ['slotCounts', 'bookSlot', 'enqueue'], codes: ['getOtp'], attachments: ['getAttachment', 'settleAttachment'] },
   },
 };

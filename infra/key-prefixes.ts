@@ -1,4 +1,4 @@
-import type { Store } from '../functions/ports/store.ts';
+import type { StorePart, Stores } from '../functions/ports/stores.ts';
 
 /**
  * The partitions of the single table, as IAM sees them: each family of partition key values that
@@ -47,55 +47,82 @@ export const KEY_PREFIXES = {
 } as const satisfies Record<string, { patterns: readonly string[]; index?: string }>;
 
 export type KeyFamily = keyof typeof KEY_PREFIXES;
-export type StoreMethod = keyof Store;
+/** A method of one part of the store (functions/ports/stores.ts). */
+export type StoreMethod<P extends StorePart = StorePart> = Extract<keyof Stores[P], string>;
 
 export interface StoreAccess {
   reads: readonly KeyFamily[];
   writes: readonly KeyFamily[];
 }
 
+/** The store calls a function makes, by part: `{ requests: ['getRequest'], slots: ['listQueue'] }`. */
+export type StoreCalls = { readonly [P in StorePart]?: readonly StoreMethod<P>[] };
+
 /**
- * Which families each store call of functions/adapters/dynamodb/dynamo-store.ts reads and writes
- * (a conditional write needs only the write). A Record over the Store port: a new store call does
- * not compile until it says what it touches.
+ * Which families each store call of the DynamoDB parts (functions/adapters/dynamodb/*-store.ts)
+ * reads and writes (a conditional write needs only the write). A Record over every part's port: a
+ * new store call does not compile until it says what it touches. A call that writes across parts
+ * in one transaction names every family it touches.
  */
-export const STORE_ACCESS: Record<StoreMethod, StoreAccess> = {
-  getProfile: { reads: ['profile'], writes: [] },
-  getLimitWindow: { reads: ['limits'], writes: [] },
-  putProfile: { reads: ['profile', 'phone'], writes: ['profile', 'phone'] },
-  createRequest: { reads: ['idempotency'], writes: ['idempotency', 'number', 'request', 'limits'] },
-  getIdempotencyRecord: { reads: ['idempotency'], writes: [] },
-  getRequest: { reads: ['request'], writes: [] },
-  getRequestDetail: { reads: ['request'], writes: [] },
-  listRequestsByOwner: { reads: ['ownerRequests'], writes: [] },
-  appendComment: { reads: ['idempotency', 'request'], writes: ['idempotency', 'request', 'limits'] },
-  noticeSent: { reads: ['request'], writes: [] },
-  recordNotice: { reads: [], writes: ['request'] },
-  slotCounts: { reads: ['slots'], writes: [] },
-  bookSlot: { reads: [], writes: ['slots', 'request'] },
-  enqueue: { reads: [], writes: ['request'] },
-  listQueue: { reads: ['queue'], writes: [] },
-  countQueue: { reads: ['queue'], writes: [] },
-  putCall: { reads: [], writes: ['call', 'waits', 'request', 'limits'] },
-  getCall: { reads: ['call'], writes: [] },
-  listCallsByOwner: { reads: ['ownerCalls'], writes: [] },
-  listCallsOfRequest: { reads: ['request', 'call'], writes: [] },
-  recentWaits: { reads: ['waits'], writes: [] },
-  getOtp: { reads: ['otp'], writes: [] },
-  putOtp: { reads: [], writes: ['otp'] },
-  restoreOtp: { reads: [], writes: ['otp'] },
-  spendOtpAttempt: { reads: [], writes: ['otp'] },
-  confirmCall: { reads: [], writes: ['otp', 'call'] },
-  changeProfilePhone: { reads: ['profile', 'phone'], writes: ['otp', 'profile', 'phone'] },
-  createClaim: { reads: [], writes: ['call', 'number', 'request', 'limits'] },
-  userByPhone: { reads: ['phone'], writes: [] },
-  createAttachment: { reads: ['request'], writes: ['request'] },
-  getAttachment: { reads: ['request'], writes: [] },
-  listAttachments: { reads: ['request'], writes: [] },
-  settleAttachment: { reads: [], writes: ['request'] },
-  transition: { reads: ['request'], writes: ['request', 'slots', 'limits'] },
-  listDueChecks: { reads: ['check'], writes: [] },
+export const STORE_ACCESS: { readonly [P in StorePart]: Readonly<Record<StoreMethod<P>, StoreAccess>> } = {
+  profiles: {
+    getProfile: { reads: ['profile'], writes: [] },
+    putProfile: { reads: ['profile', 'phone'], writes: ['profile', 'phone'] },
+    userByPhone: { reads: ['phone'], writes: [] },
+    changeProfilePhone: { reads: ['profile', 'phone'], writes: ['otp', 'profile', 'phone'] },
+  },
+  requests: {
+    createRequest: { reads: ['idempotency'], writes: ['idempotency', 'number', 'request', 'limits'] },
+    getIdempotencyRecord: { reads: ['idempotency'], writes: [] },
+    getLimitWindow: { reads: ['limits'], writes: [] },
+    getRequest: { reads: ['request'], writes: [] },
+    getRequestDetail: { reads: ['request'], writes: [] },
+    listRequestsByOwner: { reads: ['ownerRequests'], writes: [] },
+    appendComment: { reads: ['idempotency', 'request'], writes: ['idempotency', 'request', 'limits'] },
+    noticeSent: { reads: ['request'], writes: [] },
+    recordNotice: { reads: [], writes: ['request'] },
+    createClaim: { reads: [], writes: ['call', 'number', 'request', 'limits'] },
+    transition: { reads: ['request'], writes: ['request', 'slots', 'limits'] },
+  },
+  slots: {
+    slotCounts: { reads: ['slots'], writes: [] },
+    bookSlot: { reads: [], writes: ['slots', 'request'] },
+    enqueue: { reads: [], writes: ['request'] },
+    listQueue: { reads: ['queue'], writes: [] },
+    countQueue: { reads: ['queue'], writes: [] },
+    recentWaits: { reads: ['waits'], writes: [] },
+  },
+  calls: {
+    putCall: { reads: [], writes: ['call', 'waits', 'request', 'limits'] },
+    getCall: { reads: ['call'], writes: [] },
+    listCallsByOwner: { reads: ['ownerCalls'], writes: [] },
+    listCallsOfRequest: { reads: ['request', 'call'], writes: [] },
+    confirmCall: { reads: [], writes: ['otp', 'call'] },
+  },
+  codes: {
+    getOtp: { reads: ['otp'], writes: [] },
+    putOtp: { reads: [], writes: ['otp'] },
+    restoreOtp: { reads: [], writes: ['otp'] },
+    spendOtpAttempt: { reads: [], writes: ['otp'] },
+  },
+  attachments: {
+    createAttachment: { reads: ['request'], writes: ['request'] },
+    getAttachment: { reads: ['request'], writes: [] },
+    listAttachments: { reads: ['request'], writes: [] },
+    settleAttachment: { reads: [], writes: ['request'] },
+  },
+  reconcile: {
+    listDueChecks: { reads: ['check'], writes: [] },
+  },
+  calendar: {},
 };
+
+/** Every (part, method) pair of STORE_ACCESS. */
+export function storeCallPairs(): { part: StorePart; method: string; access: StoreAccess }[] {
+  return (Object.keys(STORE_ACCESS) as StorePart[]).flatMap((part) =>
+    Object.entries(STORE_ACCESS[part] as Record<string, StoreAccess>).map(([method, access]) => ({ part, method, access })),
+  );
+}
 
 /** IAM's StringLike, as `dynamodb:LeadingKeys` applies it: `*` any run of characters, `?` one. */
 export function matchesKeyPattern(pattern: string, value: string): boolean {
@@ -118,9 +145,12 @@ export interface TableAccess {
 }
 
 /** What a function that makes these store calls may do to the table. */
-export function tableAccessOf(methods: readonly StoreMethod[]): TableAccess {
-  const reads = new Set<KeyFamily>(methods.flatMap((m) => STORE_ACCESS[m].reads));
-  const writes = new Set<KeyFamily>(methods.flatMap((m) => STORE_ACCESS[m].writes));
+export function tableAccessOf(calls: StoreCalls): TableAccess {
+  const accesses = (Object.keys(calls) as StorePart[]).flatMap((part) =>
+    (calls[part] ?? []).map((method) => (STORE_ACCESS[part] as Record<string, StoreAccess>)[method] as StoreAccess),
+  );
+  const reads = new Set<KeyFamily>(accesses.flatMap((a) => a.reads));
+  const writes = new Set<KeyFamily>(accesses.flatMap((a) => a.writes));
   const patterns = (families: Set<KeyFamily>) => [...new Set([...families].flatMap((f) => KEY_PREFIXES[f].patterns))].sort();
   const indexes = [...new Set([...reads].flatMap((f) => {
     const def: { patterns: readonly string[]; index?: string } = KEY_PREFIXES[f];

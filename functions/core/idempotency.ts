@@ -1,5 +1,5 @@
 import type { Hasher } from '#ports/hasher';
-import type { IdempotencyRecord } from '#ports/store';
+import type { IdempotencyRecord } from '#ports/stores/requests';
 import { IdempotencyMismatchError } from './errors.ts';
 import { addDays } from './time.ts';
 

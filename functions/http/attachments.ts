@@ -1,5 +1,5 @@
 import { attachmentDownload, createAttachment, listRequestAttachments } from '#core/attachments/attachments';
-import { composeDeps, presignerFromEnv, storeFromEnv, systemClockFactory, systemIdsFactory } from '#functions/deps';
+import { composeDeps, presignerFromEnv, requestsFromEnv, attachmentsFromEnv, systemClockFactory, systemIdsFactory } from '#functions/deps';
 import { AttachmentIdSchema, NewAttachmentSchema, RequestIdSchema } from './schemas.ts';
 import type { HttpRequest } from './stack.ts';
 import { callerOfRequest, httpFunction } from './stack.ts';
@@ -9,7 +9,7 @@ import { parseWith } from './validate.ts';
  * Attachments: presigned uploads and downloads (the files never pass through a function). Its own
  * function, so that only it carries the presigner and the `s3:PutObject`/`s3:GetObject` grants.
  */
-const deps = composeDeps({ store: storeFromEnv, clock: systemClockFactory, ids: systemIdsFactory, presigner: presignerFromEnv });
+const deps = composeDeps({ requests: requestsFromEnv, attachments: attachmentsFromEnv, clock: systemClockFactory, ids: systemIdsFactory, presigner: presignerFromEnv });
 
 function readerOf(req: HttpRequest) {
   const { sub, roles, queues } = callerOfRequest(req);

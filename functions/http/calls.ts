@@ -7,7 +7,10 @@ import {
   hasherFromEnv,
   otpRandomFactory,
   sealerFromEnv,
-  storeFromEnv,
+  profilesFromEnv,
+  requestsFromEnv,
+  callsFromEnv,
+  codesFromEnv,
   systemClockFactory,
   systemIdsFactory,
   workflowsFromEnv,
@@ -19,7 +22,10 @@ import { parseWith } from './validate.ts';
 
 /** Citizen routes on calls and the profile phone: each acts on the caller's own `sub` only. */
 const deps = composeDeps({
-  store: storeFromEnv,
+  profiles: profilesFromEnv,
+  requests: requestsFromEnv,
+  calls: callsFromEnv,
+  codes: codesFromEnv,
   clock: systemClockFactory,
   ids: systemIdsFactory,
   hasher: hasherFromEnv,

@@ -1,7 +1,7 @@
 import { listQueue, takeRequest } from '#core/callbacks/queue';
 import { recordCall } from '#core/callbacks/record-call';
 import { answerRequest } from '#core/requests/answer';
-import { composeDeps, storeFromEnv, systemClockFactory, systemIdsFactory, workflowsFromEnv, emfMetricsFactory } from '#functions/deps';
+import { composeDeps, profilesFromEnv, requestsFromEnv, slotsFromEnv, callsFromEnv, systemClockFactory, systemIdsFactory, workflowsFromEnv, emfMetricsFactory } from '#functions/deps';
 import { AnswerSchema, QueueParamSchema, QueueQuerySchema, RecordCallSchema, RequestIdSchema } from './schemas.ts';
 import { httpFunction, operatorOfRequest } from './stack.ts';
 import { parseWith } from './validate.ts';
@@ -10,7 +10,7 @@ import { parseWith } from './validate.ts';
  * Operator routes (role `operator`, checked by the stack from the route table). Each acts only on
  * the queues the token's `queues` claim names; the core checks that and the assignee.
  */
-const deps = composeDeps({ store: storeFromEnv, clock: systemClockFactory, ids: systemIdsFactory, workflows: workflowsFromEnv, metrics: emfMetricsFactory });
+const deps = composeDeps({ profiles: profilesFromEnv, requests: requestsFromEnv, slots: slotsFromEnv, calls: callsFromEnv, clock: systemClockFactory, ids: systemIdsFactory, workflows: workflowsFromEnv, metrics: emfMetricsFactory });
 
 export const handler = httpFunction('httpOps', {
   async answerRequest(req) {

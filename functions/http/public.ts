@@ -1,5 +1,5 @@
 import { callbackSlots, contactsWithLoad } from '#core/callbacks/slots-view';
-import { centreFromEnv, composeDeps, storeFromEnv, systemClockFactory } from '#functions/deps';
+import { centreFromEnv, composeDeps, slotsFromEnv, systemClockFactory } from '#functions/deps';
 import { openApiDocument } from './openapi.ts';
 import { SlotQuerySchema } from './schemas.ts';
 import { shortCache } from './short-cache.ts';
@@ -7,7 +7,7 @@ import { httpFunction } from './stack.ts';
 import { parseWith } from './validate.ts';
 
 /** Routes that need no token. */
-const deps = composeDeps({ store: storeFromEnv, clock: systemClockFactory, centre: centreFromEnv });
+const deps = composeDeps({ slots: slotsFromEnv, clock: systemClockFactory, centre: centreFromEnv });
 let document: unknown;
 /** Live enough: queue loads change by the minute, and an anonymous read must not cost ~25 queries each time. */
 export const CONTACTS_TTL_MS = 10_000;

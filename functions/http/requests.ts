@@ -3,7 +3,7 @@ import { cancelOwnRequest } from '#core/requests/cancel';
 import { addCitizenComment } from '#core/requests/comments';
 import { getOwnRequest } from '#core/requests/get-request';
 import { listOwnRequests } from '#core/requests/list-requests';
-import { composeDeps, hasherFromEnv, storeFromEnv, systemClockFactory, systemIdsFactory, workflowsFromEnv, emfMetricsFactory } from '#functions/deps';
+import { composeDeps, hasherFromEnv, requestsFromEnv, callsFromEnv, systemClockFactory, systemIdsFactory, workflowsFromEnv, emfMetricsFactory } from '#functions/deps';
 import { CommentSchema, CreateRequestSchema, IdempotencyKeySchema, ListQuerySchema, RequestIdSchema } from './schemas.ts';
 import type { HttpRequest } from './stack.ts';
 import { callerOfRequest, httpFunction } from './stack.ts';
@@ -11,7 +11,7 @@ import { parseWith } from './validate.ts';
 
 /** Citizen routes on requests: each acts on the caller's own `sub` only. */
 const deps = composeDeps({
-  store: storeFromEnv,
+  requests: requestsFromEnv, calls: callsFromEnv,
   workflows: workflowsFromEnv,
   clock: systemClockFactory,
   ids: systemIdsFactory,

@@ -1,6 +1,6 @@
 import { renderTranscriptPdf } from '#adapters/pdf/transcript-pdf';
 import { transcriptOf } from '#core/calls/transcript';
-import { composeDeps, storeFromEnv } from '#functions/deps';
+import { composeDeps, requestsFromEnv, callsFromEnv } from '#functions/deps';
 import { CallIdSchema } from './schemas.ts';
 import { callerOfRequest, httpFunction } from './stack.ts';
 import { parseWith } from './validate.ts';
@@ -9,7 +9,7 @@ import { parseWith } from './validate.ts';
  * The PDF copy of a confirmed call. Its own function: the PDF renderer and its font are heavy,
  * and no other route should pay their cold start.
  */
-const deps = composeDeps({ store: storeFromEnv });
+const deps = composeDeps({ requests: requestsFromEnv, calls: callsFromEnv });
 
 export const handler = httpFunction('httpTranscript', {
   async getTranscript(req) {

@@ -8,12 +8,14 @@ import type { OtpRandom } from './otp-random.ts';
 import type { Presigner } from './presigner.ts';
 import type { Sealer } from './sealer.ts';
 import type { SmsSender } from './sms.ts';
-import type { Store } from './store.ts';
+import type { Stores } from './stores.ts';
 import type { Workflows } from './workflows.ts';
 
-/** Everything a use-case may reach outside the core. */
-export interface Deps {
-  store: Store;
+/**
+ * Everything a use-case may reach outside the core. The table's parts (Stores: `profiles`,
+ * `requests`, `slots`, `calls`, `codes`, `attachments`, `reconcile`, `calendar`) are fields of their own.
+ */
+export interface Deps extends Stores {
   sms: SmsSender;
   workflows: Workflows;
   clock: Clock;

@@ -2,14 +2,14 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '#adapters/logger';
 import { reconcile } from '#core/reconcile/reconcile';
-import { composeDeps, emfMetricsFactory, storeFromEnv, systemClockFactory, workflowsFromEnv } from '#functions/deps';
+import { composeDeps, emfMetricsFactory, requestsFromEnv, reconcileFromEnv, systemClockFactory, workflowsFromEnv } from '#functions/deps';
 
 /**
  * The scheduled reconciler (every FUNCTIONS.reconciler.everyMinutes in the cloud; at start and on
  * a timer locally). The event carries nothing it needs; locally, `orphanedBefore` says when the
  * runtime started, so every run from before is known to be gone.
  */
-const deps = composeDeps({ store: storeFromEnv, clock: systemClockFactory, workflows: workflowsFromEnv, metrics: emfMetricsFactory });
+const deps = composeDeps({ requests: requestsFromEnv, reconcile: reconcileFromEnv, clock: systemClockFactory, workflows: workflowsFromEnv, metrics: emfMetricsFactory });
 
 export interface ReconcileEvent {
   orphanedBefore?: string;

@@ -9,7 +9,7 @@ import { codeText } from '#core/notices/sms-templates';
 import { OTP_PURPOSES } from '#core/otp/otp';
 import { recordWorkflowFailure } from '#core/reconcile/record-failure';
 import { markNeedsInfo, routeRequest, sendNotice, verifyIdentity } from '#core/requests/intake';
-import { centreFromEnv, composeDeps, hasherFromEnv, sealerFromEnv, smsFromEnv, storeFromEnv, systemClockFactory, emfMetricsFactory } from '#functions/deps';
+import { centreFromEnv, composeDeps, hasherFromEnv, sealerFromEnv, smsFromEnv, profilesFromEnv, requestsFromEnv, slotsFromEnv, codesFromEnv, attachmentsFromEnv, systemClockFactory, emfMetricsFactory } from '#functions/deps';
 import { parseTaskInput as parse, taskHandler } from './task-stack.ts';
 
 /**
@@ -17,7 +17,11 @@ import { parseTaskInput as parse, taskHandler } from './task-stack.ts';
  * dispatching on `task`. Inputs are checked here; errors go back to the state machine by name.
  */
 const deps = composeDeps({
-  store: storeFromEnv,
+  profiles: profilesFromEnv,
+  requests: requestsFromEnv,
+  slots: slotsFromEnv,
+  codes: codesFromEnv,
+  attachments: attachmentsFromEnv,
   sms: smsFromEnv,
   clock: systemClockFactory,
   hasher: hasherFromEnv,

@@ -315,7 +315,7 @@ export class SupportCenterStack extends Stack {
    */
   private grantTable(id: FunctionId, target: ServiceFunction): void {
     const def = FUNCTIONS[id];
-    const access = tableAccessOf(def.store ?? []);
+    const access = tableAccessOf(def.store ?? {});
     const { table } = this.data;
     const says = (grant: Grant) => def.grants.includes(grant);
     if (says('table:read') !== access.readPatterns.length > 0) throw new Error(`${id}: grant table:read must match its store calls that read (${access.readPatterns.join(', ') || 'none'})`);

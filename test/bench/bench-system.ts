@@ -1,5 +1,5 @@
 import { memoryMetrics } from '#adapters/memory/memory-metrics';
-import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
+import { dynamoStores } from '#adapters/dynamodb/stores';
 import { aesSealer, cryptoOtpRandom, hmacHasher, systemClock, systemIds } from '#adapters/system';
 import { provideDeps, resetDeps } from '#functions/deps';
 import { ensureTable, startDynamoDbLocal } from '#infra/local/dynamodb-local';
@@ -18,7 +18,7 @@ export async function benchSystem(tableName: string, requestTasks: TaskHandler) 
   const workflows = new LocalWorkflows({ taskHandlers: { requestTasks }, dynamo: dynamo.client, sms, tableName, waitScale: 0 });
   const key = async () => 'bench-key-0123456789abcdef0123456789';
   const deps = {
-    store: dynamoStore(dynamo.client, tableName),
+    ...dynamoStores(dynamo.client, tableName),
     sms,
     workflows,
     clock: systemClock,

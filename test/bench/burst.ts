@@ -43,7 +43,7 @@ export async function burst(): Promise<{ requests: number; allAcceptedMs: number
     let pending = ids;
     await waitFor(
       async () => {
-        const statuses = await Promise.all(pending.map(async (id) => ({ id, status: (await system.deps.store.getRequest(id))?.status })));
+        const statuses = await Promise.all(pending.map(async (id) => ({ id, status: (await system.deps.requests.getRequest(id))?.status })));
         pending = statuses.filter((s) => s.status === 'received' || s.status === undefined).map((s) => s.id);
         return pending.length === 0;
       },

@@ -24,7 +24,7 @@ export function citizen(prefix: string) {
 }
 
 /** `count` citizens with their profiles stored, ready to file requests. */
-export async function citizens(deps: Pick<Deps, 'store' | 'hasher' | 'clock'>, prefix: string, count: number) {
+export async function citizens(deps: Pick<Deps, 'profiles' | 'hasher' | 'clock'>, prefix: string, count: number) {
   const all = Array.from({ length: count }, () => citizen(prefix));
   await Promise.all(all.map((c) => putProfile(deps, c.sub, c.identity)));
   return all;

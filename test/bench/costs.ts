@@ -168,7 +168,7 @@ export async function costsAndLatency(samples = 200) {
       const acc = { http: 0, httpMs: 0 };
       const body = { channel: 'callback', type: 'technical', identity: user.identity, callback: { phone: '+7 495 123-45-67', description: 'x' } };
       const id = (await http(requestsHandler as Handler, event('POST /v1/requests', user.sub, '[citizen]', { body }), acc)).id as string;
-      await waitFor(async () => (await deps.store.listQueue('tech-support', 200)).some((e) => e.requestId === id), 'queued');
+      await waitFor(async () => (await deps.slots.listQueue('tech-support', 200)).some((e) => e.requestId === id), 'queued');
       for (let i = 0; i < 3; i += 1) await http(requestsHandler as Handler, event('GET /v1/requests/{id}', user.sub, '[citizen]', { params: { id } }), acc);
       await http(opsHandler as Handler, event('GET /v1/ops/queues/{queue}', 'op', '[operator]', { params: { queue: 'tech-support' } }), acc);
       await http(opsHandler as Handler, event('POST /v1/ops/calls', 'op', '[operator]', { body: answeredCallBody(id) }), acc);

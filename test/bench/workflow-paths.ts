@@ -37,7 +37,7 @@ export async function workflowPaths() {
       return run;
     };
     const queued = async (id: string, attempt: number) =>
-      waitFor(async () => (await deps.store.listQueue('tech-support', 100)).some((e) => e.requestId === id && e.attempt === attempt), `callback ${id} queued`);
+      waitFor(async () => (await deps.slots.listQueue('tech-support', 100)).some((e) => e.requestId === id && e.attempt === attempt), `callback ${id} queued`);
     const outcome = (id: string, answered: boolean) => {
       const queuedAt = new Date(Date.now() - 120_000).toISOString();
       const at = new Date(Date.now() - 60_000).toISOString();
@@ -69,7 +69,7 @@ export async function workflowPaths() {
     }
     row('callback', 'missed after 3 attempts', await finished('callback', missed));
 
-    const callId = (await deps.store.listCallsOfRequest(answered))[0]?.id as string;
+    const callId = (await deps.calls.listCallsOfRequest(answered))[0]?.id as string;
     await requestCallConfirmation(deps, 'bench-user', callId);
     const confirmation = workflows.executions().find((e) => e.workflow === 'confirmation');
     if (!confirmation) throw new Error('no confirmation run started');

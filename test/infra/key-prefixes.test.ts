@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/dynamodb/keys.ts';
 import { TABLE } from '../../functions/adapters/dynamodb/table-definition.ts';
 import { FUNCTIONS, type FunctionId } from '../../infra/functions.ts';
-import { KEY_PREFIXES, type KeyFamily, STORE_ACCESS, type StoreMethod, familiesOf, matchesKeyPattern, tableAccessOf } from '../../infra/key-prefixes.ts';
+import { KEY_PREFIXES, type KeyFamily, type StoreCalls, familiesOf, matchesKeyPattern, storeCallPairs, tableAccessOf } from '../../infra/key-prefixes.ts';
 import { REPO } from './support.ts';
 
 /** Key builders that return a string which is not a partition key value. */
@@ -71,14 +71,19 @@ describe('KEY_PREFIXES mirrors the key module (a new key family fails here, not 
   });
 
   it('tableAccessOf unions the families of the calls, reads apart from writes', () => {
-    expect(tableAccessOf(['getOtp', 'putOtp'])).toEqual({ readPatterns: ['OTP#*'], writePatterns: ['OTP#*'], indexes: [] });
-    expect(tableAccessOf(['listQueue', 'listDueChecks'])).toEqual({ readPatterns: ['CHECK', 'QUEUE#*'], writePatterns: [], indexes: ['GSI1', 'GSI2'] });
-    expect(tableAccessOf([])).toEqual({ readPatterns: [], writePatterns: [], indexes: [] });
+    expect(tableAccessOf({ codes: ['getOtp', 'putOtp'] })).toEqual({ readPatterns: ['OTP#*'], writePatterns: ['OTP#*'], indexes: [] });
+    expect(tableAccessOf({ slots: ['listQueue'], reconcile: ['listDueChecks'] })).toEqual({ readPatterns: ['CHECK', 'QUEUE#*'], writePatterns: [], indexes: ['GSI1', 'GSI2'] });
+    // A call that writes across parts in one transaction names the other parts' families too.
+    expect(tableAccessOf({ calls: ['confirmCall'] })).toEqual({ readPatterns: [], writePatterns: ['CALL#*', 'OTP#*'], indexes: [] });
+    expect(tableAccessOf({})).toEqual({ readPatterns: [], writePatterns: [], indexes: [] });
   });
 });
 
-/** The store calls each function's code makes: its entry bundled with the store left out, then read for `.method(`. */
-async function storeCallsOf(id: FunctionId): Promise<StoreMethod[]> {
+/**
+ * The store calls each function's code makes, by part: its entry bundled with the store's adapters
+ * left out, then read for `.<part>.<method>(` (use-cases reach a part as `deps.<part>`).
+ */
+async function storeCallsOf(id: FunctionId): Promise<Record<string, string[]>> {
   const result = await build({
     entryPoints: [`${REPO}${FUNCTIONS[id].entry}`],
     absWorkingDir: REPO,
@@ -86,16 +91,38 @@ async function storeCallsOf(id: FunctionId): Promise<StoreMethod[]> {
     write: false,
     platform: 'node',
     format: 'esm',
-    // The store's own code names every method; the SDK is irrelevant to what the function calls.
-    external: ['#adapters/dynamodb/dynamo-store', '@aws-sdk/*', '@smithy/*'],
+    // The parts' own code names every method; the SDK is irrelevant to what the function calls.
+    external: ['#adapters/dynamodb/*', '@aws-sdk/*', '@smithy/*'],
     logLevel: 'silent',
   });
   const text = result.outputFiles[0]!.text;
-  return (Object.keys(STORE_ACCESS) as StoreMethod[]).filter((m) => new RegExp(`\\.${m}\\(`).test(text)).sort();
+  const calls: Record<string, string[]> = {};
+  for (const { part, method } of storeCallPairs()) {
+    if (new RegExp(`\\.${part}\\.${method}\\(`).test(text)) (calls[part] ??= []).push(method);
+  }
+  return sorted(calls);
 }
 
-describe('FUNCTIONS[id].store lists exactly the store calls its code makes', () => {
+function sorted(calls: StoreCalls | Record<string, readonly string[]>): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(calls as Record<string, readonly string[]>)
+      .filter(([, methods]) => methods.length > 0)
+      .map(([part, methods]) => [part, [...methods].sort()] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
+}
+
+describe('FUNCTIONS[id].store lists exactly the store calls its code makes, by part', () => {
+  it('finds calls in a bundle by part (a call through the wrong part would not count)', async () => {
+    expect(await storeCallsOf('httpTranscript')).toEqual({ calls: ['getCall'], requests: ['getRequest'] });
+  }, 60_000);
+
+  it('no method name is in two parts (a call names one part)', () => {
+    const methods = storeCallPairs().map((p) => p.method);
+    expect(new Set(methods).size).toBe(methods.length);
+  });
+
   it.each(Object.keys(FUNCTIONS) as FunctionId[])('%s', async (id) => {
-    expect(await storeCallsOf(id)).toEqual([...(FUNCTIONS[id].store ?? [])].sort());
+    expect(await storeCallsOf(id)).toEqual(sorted(FUNCTIONS[id].store ?? {}));
   }, 60_000);
 });

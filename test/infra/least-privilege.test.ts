@@ -122,7 +122,7 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     const secretId = logicalIdOf(stack, stack.data.identityKey);
     const bucketId = logicalIdOf(stack, stack.attachments.bucket);
     const keyId = logicalIdOf(stack, stack.dataKey.key);
-    const access = tableAccessOf(FUNCTIONS[id].store ?? []);
+    const access = tableAccessOf(FUNCTIONS[id].store ?? {});
     const logsId = logicalIdOf(stack, stack.functions[id].logGroup);
     // Only the state machines this function's grants name, never another one.
     const startable = FUNCTIONS[id].grants.filter((g) => g.startsWith('workflow:')).map((g) => g.split(':')[2] as string);
@@ -238,7 +238,7 @@ describe('least privilege: each function gets exactly the grants of infra/functi
   });
 
   it('only the citizen-facing and staff functions that need a partition get it', () => {
-    const patternsOf = (id: FunctionId) => tableAccessOf(FUNCTIONS[id].store ?? []);
+    const patternsOf = (id: FunctionId) => tableAccessOf(FUNCTIONS[id].store ?? {});
     // One-time codes: only the calls function (send, verify) and the tasks (the SMS) may read them.
     for (const id of ids) {
       const { readPatterns, writePatterns } = patternsOf(id);

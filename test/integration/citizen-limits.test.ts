@@ -22,7 +22,7 @@ import { freshTable, realSystem } from '../support/integration.ts';
 async function setup() {
   const { store } = await freshTable();
   const clock = fixedClock(new Date());
-  return { ...realSystem(), store, clock, workflows: memoryWorkflows(), sms: memorySms(clock) } satisfies Deps;
+  return { ...realSystem(), ...store, clock, workflows: memoryWorkflows(), sms: memorySms(clock) } satisfies Deps;
 }
 
 function callback(): CreateRequestInput {
@@ -47,7 +47,7 @@ async function outcomes<T>(calls: Promise<T>[]) {
 const count = (list: { ok: boolean; code?: string }[], code?: string) => list.filter((o) => (code ? !o.ok && o.code === code : o.ok)).length;
 
 async function ownRequests(deps: Deps, userId: string) {
-  return (await deps.store.listRequestsByOwner(userId, 100)).items;
+  return (await deps.requests.listRequestsByOwner(userId, 100)).items;
 }
 
 describe('new requests per citizen: 10 in any 24 hours', () => {
@@ -58,7 +58,7 @@ describe('new requests per citizen: 10 in any 24 hours', () => {
     expect(count(out, 'rate_limited')).toBe(10);
     for (const o of out.filter((x) => !x.ok)) expect(o).toMatchObject({ retryAfter: 86_400 });
     expect(await ownRequests(deps, 'user-1')).toHaveLength(10);
-    expect((await deps.store.getLimitWindow('requests', 'user-1')).times).toHaveLength(10);
+    expect((await deps.requests.getLimitWindow('requests', 'user-1')).times).toHaveLength(10);
     // Another citizen is not affected.
     expect((await createRequest(deps, 'user-2', writtenRequest())).statusCode).toBe(202);
   });
@@ -77,7 +77,7 @@ describe('new requests per citizen: 10 in any 24 hours', () => {
     expect((await createRequest(deps, 'user-1', writtenRequest())).statusCode).toBe(202);
     // Exactly one place came back.
     await expect(createRequest(deps, 'user-1', writtenRequest())).rejects.toMatchObject({ retryAfterSeconds: 3600 });
-    expect((await deps.store.getLimitWindow('requests', 'user-1')).times).toHaveLength(10);
+    expect((await deps.requests.getLimitWindow('requests', 'user-1')).times).toHaveLength(10);
   });
 
   it('an idempotent replay counts nothing, even when the window is full', async () => {
@@ -85,7 +85,7 @@ describe('new requests per citizen: 10 in any 24 hours', () => {
     const same = await outcomes(Array.from({ length: 20 }, () => createRequest(deps, 'user-1', writtenRequest(), 'key-1')));
     expect(count(same)).toBe(20);
     expect(new Set(same.map((o) => o.ok && (o.value.body as { id: string }).id)).size).toBe(1);
-    expect((await deps.store.getLimitWindow('requests', 'user-1')).times).toHaveLength(1);
+    expect((await deps.requests.getLimitWindow('requests', 'user-1')).times).toHaveLength(1);
     for (let i = 0; i < 9; i += 1) await createRequest(deps, 'user-1', writtenRequest());
     expect((await createRequest(deps, 'user-1', writtenRequest(), 'key-1')).statusCode).toBe(202);
     await expect(createRequest(deps, 'user-1', writtenRequest(), 'key-2')).rejects.toMatchObject({ code: 'rate_limited' });
@@ -96,7 +96,7 @@ describe('new requests per citizen: 10 in any 24 hours', () => {
     await expect(createRequest(deps, 'user-1', writtenRequest({ identity: identity({ snils: '112-233-445 96' }) }))).rejects.toMatchObject({ code: 'validation_failed' });
     for (let i = 0; i < 3; i += 1) await createRequest(deps, 'user-1', callback());
     await expect(createRequest(deps, 'user-1', callback())).rejects.toMatchObject({ code: 'too_many_open_callbacks' });
-    expect((await deps.store.getLimitWindow('requests', 'user-1')).times).toHaveLength(3);
+    expect((await deps.requests.getLimitWindow('requests', 'user-1')).times).toHaveLength(3);
   });
 
   it('claims count: a claim is refused with 429 once the window is full, and a claim fills it like a request', async () => {
@@ -117,7 +117,7 @@ describe('new requests per citizen: 10 in any 24 hours', () => {
       transcript: [],
       confirmed: false,
     });
-    for (let i = 0; i < 11; i += 1) await deps.store.putCall(call(`call-${i}`));
+    for (let i = 0; i < 11; i += 1) await deps.calls.putCall(call(`call-${i}`));
     for (let i = 0; i < 9; i += 1) await createRequest(deps, 'user-1', writtenRequest());
     // 20 claims at once for the 10th place: exactly one.
     const out = await outcomes(Array.from({ length: 10 }, (_, i) => fileClaim(deps, 'user-1', `call-${i}`, { text: 'Долго ждал' })));
@@ -156,12 +156,12 @@ describe('open callbacks per citizen: 3 at once', () => {
 
     // Moves inside the open statuses keep the place: scheduled, then in progress.
     const at = deps.clock.now().toISOString();
-    await deps.store.transition(c, ['received'], { status: 'scheduled' }, { at, event: 'scheduled' }, at);
-    await deps.store.transition(c, ['scheduled'], { status: 'in_progress' }, { at, event: 'taken' }, at);
+    await deps.requests.transition(c, ['received'], { status: 'scheduled' }, { at, event: 'scheduled' }, at);
+    await deps.requests.transition(c, ['scheduled'], { status: 'in_progress' }, { at, event: 'taken' }, at);
     await expect(createRequest(deps, 'user-1', callback())).rejects.toMatchObject({ code: 'too_many_open_callbacks' });
 
     // Completed, through the call record's transaction.
-    await deps.store.putCall(
+    await deps.calls.putCall(
       { id: 'call-c', userId: 'user-1', requestId: c, queue: 'tech-support', direction: 'outbound', phone: '+74951234567', operatorId: 'op-1', queuedAt: at, answeredAt: at, endedAt: at, waitSeconds: 0, durationSeconds: 1, outcome: 'answered', transcript: [], confirmed: false },
       { from: ['in_progress'], patch: { status: 'completed' }, event: { at, event: 'completed' }, at },
     );
@@ -178,12 +178,12 @@ describe('comments: 20 per citizen an hour, 100 per request', () => {
     expect(count(out)).toBe(20);
     expect(count(out, 'rate_limited')).toBe(10);
     for (const o of out.filter((x) => !x.ok)) expect(o).toMatchObject({ retryAfter: 3600 });
-    expect((await deps.store.getRequestDetail(id))?.comments).toHaveLength(20);
+    expect((await deps.requests.getRequestDetail(id))?.comments).toHaveLength(20);
     // An idempotent replay of a stored comment counts nothing and is not refused.
     deps.clock.advanceMinutes(61);
     const first = await addCitizenComment(deps, 'user-1', id, { text: 'один раз' }, 'c-key');
     expect(await addCitizenComment(deps, 'user-1', id, { text: 'один раз' }, 'c-key')).toEqual(first);
-    expect((await deps.store.getLimitWindow('comments', 'user-1')).times).toHaveLength(1);
+    expect((await deps.requests.getLimitWindow('comments', 'user-1')).times).toHaveLength(1);
   });
 
   it('a request takes at most 100 comments: 20 parallel for the last 10 places create exactly 10', async () => {
@@ -197,8 +197,8 @@ describe('comments: 20 per citizen an hour, 100 per request', () => {
     const out = await outcomes(Array.from({ length: 20 }, (_, i) => addCitizenComment(deps, 'user-1', id, { text: `последний ${i}` })));
     expect(count(out)).toBe(10);
     expect(count(out, 'too_many_comments')).toBe(10);
-    expect((await deps.store.getRequestDetail(id))?.comments).toHaveLength(100);
+    expect((await deps.requests.getRequestDetail(id))?.comments).toHaveLength(100);
     // Refused comments spent no place in the citizen's hourly window.
-    expect((await deps.store.getLimitWindow('comments', 'user-1')).times).toHaveLength(10);
+    expect((await deps.requests.getLimitWindow('comments', 'user-1')).times).toHaveLength(10);
   });
 });

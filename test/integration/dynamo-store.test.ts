@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { StaleTransitionError } from '#core/errors';
 import type { SupportRequest } from '#core/requests/model';
 import type { OtpRecord } from '#core/otp/otp';
-import type { IdempotencyRecord } from '#ports/store';
+import type { IdempotencyRecord } from '#ports/stores/requests';
 import { storedWrittenRequest } from '../support/fixtures.ts';
 import { freshTable } from '../support/integration.ts';
 
@@ -24,52 +24,52 @@ describe('DynamoDB store against DynamoDB Local', () => {
     const t1 = new Date(Date.now() + 61_000).toISOString();
     const first = otp(t0, 'hash-1');
     const second = otp(t1, 'hash-2');
-    expect(await store.putOtp(first, undefined)).toBe(true);
-    expect(await store.putOtp(second, t0)).toBe(true);
-    expect(await store.restoreOtp(second, first)).toBe(true);
-    expect(await store.getOtp('phone-change', 'user-1')).toEqual(first);
+    expect(await store.codes.putOtp(first, undefined)).toBe(true);
+    expect(await store.codes.putOtp(second, t0)).toBe(true);
+    expect(await store.codes.restoreOtp(second, first)).toBe(true);
+    expect(await store.codes.getOtp('phone-change', 'user-1')).toEqual(first);
     // Not its record any more: a stale restore changes nothing.
-    expect(await store.restoreOtp(second, undefined)).toBe(false);
-    expect(await store.getOtp('phone-change', 'user-1')).toEqual(first);
+    expect(await store.codes.restoreOtp(second, undefined)).toBe(false);
+    expect(await store.codes.getOtp('phone-change', 'user-1')).toEqual(first);
     // No previous code: the record goes.
-    expect(await store.restoreOtp(first, undefined)).toBe(true);
-    expect(await store.getOtp('phone-change', 'user-1')).toBeUndefined();
-    expect(await store.putOtp(first, undefined)).toBe(true);
+    expect(await store.codes.restoreOtp(first, undefined)).toBe(true);
+    expect(await store.codes.getOtp('phone-change', 'user-1')).toBeUndefined();
+    expect(await store.codes.putOtp(first, undefined)).toBe(true);
   });
 
   it('creates a request with its first timeline event and reads it back', async () => {
     const { store } = await freshTable();
     const now = new Date().toISOString();
-    expect(await store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now)).toEqual({ kind: 'created' });
-    const detail = await store.getRequestDetail('r1');
+    expect(await store.requests.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now)).toEqual({ kind: 'created' });
+    const detail = await store.requests.getRequestDetail('r1');
     expect(detail?.request).toMatchObject({ id: 'r1', number: 'N-1', status: 'received' });
     expect(detail?.timeline).toEqual([{ at: now, event: 'received' }]);
-    expect(await store.getRequest('missing')).toBeUndefined();
+    expect(await store.requests.getRequest('missing')).toBeUndefined();
   });
 
   it('refuses a second request with a number already issued', async () => {
     const { store } = await freshTable();
     const now = new Date().toISOString();
-    await store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now);
-    expect(await store.createRequest(request('r2', 'N-1'), { at: now, event: 'received' }, undefined, now)).toEqual({ kind: 'number_taken' });
-    expect(await store.getRequest('r2')).toBeUndefined();
+    await store.requests.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now);
+    expect(await store.requests.createRequest(request('r2', 'N-1'), { at: now, event: 'received' }, undefined, now)).toEqual({ kind: 'number_taken' });
+    expect(await store.requests.getRequest('r2')).toBeUndefined();
   });
 
   it('replays a live idempotency record and writes nothing else', async () => {
     const { store } = await freshTable();
     const now = new Date().toISOString();
-    await store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, record('u:k', 'hash-a', 'r1'), now);
-    const again = await store.createRequest(request('r2', 'N-2'), { at: now, event: 'received' }, record('u:k', 'hash-a', 'r2'), now);
+    await store.requests.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, record('u:k', 'hash-a', 'r1'), now);
+    const again = await store.requests.createRequest(request('r2', 'N-2'), { at: now, event: 'received' }, record('u:k', 'hash-a', 'r2'), now);
     expect(again).toMatchObject({ kind: 'replay', record: { bodyHash: 'hash-a', body: { id: 'r1' } } });
-    expect(await store.getRequest('r2')).toBeUndefined();
+    expect(await store.requests.getRequest('r2')).toBeUndefined();
   });
 
   it('treats an expired idempotency record as absent even before TTL deletes it', async () => {
     const { store } = await freshTable();
     const past = new Date(Date.now() - 1000).toISOString();
     const now = new Date().toISOString();
-    await store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, record('u:k', 'hash-a', 'r1', past), now);
-    const second = await store.createRequest(request('r2', 'N-2'), { at: now, event: 'received' }, record('u:k', 'hash-b', 'r2'), now);
+    await store.requests.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, record('u:k', 'hash-a', 'r1', past), now);
+    const second = await store.requests.createRequest(request('r2', 'N-2'), { at: now, event: 'received' }, record('u:k', 'hash-b', 'r2'), now);
     expect(second).toEqual({ kind: 'created' });
   });
 
@@ -78,34 +78,34 @@ describe('DynamoDB store against DynamoDB Local', () => {
     const now = new Date().toISOString();
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        store.createRequest(request(`r${i}`, `N-${i}`), { at: now, event: 'received' }, record('u:same', 'hash-a', `r${i}`), now),
+        store.requests.createRequest(request(`r${i}`, `N-${i}`), { at: now, event: 'received' }, record('u:same', 'hash-a', `r${i}`), now),
       ),
     );
     const created = outcomes.filter((o) => o.kind === 'created');
     expect(created).toHaveLength(1);
     const replays = outcomes.filter((o) => o.kind === 'replay');
     expect(replays).toHaveLength(19);
-    const stored = await Promise.all(Array.from({ length: 20 }, (_, i) => store.getRequest(`r${i}`)));
+    const stored = await Promise.all(Array.from({ length: 20 }, (_, i) => store.requests.getRequest(`r${i}`)));
     expect(stored.filter(Boolean)).toHaveLength(1);
   });
 
   it('moves a status only from the expected one, and appends the timeline event atomically', async () => {
     const { store } = await freshTable();
     const t0 = '2026-11-26T10:00:00.000Z';
-    await store.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0);
+    await store.requests.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0);
     const t1 = '2026-11-26T10:00:01.000Z';
-    const moved = await store.transition('r1', ['received'], { status: 'registered', dueBy: '2026-12-26T10:00:01.000Z' }, { at: t1, event: 'registered' }, t1);
+    const moved = await store.requests.transition('r1', ['received'], { status: 'registered', dueBy: '2026-12-26T10:00:01.000Z' }, { at: t1, event: 'registered' }, t1);
     expect(moved).toMatchObject({ status: 'registered', updatedAt: t1, dueBy: '2026-12-26T10:00:01.000Z' });
-    await expect(store.transition('r1', ['received'], { status: 'needs_info' }, { at: t1, event: 'needs_info' }, t1)).rejects.toBeInstanceOf(
+    await expect(store.requests.transition('r1', ['received'], { status: 'needs_info' }, { at: t1, event: 'needs_info' }, t1)).rejects.toBeInstanceOf(
       StaleTransitionError,
     );
-    const detail = await store.getRequestDetail('r1');
+    const detail = await store.requests.getRequestDetail('r1');
     expect(detail?.request.status).toBe('registered');
     expect(detail?.timeline.map((e) => e.event)).toEqual(['received', 'registered']);
-    await expect(store.transition('nope', ['received'], { status: 'registered' }, { at: t1, event: 'registered' }, t1)).rejects.toBeInstanceOf(
+    await expect(store.requests.transition('nope', ['received'], { status: 'registered' }, { at: t1, event: 'registered' }, t1)).rejects.toBeInstanceOf(
       StaleTransitionError,
     );
-    expect(await store.getRequestDetail('nope')).toBeUndefined();
+    expect(await store.requests.getRequestDetail('nope')).toBeUndefined();
   });
 
   it('creates a profile once and then replaces it', async () => {
@@ -121,9 +121,9 @@ describe('DynamoDB store against DynamoDB Local', () => {
       phone: '+79123456789',
       updatedAt: new Date().toISOString(),
     };
-    expect(await store.putProfile(profile)).toEqual({ created: true });
-    expect(await store.putProfile({ ...profile, phone: '+79990000000' })).toEqual({ created: false });
-    expect((await store.getProfile('u1'))?.phone).toBe('+79990000000');
+    expect(await store.profiles.putProfile(profile)).toEqual({ created: true });
+    expect(await store.profiles.putProfile({ ...profile, phone: '+79990000000' })).toEqual({ created: false });
+    expect((await store.profiles.getProfile('u1'))?.phone).toBe('+79990000000');
   });
 
   it('lists a citizen\'s requests newest first through GSI1, in pages that join up, never another\'s', async () => {
@@ -134,45 +134,45 @@ describe('DynamoDB store against DynamoDB Local', () => {
       const at = new Date(base + i * 1000).toISOString();
       const id = `01M8C2${String(i).padStart(20, '0')}`;
       ids.push(id);
-      await store.createRequest(request(id, `N-${i}`, at), { at, event: 'received' }, undefined, at);
+      await store.requests.createRequest(request(id, `N-${i}`, at), { at, event: 'received' }, undefined, at);
     }
     const other = { ...request('01OTHER00000000000000000000'.slice(0, 26), 'N-X'), userId: 'user-2' };
-    await store.createRequest(other, { at: other.createdAt, event: 'received' }, undefined, other.createdAt);
+    await store.requests.createRequest(other, { at: other.createdAt, event: 'received' }, undefined, other.createdAt);
     const seen: string[] = [];
     let after: { createdAt: string; id: string } | undefined;
     do {
-      const page = await store.listRequestsByOwner('user-1', 3, after);
+      const page = await store.requests.listRequestsByOwner('user-1', 3, after);
       expect(page.items.length).toBeLessThanOrEqual(3);
       seen.push(...page.items.map((r) => r.id));
       after = page.next;
     } while (after);
     expect(seen).toEqual([...ids].reverse());
-    expect((await store.listRequestsByOwner('user-2', 10)).items.map((r) => r.userId)).toEqual(['user-2']);
+    expect((await store.requests.listRequestsByOwner('user-2', 10)).items.map((r) => r.userId)).toEqual(['user-2']);
   });
 
   it('adds exactly one comment for 20 concurrent duplicates of one key, and refuses closed requests', async () => {
     const { store } = await freshTable();
     const now = new Date().toISOString();
-    await store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now);
+    await store.requests.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now);
     const outcomes = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        store.appendComment('r1', { id: `c${i}`, at: now, author: 'citizen', text: 'x' }, ['received'], record('u:comment', 'h', `c${i}`), now),
+        store.requests.appendComment('r1', { id: `c${i}`, at: now, author: 'citizen', text: 'x' }, ['received'], record('u:comment', 'h', `c${i}`), now),
       ),
     );
     expect(outcomes.filter((o) => o.kind === 'created')).toHaveLength(1);
     expect(outcomes.filter((o) => o.kind === 'replay')).toHaveLength(19);
-    expect((await store.getRequestDetail('r1'))?.comments).toHaveLength(1);
-    await store.transition('r1', ['received'], { status: 'cancelled' }, { at: now, event: 'cancelled' }, now);
-    expect(await store.appendComment('r1', { id: 'late', at: now, author: 'citizen', text: 'x' }, ['received'], undefined, now)).toEqual({ kind: 'closed' });
-    expect(await store.appendComment('nope', { id: 'x', at: now, author: 'citizen', text: 'x' }, ['received'], undefined, now)).toEqual({ kind: 'not_found' });
-    expect((await store.getRequestDetail('r1'))?.comments).toHaveLength(1);
+    expect((await store.requests.getRequestDetail('r1'))?.comments).toHaveLength(1);
+    await store.requests.transition('r1', ['received'], { status: 'cancelled' }, { at: now, event: 'cancelled' }, now);
+    expect(await store.requests.appendComment('r1', { id: 'late', at: now, author: 'citizen', text: 'x' }, ['received'], undefined, now)).toEqual({ kind: 'closed' });
+    expect(await store.requests.appendComment('nope', { id: 'x', at: now, author: 'citizen', text: 'x' }, ['received'], undefined, now)).toEqual({ kind: 'not_found' });
+    expect((await store.requests.getRequestDetail('r1'))?.comments).toHaveLength(1);
   });
 
   it('remembers which notices went out', async () => {
     const { store } = await freshTable();
-    expect(await store.noticeSent('r1', 'registered')).toBe(false);
-    await store.recordNotice('r1', 'registered', new Date().toISOString());
-    expect(await store.noticeSent('r1', 'registered')).toBe(true);
-    expect(await store.noticeSent('r1', 'answered')).toBe(false);
+    expect(await store.requests.noticeSent('r1', 'registered')).toBe(false);
+    await store.requests.recordNotice('r1', 'registered', new Date().toISOString());
+    expect(await store.requests.noticeSent('r1', 'registered')).toBe(true);
+    expect(await store.requests.noticeSent('r1', 'answered')).toBe(false);
   });
 });

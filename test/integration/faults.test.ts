@@ -1,7 +1,7 @@
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
+import { dynamoStores } from '#adapters/dynamodb/stores';
 import { type MemoryMetrics, memoryMetrics } from '#adapters/memory/memory-metrics';
 import { createAttachment } from '#core/attachments/attachments';
 import { objectKeyOf } from '#core/attachments/model';
@@ -18,7 +18,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#infra/local/dynamodb-local';
 import { LocalWorkflows } from '#infra/local/workflow-runner';
 import type { Deps } from '#ports/deps';
 import type { SmsSender } from '#ports/sms';
-import type { Store } from '#ports/store';
+import type { Stores } from '#ports/stores';
 import { PROFILE_PHONE_E164, answeredCallBody, identity, writtenRequest, everyQueue } from '../support/fixtures.ts';
 import { eventually, freshTable, realSystem } from '../support/integration.ts';
 import { dynamoFaults, injectFaults } from '../support/sdk-faults.ts';
@@ -62,7 +62,7 @@ function faultyTasks(faults: TaskFault[]): Handler {
 
 interface System {
   deps: Deps & { metrics: MemoryMetrics };
-  /** The store of the runner's tasks (may be a faulty one); `deps.store` is always the plain one. */
+  /** The store of the runner's tasks (may be a faulty one); `deps`' parts are always the plain ones. */
   sms: SwitchableSms;
   workflows: LocalWorkflows;
   faults: TaskFault[];
@@ -71,7 +71,7 @@ interface System {
 }
 
 async function system(
-  options: { taskStore?: (client: DynamoDBClient, tableName: string) => Store; outcomeTimeoutScale?: number; attachmentCheck?: Handler } = {},
+  options: { taskStore?: (client: DynamoDBClient, tableName: string) => Stores; outcomeTimeoutScale?: number; attachmentCheck?: Handler } = {},
 ): Promise<System> {
   const { client, tableName, store } = await freshTable();
   const sms = new SwitchableSms();
@@ -87,8 +87,8 @@ async function system(
       ...(options.outcomeTimeoutScale !== undefined ? { outcomeTimeoutScale: options.outcomeTimeoutScale } : {}),
     });
   const workflows = makeRunner();
-  const deps = { store, sms, workflows, ...realSystem(), metrics };
-  provideDeps({ ...deps, ...(options.taskStore ? { store: options.taskStore(client, tableName) } : {}) });
+  const deps = { ...store, sms, workflows, ...realSystem(), metrics };
+  provideDeps({ ...deps, ...(options.taskStore ? options.taskStore(client, tableName) : {}) });
   await putProfile(deps, 'user-1', identity());
   const result: System = {
     deps,
@@ -113,7 +113,7 @@ async function created(s: System, body = writtenRequest()): Promise<string> {
 async function settled(s: System, id: string, what: (r: SupportRequest) => boolean, label: string): Promise<SupportRequest> {
   return eventually(async () => {
     await s.workflows.idle();
-    const r = await s.deps.store.getRequest(id);
+    const r = await s.deps.requests.getRequest(id);
     return r && what(r) ? r : undefined;
   }, label);
 }
@@ -157,7 +157,7 @@ describe('faults in the intake workflow', () => {
           retryStrategy: new ConfiguredRetryStrategy(2, () => 5),
         });
         throttle = injectFaults(client, { command: 'TransactWriteItemsCommand', fault: dynamoFaults.provisionedThroughputExceeded(), times: 3 });
-        return dynamoStore(client, tableName);
+        return dynamoStores(client, tableName);
       },
     });
     const id = await created(s);
@@ -168,7 +168,7 @@ describe('faults in the intake workflow', () => {
     expect(throttle?.records.map((a) => a.outcome).slice(0, 4)).toEqual(['faulted', 'faulted', 'faulted', 'passed']);
     expect(s.workflows.execution('intake', id)?.states.filter((x) => x === 'Route')).toHaveLength(1);
     expect(s.workflows.execution('intake', id)?.status).toBe('SUCCEEDED');
-    const timeline = (await s.deps.store.getRequestDetail(id))?.timeline.map((e) => e.event);
+    const timeline = (await s.deps.requests.getRequestDetail(id))?.timeline.map((e) => e.event);
     expect(timeline?.filter((e) => e === 'registered')).toHaveLength(1);
     expect(s.sms.sent).toHaveLength(1);
   });
@@ -193,7 +193,7 @@ describe('faults in the intake workflow', () => {
     expect(s.deps.metrics.total('WorkflowStepFailed', { Workflow: 'intake', Step: 'Route' })).toBe(1);
     expect(s.workflows.execution('intake', id)?.status).toBe('FAILED');
     // The citizen's history shows no machinery.
-    const detail = await s.deps.store.getRequestDetail(id);
+    const detail = await s.deps.requests.getRequestDetail(id);
     expect(detail?.timeline.find((e) => e.event === 'workflow_failed')?.internal).toBe(true);
 
     const report = await reconcileAt(s, new Date());
@@ -225,7 +225,7 @@ describe('faults in the intake workflow', () => {
     expect(s.sms.sent[0]?.text).toContain(failed.number);
     // Ten minutes on, the reconciler sees the notice delivered and lets the request go.
     expect(await reconcileAt(s, inMinutes(11))).toMatchObject({ cleared: 1 });
-    const after = await s.deps.store.getRequest(id);
+    const after = await s.deps.requests.getRequest(id);
     expect(after?.checkAt).toBeUndefined();
     expect(after?.failure).toBeUndefined();
     expect(s.sms.sent).toHaveLength(1);
@@ -241,7 +241,7 @@ describe('faults in the intake workflow', () => {
       await settled(s, id, (x) => x.failure !== undefined, `failure after resume ${i}`);
     }
     expect(await reconcileAt(s, inMinutes(6 * (MAX_RESUMES + 1)))).toMatchObject({ handedOver: 1, resumed: 0 });
-    const r = await s.deps.store.getRequest(id);
+    const r = await s.deps.requests.getRequest(id);
     expect(r?.attention).toMatchObject({ reason: 'intake_stuck' });
     expect(r?.checkAt).toBeUndefined();
     expect(s.deps.metrics.total('RequestsNeedOperator', { Reason: 'intake_stuck' })).toBe(1);
@@ -265,11 +265,11 @@ describe('faults in the callback workflow', () => {
   beforeEach(() => resetDeps());
 
   async function queued(s: System, id: string, attempt: number) {
-    return eventually(async () => (await s.deps.store.listQueue('tech-support', 100)).find((e) => e.requestId === id && e.attempt === attempt), `attempt ${attempt} queued`);
+    return eventually(async () => (await s.deps.slots.listQueue('tech-support', 100)).find((e) => e.requestId === id && e.attempt === attempt), `attempt ${attempt} queued`);
   }
 
   async function slotTotal(s: System, r: SupportRequest): Promise<number> {
-    const counts = await s.deps.store.slotCounts('tech-support', [r.scheduledAt?.slice(0, 10) as string, new Date(Date.parse(r.scheduledAt as string) + 3 * 3600_000).toISOString().slice(0, 10)]);
+    const counts = await s.deps.slots.slotCounts('tech-support', [r.scheduledAt?.slice(0, 10) as string, new Date(Date.parse(r.scheduledAt as string) + 3 * 3600_000).toISOString().slice(0, 10)]);
     return [...counts.values()].reduce((a, b) => a + b, 0);
   }
 
@@ -285,14 +285,14 @@ describe('faults in the callback workflow', () => {
     expect(run?.states.filter((x) => x === 'OutcomeLost')).toHaveLength(3);
     const texts = s.sms.sent.filter((m) => m.to === PROFILE_PHONE_E164).map((m) => m.text);
     expect(texts.at(-1)).toContain('письменное обращение');
-    expect(await s.deps.store.listQueue('tech-support', 100)).toEqual([]);
+    expect(await s.deps.slots.listQueue('tech-support', 100)).toEqual([]);
   });
 
   it('a callback whose run died (restart) is resumed on its booking, never booked twice, and completes', async () => {
     const s = await system();
     const id = await created(s, callbackBody() as never);
     await queued(s, id, 1);
-    const before = (await s.deps.store.getRequest(id)) as SupportRequest;
+    const before = (await s.deps.requests.getRequest(id)) as SupportRequest;
     const booked = await slotTotal(s, before);
     expect(booked).toBe(1);
 
@@ -303,9 +303,9 @@ describe('faults in the callback workflow', () => {
     const report = await reconcileAt(s, new Date(), restartedAt);
     expect(report).toMatchObject({ resumed: 1, failed: 0 });
     const resumed = s.workflows.execution('callback', `${id}-r1`);
-    await eventually(async () => ((await s.deps.store.getRequest(id))?.taskToken !== before.taskToken ? true : undefined), 'a fresh task token');
+    await eventually(async () => ((await s.deps.requests.getRequest(id))?.taskToken !== before.taskToken ? true : undefined), 'a fresh task token');
     expect(resumed?.states.slice(0, 3)).toEqual(['Resume?', 'Resume', 'WaitUntilDue']);
-    const after = (await s.deps.store.getRequest(id)) as SupportRequest;
+    const after = (await s.deps.requests.getRequest(id)) as SupportRequest;
     expect(after.scheduledAt).toBe(before.scheduledAt);
     expect(await slotTotal(s, after)).toBe(booked);
     // The SMS about the booking is not sent again.
@@ -324,13 +324,13 @@ describe('faults in the callback workflow', () => {
     await queued(s, id, 1);
     // Not `settled`: this run stays alive, waiting for its call.
     const r = await eventually(async () => {
-      const got = await s.deps.store.getRequest(id);
+      const got = await s.deps.requests.getRequest(id);
       return got?.failure ? got : undefined;
     }, 'the lost notice recorded');
     expect(r.failure).toMatchObject({ workflow: 'callback', step: 'NotifyScheduled', error: 'SmsSendError' });
     expect(s.workflows.execution('callback', id)?.status).toBe('RUNNING');
     // An operator takes it meanwhile; the reconciler then only resends the SMS.
-    await s.deps.store.transition(id, ['scheduled'], { status: 'in_progress', assignedTo: 'op-1' }, { at: new Date().toISOString(), event: 'in_progress' }, new Date().toISOString());
+    await s.deps.requests.transition(id, ['scheduled'], { status: 'in_progress', assignedTo: 'op-1' }, { at: new Date().toISOString(), event: 'in_progress' }, new Date().toISOString());
     expect(await reconcileAt(s, new Date())).toMatchObject({ resent: 1, resumed: 0 });
     await eventually(async () => (s.sms.sent.length === 1 ? true : undefined), 'the resent SMS');
     expect(s.sms.sent[0]?.text).toContain('перезвонит');
@@ -352,7 +352,7 @@ describe('faults in the callback workflow', () => {
     s.restart();
     expect(await reconcileAt(s, new Date(), restartedAt)).toMatchObject({ resumed: 1 });
     for (const attempt of [2, 3]) {
-      await eventually(async () => ((await s.deps.store.getRequest(id))?.taskToken ? true : undefined), `attempt ${attempt} waits for its outcome`);
+      await eventually(async () => ((await s.deps.requests.getRequest(id))?.taskToken ? true : undefined), `attempt ${attempt} waits for its outcome`);
       await queued(s, id, attempt);
       await recordCall(s.deps, everyQueue('op-1'), unanswered(id));
     }
@@ -390,8 +390,8 @@ describe('faults in the attachment check', () => {
       const { requestId, attachmentId, run } = await uploaded(s);
       expect(run?.status).toBe('FAILED');
       expect(run?.states.slice(-2)).toEqual(['GiveUp', 'Failed']);
-      expect(await s.deps.store.getAttachment(requestId, attachmentId)).toMatchObject({ status: 'rejected', reason: 'check_failed' });
-      const timeline = (await s.deps.store.getRequestDetail(requestId))?.timeline ?? [];
+      expect(await s.deps.attachments.getAttachment(requestId, attachmentId)).toMatchObject({ status: 'rejected', reason: 'check_failed' });
+      const timeline = (await s.deps.requests.getRequestDetail(requestId))?.timeline ?? [];
       expect(timeline.filter((e) => e.event === 'attachment_rejected')).toEqual([expect.objectContaining({ detail: `${attachmentId}: check_failed` })]);
       expect(s.deps.metrics.total('WorkflowStepFailed', { Workflow: 'attachment', Step: step })).toBe(1);
     });
@@ -401,7 +401,7 @@ describe('faults in the attachment check', () => {
     const s = await system({ attachmentCheck: storage(false) });
     const { requestId, attachmentId, run } = await uploaded(s);
     expect(run?.status).toBe('SUCCEEDED');
-    expect(await s.deps.store.getAttachment(requestId, attachmentId)).toMatchObject({ status: 'ready' });
+    expect(await s.deps.attachments.getAttachment(requestId, attachmentId)).toMatchObject({ status: 'ready' });
     expect(s.deps.metrics.total('WorkflowStepFailed', { Workflow: 'attachment', Step: 'Inspect' })).toBe(0);
   });
 });

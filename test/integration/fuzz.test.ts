@@ -996,7 +996,7 @@ describe('fuzzing every route of the table in-process', () => {
     table = await freshTable();
     workflows = recording<Workflows>();
     sms = recording<SmsSender>();
-    provideDeps({ store: table.store, workflows, sms, ...realSystem() });
+    provideDeps({ ...table.store, workflows, sms, ...realSystem() });
     // Seed through the handlers themselves: one profile and one request to aim at.
     const putRoute = ALL_ROUTES.find((r) => r.method === 'PUT' && r.path === '/v1/admin/profiles/{userId}');
     const createRoute = ALL_ROUTES.find((r) => r.method === 'POST' && r.path === '/v1/requests');
@@ -1071,7 +1071,7 @@ describe('well-formed calls from tokens with odd subjects', () => {
 
   beforeAll(async () => {
     const own = await freshTable();
-    provideDeps({ store: own.store, workflows: recording<Workflows>(), sms: recording<SmsSender>(), ...realSystem() });
+    provideDeps({ ...own.store, workflows: recording<Workflows>(), sms: recording<SmsSender>(), ...realSystem() });
   });
 
   afterAll(() => resetDeps());
@@ -1128,7 +1128,7 @@ describe('hostile path parameters, file names, role claims and call times', () =
 
   beforeAll(async () => {
     own = await freshTable();
-    provideDeps({ store: own.store, workflows: recording<Workflows>(), sms: recording<SmsSender>(), ...realSystem() });
+    provideDeps({ ...own.store, workflows: recording<Workflows>(), sms: recording<SmsSender>(), ...realSystem() });
     const put = await invoke(routeOf('PUT /v1/admin/profiles/{userId}'), { params: { userId: OWNER }, headers: json, body: JSON.stringify(identity()), claims: staffClaims(STAFF, ['admin']) });
     expect(put.status).toBe(201);
     const created = await invoke(routeOf('POST /v1/requests'), { headers: json, body: JSON.stringify(writtenRequest()), claims: { sub: OWNER, roles: gatewayRoles(['citizen']) } });

@@ -38,7 +38,7 @@ async function setup(smsFailures = 0) {
     tableName: tableName ?? LOCAL_TABLE_NAME,
     waitScale: 0,
   });
-  const deps: Deps = { store, sms, workflows, ...realSystem() };
+  const deps: Deps = { ...store, sms, workflows, ...realSystem() };
   provideDeps(deps);
   return { deps, sms, workflows };
 }
@@ -46,7 +46,7 @@ async function setup(smsFailures = 0) {
 async function finalStatus(deps: Deps, id: string, workflows: LocalWorkflows) {
   await workflows.idle();
   return eventually(async () => {
-    const r = await deps.store.getRequest(id);
+    const r = await deps.requests.getRequest(id);
     return r && r.status !== 'received' ? r : undefined;
   }, `request ${id} to leave received`);
 }
@@ -69,7 +69,7 @@ describe('intake state machine', () => {
     const run = workflows.execution('intake', id);
     expect(run?.status).toBe('SUCCEEDED');
     expect(run?.states).toEqual(['VerifyIdentity', 'Verified?', 'Route', 'Notice?', 'Notify', 'Done']);
-    const detail = await deps.store.getRequestDetail(id);
+    const detail = await deps.requests.getRequestDetail(id);
     expect(detail?.timeline.map((e) => e.event)).toEqual(['received', 'registered']);
   });
 
@@ -117,7 +117,7 @@ describe('intake state machine', () => {
     const id = ((await createRequest(deps, 'user-1', writtenRequest())).body as { id: string }).id;
     await finalStatus(deps, id, workflows);
     await workflows.idle();
-    const request = await deps.store.getRequest(id);
+    const request = await deps.requests.getRequest(id);
     expect(request?.status).toBe('registered');
     expect(request?.failure).toMatchObject({ workflow: 'intake', step: 'Notify', error: 'SmsSendError' });
     expect(request?.checkAt).toBe(request?.failure?.at);

@@ -14,8 +14,8 @@ import { freshTable, realSystem } from '../support/integration.ts';
  */
 async function setup(request: SupportRequest) {
   const { store } = await freshTable();
-  const deps = { store, workflows: memoryWorkflows(), ...realSystem() } as unknown as Deps;
-  await store.createRequest(request, { at: request.createdAt, event: 'received' }, undefined, request.createdAt);
+  const deps = { ...store, workflows: memoryWorkflows(), ...realSystem() } as unknown as Deps;
+  await store.requests.createRequest(request, { at: request.createdAt, event: 'received' }, undefined, request.createdAt);
   return deps;
 }
 
@@ -36,7 +36,7 @@ describe('20 operators at once', () => {
     const codes = outcomes.flatMap((o) => (o.status === 'rejected' ? [(o.reason as { code?: string }).code] : []));
     expect(won).toHaveLength(1);
     expect(codes.filter((c) => !['taken', 'not_answerable', 'not_takeable'].includes(String(c)))).toEqual([]);
-    const stored = await deps.store.getRequest('race-000001');
+    const stored = await deps.requests.getRequest('race-000001');
     const winner = operators[outcomes.findIndex((o) => o.status === 'fulfilled')]?.id;
     expect(stored?.assignedTo).toBe(winner);
     if (stored?.status === 'answered') expect(stored.answer?.operatorId).toBe(winner);
@@ -51,8 +51,8 @@ describe('20 operators at once', () => {
     const body = { requestId: 'race-000002', direction: 'outbound' as const, phone: '+74951234567', queuedAt: new Date(now - 120_000).toISOString(), endedAt: new Date(now - 60_000).toISOString(), outcome: 'no_answer' as const };
     const outcomes = await Promise.allSettled(operators.map((op) => recordCall(deps, op, body)));
     expect(outcomes.map((o) => (o.status === 'rejected' ? (o.reason as { code?: string }).code : 'recorded'))).toEqual(operators.map(() => 'taken'));
-    expect(await deps.store.listCallsOfRequest('race-000002')).toEqual([]);
-    expect(await deps.store.getRequest('race-000002')).toMatchObject({ status: 'in_progress', assignedTo: 'holder' });
+    expect(await deps.calls.listCallsOfRequest('race-000002')).toEqual([]);
+    expect(await deps.requests.getRequest('race-000002')).toMatchObject({ status: 'in_progress', assignedTo: 'holder' });
   });
 
   it('a callback nobody holds: of 20 operators recording its call at once, one counts the attempt and holds it', async () => {
@@ -63,9 +63,9 @@ describe('20 operators at once', () => {
     const outcomes = await Promise.allSettled(operators.map((op) => recordCall(deps, op, body)));
     const recorded = outcomes.filter((o) => o.status === 'fulfilled');
     expect(recorded).toHaveLength(1);
-    const stored = await deps.store.getRequest('race-000003');
+    const stored = await deps.requests.getRequest('race-000003');
     expect(stored?.attempts).toBe(1);
     expect(stored?.assignedTo).toBe(operators[outcomes.findIndex((o) => o.status === 'fulfilled')]?.id);
-    expect(await deps.store.listCallsOfRequest('race-000003')).toHaveLength(1);
+    expect(await deps.calls.listCallsOfRequest('race-000003')).toHaveLength(1);
   });
 });

@@ -20,7 +20,7 @@ async function setup() {
   const { store } = await freshTable();
   const clock = fixedClock(new Date());
   const workflows = memoryWorkflows();
-  const deps: Deps = { ...realSystem(), store, clock, workflows, sms: memorySms(clock) };
+  const deps: Deps = { ...realSystem(), ...store, clock, workflows, sms: memorySms(clock) };
   return { deps, workflows };
 }
 
@@ -68,7 +68,7 @@ describe('one-time codes under concurrency (DynamoDB Local)', () => {
   it('20 wrong codes at once spend exactly 5 tries; the code is locked and the right one refused after them', async () => {
     const s = await setup();
     await putProfile(s.deps, 'user-1', identity());
-    await s.deps.store.putCall(callOf('call-1', 'user-1'));
+    await s.deps.calls.putCall(callOf('call-1', 'user-1'));
     await requestCallConfirmation(s.deps, 'user-1', 'call-1');
     const right = await sentCode(s);
 
@@ -76,18 +76,18 @@ describe('one-time codes under concurrency (DynamoDB Local)', () => {
     const invalid = out.filter((a) => a.ok === false && a.code === 'code_invalid');
     expect(invalid.map((a) => (a as unknown as { attemptsLeft: number }).attemptsLeft).sort()).toEqual([0, 1, 2, 3, 4]);
     expect(out.filter((a) => a.ok === false && a.code === 'code_locked')).toHaveLength(15);
-    expect((await s.deps.store.getOtp('call-confirmation', 'call-1'))?.attemptsLeft).toBe(0);
+    expect((await s.deps.codes.getOtp('call-confirmation', 'call-1'))?.attemptsLeft).toBe(0);
 
     const [late] = await answers([verifyCallConfirmation(s.deps, 'user-1', 'call-1', right)]);
     expect(late).toMatchObject({ ok: false, code: 'code_locked' });
-    expect((await s.deps.store.getCall('call-1'))?.confirmed).toBe(false);
+    expect((await s.deps.calls.getCall('call-1'))?.confirmed).toBe(false);
   });
 
   it('no oracle: once locked, or once used, 20 guesses at once get one identical answer whether right or wrong', async () => {
     const s = await setup();
     await putProfile(s.deps, 'user-1', identity());
-    await s.deps.store.putCall(callOf('call-1', 'user-1'));
-    await s.deps.store.putCall(callOf('call-2', 'user-1'));
+    await s.deps.calls.putCall(callOf('call-1', 'user-1'));
+    await s.deps.calls.putCall(callOf('call-2', 'user-1'));
 
     await requestCallConfirmation(s.deps, 'user-1', 'call-1');
     const right = await sentCode(s);
@@ -102,7 +102,7 @@ describe('one-time codes under concurrency (DynamoDB Local)', () => {
     await verifyCallConfirmation(s.deps, 'user-1', 'call-2', right2);
     // The call is confirmed now, so the use-case stops at `already_confirmed` before any code; the
     // code itself is spent too: a spend on it is refused, and the refusal is the same for any guess.
-    expect(await s.deps.store.spendOtpAttempt('call-confirmation', 'call-2', new Date().toISOString())).toBeUndefined();
+    expect(await s.deps.codes.spendOtpAttempt('call-confirmation', 'call-2', new Date().toISOString())).toBeUndefined();
     const used = await answers([...wrongs(right2, 10), ...Array.from({ length: 10 }, () => right2)].map((code) => verifyCallConfirmation(s.deps, 'user-1', 'call-2', code)));
     expect(new Set(used.map((a) => JSON.stringify(a))).size).toBe(1);
   });
@@ -110,7 +110,7 @@ describe('one-time codes under concurrency (DynamoDB Local)', () => {
   it('a batch with the right code in it: at most 5 tries are judged, at most one succeeds, every other answer is a refusal of state', async () => {
     const s = await setup();
     await putProfile(s.deps, 'user-1', identity());
-    await s.deps.store.putCall(callOf('call-1', 'user-1'));
+    await s.deps.calls.putCall(callOf('call-1', 'user-1'));
     await requestCallConfirmation(s.deps, 'user-1', 'call-1');
     const right = await sentCode(s);
     const batch = [...wrongs(right, 15), right, right, right, right, right];
@@ -130,8 +130,8 @@ describe('one-time codes under concurrency (DynamoDB Local)', () => {
     expect(out.filter((a) => !a.ok && a.code === 'code_invalid')).toHaveLength(5);
     expect(out.filter((a) => !a.ok && a.code === 'code_locked')).toHaveLength(15);
     await expect(verifyPhoneChange(s.deps, 'user-1', right)).rejects.toMatchObject({ code: 'code_locked' });
-    expect((await s.deps.store.getProfile('user-1'))?.phone).toBe(PROFILE_PHONE_E164);
-    expect(await s.deps.store.userByPhone('+79991112233')).toBeUndefined();
+    expect((await s.deps.profiles.getProfile('user-1'))?.phone).toBe(PROFILE_PHONE_E164);
+    expect(await s.deps.profiles.userByPhone('+79991112233')).toBeUndefined();
   });
 });
 
@@ -140,13 +140,13 @@ describe('a phone belongs to one profile (DynamoDB Local)', () => {
     const s = await setup();
     await putProfile(s.deps, 'user-a', identity());
     await expect(putProfile(s.deps, 'user-b', identity())).rejects.toMatchObject({ code: 'phone_in_use' });
-    expect(await s.deps.store.getProfile('user-b')).toBeUndefined();
-    expect(await s.deps.store.userByPhone(PROFILE_PHONE_E164)).toBe('user-a');
+    expect(await s.deps.profiles.getProfile('user-b')).toBeUndefined();
+    expect(await s.deps.profiles.userByPhone(PROFILE_PHONE_E164)).toBe('user-a');
 
     await putProfile(s.deps, 'user-b', identity({ phone: '+7 999 000-00-01' }));
     await expect(putProfile(s.deps, 'user-b', identity())).rejects.toMatchObject({ code: 'phone_in_use' });
-    expect((await s.deps.store.getProfile('user-b'))?.phone).toBe('+79990000001');
-    expect(await s.deps.store.userByPhone('+79990000001')).toBe('user-b');
+    expect((await s.deps.profiles.getProfile('user-b'))?.phone).toBe('+79990000001');
+    expect(await s.deps.profiles.userByPhone('+79990000001')).toBe('user-b');
     // Putting one's own profile again with its own number is fine.
     expect((await putProfile(s.deps, 'user-a', identity())).statusCode).toBe(200);
   });
@@ -156,8 +156,8 @@ describe('a phone belongs to one profile (DynamoDB Local)', () => {
     const out = await answers(Array.from({ length: 20 }, (_, i) => putProfile(s.deps, `user-${i}`, identity())));
     expect(out.filter((a) => a.ok)).toHaveLength(1);
     expect(out.filter((a) => !a.ok && a.code === 'phone_in_use')).toHaveLength(19);
-    const owner = await s.deps.store.userByPhone(PROFILE_PHONE_E164);
-    expect((await s.deps.store.getProfile(owner as string))?.phone).toBe(PROFILE_PHONE_E164);
+    const owner = await s.deps.profiles.userByPhone(PROFILE_PHONE_E164);
+    expect((await s.deps.profiles.getProfile(owner as string))?.phone).toBe(PROFILE_PHONE_E164);
   });
 
   it('a phone change to a number in use is refused before any code is sent (and counts as a send)', async () => {
@@ -177,9 +177,9 @@ describe('a phone belongs to one profile (DynamoDB Local)', () => {
     const right = await sentCode(s);
     await putProfile(s.deps, 'user-c', identity({ phone: '+7 999 000-00-04' }));
     await expect(verifyPhoneChange(s.deps, 'user-a', right)).rejects.toMatchObject({ code: 'phone_in_use' });
-    expect((await s.deps.store.getProfile('user-a'))?.phone).toBe(PROFILE_PHONE_E164);
-    expect(await s.deps.store.userByPhone('+79990000004')).toBe('user-c');
-    expect(await s.deps.store.userByPhone(PROFILE_PHONE_E164)).toBe('user-a');
+    expect((await s.deps.profiles.getProfile('user-a'))?.phone).toBe(PROFILE_PHONE_E164);
+    expect(await s.deps.profiles.userByPhone('+79990000004')).toBe('user-c');
+    expect(await s.deps.profiles.userByPhone(PROFILE_PHONE_E164)).toBe('user-a');
   });
 
   it('a phone change releases the old number: another profile may take it afterwards, not before', async () => {
@@ -188,9 +188,9 @@ describe('a phone belongs to one profile (DynamoDB Local)', () => {
     await expect(putProfile(s.deps, 'user-b', identity())).rejects.toMatchObject({ code: 'phone_in_use' });
     await requestPhoneChange(s.deps, 'user-a', { phone: '+7 999 000-00-05' });
     expect(await verifyPhoneChange(s.deps, 'user-a', await sentCode(s))).toEqual({ phone: expect.any(String) });
-    expect(await s.deps.store.userByPhone('+79990000005')).toBe('user-a');
-    expect(await s.deps.store.userByPhone(PROFILE_PHONE_E164)).toBeUndefined();
+    expect(await s.deps.profiles.userByPhone('+79990000005')).toBe('user-a');
+    expect(await s.deps.profiles.userByPhone(PROFILE_PHONE_E164)).toBeUndefined();
     expect((await putProfile(s.deps, 'user-b', identity())).statusCode).toBe(201);
-    expect(await s.deps.store.userByPhone(PROFILE_PHONE_E164)).toBe('user-b');
+    expect(await s.deps.profiles.userByPhone(PROFILE_PHONE_E164)).toBe('user-b');
   });
 });

@@ -1,14 +1,15 @@
 import { DescribeTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
+import { dynamoStores } from '#adapters/dynamodb/stores';
 import { withRetentionTtl as stamp } from '#adapters/dynamodb/retention';
 import { TABLE } from '#adapters/dynamodb/table-definition';
 import type { CallRecord } from '#core/callbacks/model';
 import type { OtpRecord } from '#core/otp/otp';
 import { RETENTION_DAYS } from '#core/retention';
-import type { Profile, Store } from '#ports/store';
-import { STORE_ACCESS, type StoreMethod, familiesOf } from '../../infra/key-prefixes.ts';
+import type { Stores } from '#ports/stores';
+import type { Profile } from '#ports/stores/profiles';
+import { STORE_ACCESS, type StoreAccess, familiesOf } from '../../infra/key-prefixes.ts';
 import { storedWrittenRequest } from '../support/fixtures.ts';
 import { freshTable } from '../support/integration.ts';
 
@@ -59,14 +60,14 @@ function otp(subject: string, issuedAt: string): OtpRecord {
 }
 
 /** Writes one of each kind of item the retention rules name. */
-async function writeOneOfEach(store: Store, now: string) {
+async function writeOneOfEach(store: Stores, now: string) {
   const idem = { scope: 'create:user-1:key-1', bodyHash: 'b', statusCode: 202, body: { id: 'r1' }, headers: {}, expiresAt: new Date(Date.now() + DAY * 1000).toISOString() };
-  await store.createRequest(storedWrittenRequest('r1', 'N-1'), { at: now, event: 'received' }, idem, now);
-  await store.appendComment('r1', { id: 'c1', at: now, author: 'citizen', text: 'Комментарий' }, ['received'], undefined, now);
-  await store.recordNotice('r1', 'received', now);
-  await store.putCall(call('call-1', 'r1', now));
-  await store.putProfile(profile('user-1', '+79990001122'));
-  await store.putOtp(otp('user-1', now), undefined);
+  await store.requests.createRequest(storedWrittenRequest('r1', 'N-1'), { at: now, event: 'received' }, idem, now);
+  await store.requests.appendComment('r1', { id: 'c1', at: now, author: 'citizen', text: 'Комментарий' }, ['received'], undefined, now);
+  await store.requests.recordNotice('r1', 'received', now);
+  await store.calls.putCall(call('call-1', 'r1', now));
+  await store.profiles.putProfile(profile('user-1', '+79990001122'));
+  await store.codes.putOtp(otp('user-1', now), undefined);
   return idem;
 }
 
@@ -107,11 +108,11 @@ describe('retention: every request, call and their items expire by DynamoDB TTL 
   it('a later status change keeps the TTL the request was created with', async () => {
     const { client, tableName, store } = await freshTable();
     const now = new Date().toISOString();
-    await store.createRequest(storedWrittenRequest('r2', 'N-2'), { at: now, event: 'received' }, undefined, now);
+    await store.requests.createRequest(storedWrittenRequest('r2', 'N-2'), { at: now, event: 'received' }, undefined, now);
     const metaOf = async () => (await allItems(client, tableName)).find((i) => i.PK === 'REQ#r2' && i.SK === 'META')!;
     const created = (await metaOf())[TTL];
     expect(created).toBeGreaterThan(0);
-    await store.transition('r2', ['received'], { status: 'cancelled' }, { at: new Date().toISOString(), event: 'cancelled' }, new Date().toISOString());
+    await store.requests.transition('r2', ['received'], { status: 'cancelled' }, { at: new Date().toISOString(), event: 'cancelled' }, new Date().toISOString());
     const meta = await metaOf();
     expect(meta.status).toBe('cancelled');
     expect(meta[TTL]).toBe(created);
@@ -132,8 +133,9 @@ describe('retention: every request, call and their items expire by DynamoDB TTL 
 describe('STORE_ACCESS (infra/key-prefixes.ts) holds what each store call really touches (DynamoDB Local)', () => {
   it('every partition each call reads or writes is in the families it declares', async () => {
     const { client, tableName } = await freshTable();
-    let current: StoreMethod | undefined;
-    const seen: { method: StoreMethod; kind: 'reads' | 'writes'; partition: string }[] = [];
+    /** The call running now, as `part.method`. */
+    let current: string | undefined;
+    const seen: { method: string; kind: 'reads' | 'writes'; partition: string }[] = [];
     const note = (kind: 'reads' | 'writes', partition: unknown) => {
       if (current && typeof partition === 'string') seen.push({ method: current, kind, partition });
     };
@@ -174,64 +176,67 @@ describe('STORE_ACCESS (infra/key-prefixes.ts) holds what each store call really
       { step: 'initialize', name: 'recordPartitions' },
     );
     // Built after the middleware is in place: the store's document client takes the client's stack then.
-    const store = dynamoStore(client, tableName);
+    const store = dynamoStores(client, tableName);
     // Each call of the store runs with `current` set, so its requests are attributed to it.
-    const traced = new Proxy(store, {
-      get(target, name: string) {
-        const fn = (target as any)[name];
-        return async (...args: unknown[]) => {
-          current = name as StoreMethod;
-          try {
-            return await fn.apply(target, args);
-          } finally {
-            current = undefined;
-          }
-        };
-      },
-    }) as Store;
+    const tracedPart = <T extends object>(part: string, target: T): T =>
+      new Proxy(target, {
+        get(inner, name: string) {
+          const fn = (inner as any)[name];
+          return async (...args: unknown[]) => {
+            current = `${part}.${name}`;
+            try {
+              return await fn.apply(inner, args);
+            } finally {
+              current = undefined;
+            }
+          };
+        },
+      });
+    const traced = Object.fromEntries(Object.entries(store).map(([part, target]) => [part, tracedPart(part, target)])) as unknown as Stores;
 
     const now = new Date().toISOString();
     await writeOneOfEach(traced, now);
-    await traced.getProfile('user-1');
-    await traced.getLimitWindow('requests', 'user-1');
-    await traced.getRequest('r1');
-    await traced.getRequestDetail('r1');
-    await traced.listRequestsByOwner('user-1', 10);
-    await traced.getIdempotencyRecord('create:user-1:key-1', now);
-    await traced.noticeSent('r1', 'received');
-    await traced.getCall('call-1');
-    await traced.listCallsByOwner('user-1', 10);
-    await traced.listCallsOfRequest('r1');
-    await traced.recentWaits('general', now);
-    await traced.getOtp('phone-change', 'user-1');
-    await traced.userByPhone('+79990001122');
-    await traced.listAttachments('r1');
-    await traced.getAttachment('r1', 'a1');
-    await traced.countQueue('general');
-    await traced.listQueue('general', 10);
-    await traced.slotCounts('general', ['2026-01-01']);
-    await traced.listDueChecks(new Date(Date.now() + DAY * 1000 * 60).toISOString(), 10);
-    await traced.createClaim(storedWrittenRequest('r3', 'N-3'), { at: now, event: 'received' }, 'call-1');
+    await traced.profiles.getProfile('user-1');
+    await traced.requests.getLimitWindow('requests', 'user-1');
+    await traced.requests.getRequest('r1');
+    await traced.requests.getRequestDetail('r1');
+    await traced.requests.listRequestsByOwner('user-1', 10);
+    await traced.requests.getIdempotencyRecord('create:user-1:key-1', now);
+    await traced.requests.noticeSent('r1', 'received');
+    await traced.calls.getCall('call-1');
+    await traced.calls.listCallsByOwner('user-1', 10);
+    await traced.calls.listCallsOfRequest('r1');
+    await traced.slots.recentWaits('general', now);
+    await traced.codes.getOtp('phone-change', 'user-1');
+    await traced.profiles.userByPhone('+79990001122');
+    await traced.attachments.listAttachments('r1');
+    await traced.attachments.getAttachment('r1', 'a1');
+    await traced.slots.countQueue('general');
+    await traced.slots.listQueue('general', 10);
+    await traced.slots.slotCounts('general', ['2026-01-01']);
+    await traced.reconcile.listDueChecks(new Date(Date.now() + DAY * 1000 * 60).toISOString(), 10);
+    await traced.requests.createClaim(storedWrittenRequest('r3', 'N-3'), { at: now, event: 'received' }, 'call-1');
     // Calls whose outcome does not matter here (a refused condition still sends the request).
     const tolerate = async (p: Promise<unknown>) => p.catch(() => undefined);
     const code = otp('user-1', now);
     const spent = { ...code, attemptsLeft: 4 };
-    await tolerate(traced.spendOtpAttempt('phone-change', 'user-1', now));
-    await tolerate(traced.confirmCall('call-1', { ...spent, purpose: 'call-confirmation', subject: 'call-1' }));
-    await tolerate(traced.changeProfilePhone('user-1', '+79990003344', spent, now));
-    await tolerate(traced.restoreOtp(code, undefined));
+    await tolerate(traced.codes.spendOtpAttempt('phone-change', 'user-1', now));
+    await tolerate(traced.calls.confirmCall('call-1', { ...spent, purpose: 'call-confirmation', subject: 'call-1' }));
+    await tolerate(traced.profiles.changeProfilePhone('user-1', '+79990003344', spent, now));
+    await tolerate(traced.codes.restoreOtp(code, undefined));
     const attachment = { id: 'a1', requestId: 'r1', fileName: 'скан.pdf', contentType: 'application/pdf' as const, size: 1000, status: 'pending' as const, createdAt: now, uploadExpiresAt: now };
-    await tolerate(traced.createAttachment(attachment, ['received'], { live: 5, total: 20 }, now));
-    await tolerate(traced.settleAttachment('r1', 'a1', 'pending', { status: 'ready' }, { at: now, event: 'attachment_ready' }, now));
-    await tolerate(traced.bookSlot('r1', ['received'], { queue: 'general', start: '09:00', day: '2026-01-01', capacity: 2 }, {}, { at: now, event: 'scheduled' }, now));
+    await tolerate(traced.attachments.createAttachment(attachment, ['received'], { live: 5, total: 20 }, now));
+    await tolerate(traced.attachments.settleAttachment('r1', 'a1', 'pending', { status: 'ready' }, { at: now, event: 'attachment_ready' }, now));
+    await tolerate(traced.slots.bookSlot('r1', ['received'], { queue: 'general', start: '09:00', day: '2026-01-01', capacity: 2 }, {}, { at: now, event: 'scheduled' }, now));
     const entry = { requestId: 'r1', number: 'N-1', queue: 'general', type: 'technical', dueAt: now, createdAt: now, attempt: 1, phone: '+79990001122', description: 'x', questions: [] };
-    await tolerate(traced.enqueue(entry, 'token-1'));
-    await traced.transition('r1', ['received'], { status: 'cancelled' }, { at: now, event: 'cancelled' }, now);
+    await tolerate(traced.slots.enqueue(entry, 'token-1'));
+    await traced.requests.transition('r1', ['received'], { status: 'cancelled' }, { at: now, event: 'cancelled' }, now);
 
     const methods = new Set(seen.map((s) => s.method));
     expect(methods.size).toBeGreaterThanOrEqual(28);
     for (const { method, kind, partition } of seen) {
-      const declared = STORE_ACCESS[method][kind];
+      const [part, name] = method.split('.') as [keyof typeof STORE_ACCESS, string];
+      const declared = (STORE_ACCESS[part] as Record<string, StoreAccess>)[name]![kind];
       expect(familiesOf(partition).some((f) => declared.includes(f)), `${method} ${kind} ${partition}: declared ${declared.join(', ') || 'none'}`).toBe(true);
     }
   });

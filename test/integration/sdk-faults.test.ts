@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { InternalErrorException, InvalidParameterException, SNSClient, ThrottledException } from '@aws-sdk/client-sns';
 import { ConfiguredRetryStrategy, isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
-import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
+import { dynamoStores } from '#adapters/dynamodb/stores';
 import { keys } from '#adapters/dynamodb/keys';
 import { snsSms } from '#adapters/sns/sns-sms';
 import { codeText } from '#core/notices/sms-templates';
@@ -50,7 +50,7 @@ function dynamoClient(maxAttempts: number): DynamoDBClient {
 async function tableWithFaultyClient(maxAttempts: number) {
   const table = await freshTable();
   const client = dynamoClient(maxAttempts);
-  return { ...table, faulty: { client, store: dynamoStore(client, table.tableName) } };
+  return { ...table, faulty: { client, ...dynamoStores(client, table.tableName) } };
 }
 
 /** An SNS client whose endpoint refuses connections: only attempts the middleware answers can succeed. */
@@ -151,14 +151,14 @@ describe('DynamoDB store under injected faults (DynamoDB Local)', () => {
     });
     const now = new Date().toISOString();
 
-    expect(await faulty.store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now)).toEqual({ kind: 'created' });
+    expect(await faulty.requests.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now)).toEqual({ kind: 'created' });
 
     expect(handle.attempts).toBe(3);
     expect(handle.records.map((r) => r.outcome)).toEqual(['faulted', 'faulted', 'passed']);
     expect(sdkAttemptHeaders(handle)).toEqual(expectedHeaders(3, 4));
     expectBackoff(handle);
     // Read back through a client without faults: the request, its number claim and one timeline event.
-    const detail = await store.getRequestDetail('r1');
+    const detail = await store.requests.getRequestDetail('r1');
     expect(detail?.request).toMatchObject({ id: 'r1', number: 'N-1', status: 'received' });
     expect(detail?.timeline).toEqual([{ at: now, event: 'received' }]);
   });
@@ -166,17 +166,17 @@ describe('DynamoDB store under injected faults (DynamoDB Local)', () => {
   it('moves a status through three throttled attempts of four, appending its timeline event once', async () => {
     const { store, faulty } = await tableWithFaultyClient(4);
     const t0 = '2026-11-26T10:00:00.000Z';
-    await store.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0);
+    await store.requests.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0);
     const handle = injectFaults(faulty.client, { command: 'TransactWriteItemsCommand', fault: dynamoFaults.throttling(), times: 3 });
     const t1 = '2026-11-26T10:00:01.000Z';
 
-    const moved = await faulty.store.transition('r1', ['received'], { status: 'registered' }, { at: t1, event: 'registered' }, t1);
+    const moved = await faulty.requests.transition('r1', ['received'], { status: 'registered' }, { at: t1, event: 'registered' }, t1);
 
     expect(moved).toMatchObject({ status: 'registered', updatedAt: t1 });
     expect(handle.attempts).toBe(4);
     expect(sdkAttemptHeaders(handle)).toEqual(expectedHeaders(4, 4));
     expectBackoff(handle);
-    const detail = await store.getRequestDetail('r1');
+    const detail = await store.requests.getRequestDetail('r1');
     expect(detail?.timeline.map((e) => e.event)).toEqual(['received', 'registered']);
   });
 
@@ -189,7 +189,7 @@ describe('DynamoDB store under injected faults (DynamoDB Local)', () => {
     });
     const now = new Date().toISOString();
 
-    const error = await rejection(faulty.store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now));
+    const error = await rejection(faulty.requests.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now));
 
     // The name a Lambda reports as its errorType, and a Retry/Catch `ErrorEquals` matches.
     expect(error).toBeInstanceOf(ProvisionedThroughputExceededException);
@@ -203,7 +203,7 @@ describe('DynamoDB store under injected faults (DynamoDB Local)', () => {
     expect(sdkAttemptHeaders(handle)).toEqual(expectedHeaders(4, 4));
     expectBackoff(handle);
     // TransactWriteItems is all or nothing, and no attempt reached the table: no request, no number claim, no event.
-    expect(await store.getRequest('r1')).toBeUndefined();
+    expect(await store.requests.getRequest('r1')).toBeUndefined();
     const claim = await client.send(new GetItemCommand({ TableName: tableName, Key: { PK: { S: keys.requestNumber('N-1').PK }, SK: { S: 'NUM' } }, ConsistentRead: true }));
     expect(claim.Item).toBeUndefined();
     expect(await itemCount(client, tableName)).toBe(0);
@@ -212,12 +212,12 @@ describe('DynamoDB store under injected faults (DynamoDB Local)', () => {
   it('retries a transient 500 on reads (GetItem and Query) and returns what is stored', async () => {
     const { store, faulty } = await tableWithFaultyClient(4);
     const now = new Date().toISOString();
-    await store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now);
+    await store.requests.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now);
     const getItem = injectFaults(faulty.client, { command: 'GetItemCommand', fault: dynamoFaults.internalServerError(), times: 2 });
     const query = injectFaults(faulty.client, { command: 'QueryCommand', fault: dynamoFaults.internalServerError(), times: 3 });
 
-    expect(await faulty.store.getRequest('r1')).toMatchObject({ id: 'r1', number: 'N-1' });
-    expect((await faulty.store.getRequestDetail('r1'))?.timeline).toEqual([{ at: now, event: 'received' }]);
+    expect(await faulty.requests.getRequest('r1')).toMatchObject({ id: 'r1', number: 'N-1' });
+    expect((await faulty.requests.getRequestDetail('r1'))?.timeline).toEqual([{ at: now, event: 'received' }]);
 
     expect(getItem.attempts).toBe(3);
     expect(query.attempts).toBe(4);
@@ -229,7 +229,7 @@ describe('DynamoDB store under injected faults (DynamoDB Local)', () => {
     const { faulty } = await tableWithFaultyClient(3);
     const handle = injectFaults(faulty.client, { command: 'GetItemCommand', fault: dynamoFaults.internalServerError(), times: Number.POSITIVE_INFINITY });
 
-    const error = await rejection(faulty.store.getRequest('r1'));
+    const error = await rejection(faulty.requests.getRequest('r1'));
 
     expect(error.name).toBe('InternalServerError');
     expect(error.$metadata).toMatchObject({ httpStatusCode: 500, attempts: 3 });
@@ -239,20 +239,20 @@ describe('DynamoDB store under injected faults (DynamoDB Local)', () => {
   it('never retries a real failed condition: StaleTransitionError and number_taken after one attempt each', async () => {
     const { store, faulty } = await tableWithFaultyClient(4);
     const t0 = '2026-11-26T10:00:00.000Z';
-    await store.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0);
-    await store.transition('r1', ['received'], { status: 'registered' }, { at: t0, event: 'registered' }, t0);
+    await store.requests.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0);
+    await store.requests.transition('r1', ['received'], { status: 'registered' }, { at: t0, event: 'registered' }, t0);
     // Nothing injected: the middleware only counts what reaches DynamoDB Local.
     const handle = injectFaults(faulty.client, { command: 'TransactWriteItemsCommand', fault: dynamoFaults.throttling(), times: 0 });
 
-    const stale = await rejection(faulty.store.transition('r1', ['received'], { status: 'needs_info' }, { at: t0, event: 'needs_info' }, t0));
+    const stale = await rejection(faulty.requests.transition('r1', ['received'], { status: 'needs_info' }, { at: t0, event: 'needs_info' }, t0));
     expect(stale).toBeInstanceOf(StaleTransitionError);
     expect(stale.name).toBe('StaleTransitionError');
     expect(handle.attempts).toBe(1);
 
-    expect(await faulty.store.createRequest(request('r2', 'N-1'), { at: t0, event: 'received' }, undefined, t0)).toEqual({ kind: 'number_taken' });
+    expect(await faulty.requests.createRequest(request('r2', 'N-1'), { at: t0, event: 'received' }, undefined, t0)).toEqual({ kind: 'number_taken' });
     expect(handle.attempts).toBe(2);
     expect(sdkAttemptHeaders(handle)).toEqual(['attempt=1; max=4', 'attempt=1; max=4']);
-    expect((await store.getRequestDetail('r1'))?.timeline.map((e) => e.event)).toEqual(['received', 'registered']);
+    expect((await store.requests.getRequestDetail('r1'))?.timeline.map((e) => e.event)).toEqual(['received', 'registered']);
   });
 
   it('builds the same named error from the service\'s own bytes: a wire-level 400 ProvisionedThroughputExceededException', async () => {
@@ -294,7 +294,7 @@ describe('DynamoDB store under injected faults (DynamoDB Local)', () => {
     // answers it as done instead of failing its condition (no false StaleTransitionError).
     const { store, faulty } = await tableWithFaultyClient(4);
     const t0 = '2026-11-26T10:00:00.000Z';
-    await store.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0);
+    await store.requests.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0);
     const handle = injectFaults(faulty.client, {
       command: 'TransactWriteItemsCommand',
       fault: dynamoFaults.internalServerError(),
@@ -303,7 +303,7 @@ describe('DynamoDB store under injected faults (DynamoDB Local)', () => {
     });
     const t1 = '2026-11-26T10:00:01.000Z';
 
-    const moved = await faulty.store.transition('r1', ['received'], { status: 'registered' }, { at: t1, event: 'registered' }, t1);
+    const moved = await faulty.requests.transition('r1', ['received'], { status: 'registered' }, { at: t1, event: 'registered' }, t1);
 
     expect(moved).toMatchObject({ status: 'registered', updatedAt: t1 });
     expect(handle.attempts).toBe(2);
@@ -311,7 +311,7 @@ describe('DynamoDB store under injected faults (DynamoDB Local)', () => {
     const tokens = handle.records.map((r) => (JSON.parse(r.body ?? '{}') as { ClientRequestToken?: string }).ClientRequestToken);
     expect(tokens[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(tokens[1]).toBe(tokens[0]);
-    expect((await store.getRequestDetail('r1'))?.timeline.map((e) => e.event)).toEqual(['received', 'registered']);
+    expect((await store.requests.getRequestDetail('r1'))?.timeline.map((e) => e.event)).toEqual(['received', 'registered']);
   });
 
   it('a 500 that hides a committed creation: the retry reports created, not number_taken, and there is one request', async () => {
@@ -324,10 +324,10 @@ describe('DynamoDB store under injected faults (DynamoDB Local)', () => {
     });
     const now = new Date().toISOString();
 
-    expect(await faulty.store.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now)).toEqual({ kind: 'created' });
+    expect(await faulty.requests.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now)).toEqual({ kind: 'created' });
 
     expect(handle.attempts).toBe(2);
-    expect((await store.getRequestDetail('r1'))?.timeline).toEqual([{ at: now, event: 'received' }]);
+    expect((await store.requests.getRequestDetail('r1'))?.timeline).toEqual([{ at: now, event: 'received' }]);
     // The number claim, the request and its one event.
     expect(await itemCount(client, tableName)).toBe(3);
   });

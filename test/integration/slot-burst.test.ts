@@ -80,12 +80,12 @@ async function burst(conflicts: number) {
   const { client, store } = await freshTable();
   const at = NOW.toISOString();
   const ids = Array.from({ length: BURST }, (_, i) => `01M9BURST${String(i).padStart(17, '0')}`);
-  await Promise.all(ids.map((id, i) => store.createRequest(storedCallbackRequest(id, `B-${i}`, at), { at, event: 'received' }, undefined, at)));
+  await Promise.all(ids.map((id, i) => store.requests.createRequest(storedCallbackRequest(id, `B-${i}`, at), { at, event: 'received' }, undefined, at)));
   const attempts = observeTransactions(client);
   // DynamoDB Local runs one transaction at a time and never answers TransactionConflict, which AWS
   // does when transactions on one item overlap: the first `conflicts` attempts get that answer.
   if (conflicts > 0) injectFaults(client, { command: 'TransactWriteItemsCommand', times: conflicts, fault: () => CONFLICT });
-  const deps = { store, clock: { now: () => NOW }, metrics: memoryMetrics(), centre: CENTRE };
+  const deps = { ...store, clock: { now: () => NOW }, metrics: memoryMetrics(), centre: CENTRE };
 
   const started = performance.now();
   const results = await Promise.allSettled(ids.map((id) => scheduleCallback(deps, id)));
@@ -111,14 +111,14 @@ async function expectExactBookings({ store, ids, results, report }: Awaited<Retu
   const refused = results.filter((r) => r.status === 'rejected' && r.reason instanceof NoFreeSlotError).length;
   const failed = results.flatMap((r) => (r.status === 'rejected' && !(r.reason instanceof NoFreeSlotError) ? [String(r.reason)] : []));
   expect(failed, 'no booking fails for any other reason').toEqual([]);
-  const counts = await store.slotCounts('tech-support', ['2027-03-15']);
+  const counts = await store.slots.slotCounts('tech-support', ['2027-03-15']);
   expect(counts.get(FIRST_SLOT)).toBe(CAPACITY);
   expect(counts.get(SECOND_SLOT)).toBe(CAPACITY);
   expect(booked.filter((s) => s === FIRST_SLOT)).toHaveLength(CAPACITY);
   expect(booked.filter((s) => s === SECOND_SLOT)).toHaveLength(CAPACITY);
   expect(refused).toBe(BURST - 2 * CAPACITY);
   // Each request's stored status agrees with the answer its booking got.
-  const stored = await Promise.all(ids.map((id) => store.getRequest(id)));
+  const stored = await Promise.all(ids.map((id) => store.requests.getRequest(id)));
   expect(stored.filter((r) => r?.status === 'scheduled')).toHaveLength(2 * CAPACITY);
   expect(stored.filter((r) => r?.status === 'received')).toHaveLength(refused);
   // Every place is one committed transaction; a full slot is a cancelled one, never a booking.

@@ -89,7 +89,7 @@ describe('ASL validation in the local runner', () => {
     const { client, tableName, store } = await freshTable();
     const sms = new Outbox(realSystem().clock);
     const workflows = new LocalWorkflows({ ...options(), dynamo: client, sms, tableName });
-    const deps: Deps = { store, sms, workflows, ...realSystem() };
+    const deps: Deps = { ...store, sms, workflows, ...realSystem() };
     provideDeps(deps);
     // Distinct citizens with distinct phones: a phone belongs to one profile.
     const users = Array.from({ length: 20 }, (_, i) => ({ sub: `validation-user-${i}`, who: identity({ phone: `+7 912 000-00-${String(i).padStart(2, '0')}` }) }));

@@ -1,7 +1,7 @@
 import { memoryMetrics } from '#adapters/memory/memory-metrics';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { dynamoStore } from '#adapters/dynamodb/dynamo-store';
+import { dynamoStores } from '#adapters/dynamodb/stores';
 import { memoryObjects } from '#adapters/memory/memory-objects';
 import { aesSealer, cryptoOtpRandom, hmacHasher, systemClock, systemIds } from '#adapters/system';
 import { ensureTable, localDynamoClient } from '#infra/local/dynamodb-local';
@@ -12,7 +12,7 @@ export async function freshTable() {
   const client = localDynamoClient(inject('dynamoEndpoint'));
   const tableName = `it-${randomBytes(6).toString('hex')}`;
   await ensureTable(client, tableName);
-  return { client, tableName, store: dynamoStore(client, tableName) };
+  return { client, tableName, store: dynamoStores(client, tableName) };
 }
 
 export const TEST_HASH_KEY = 'integration-test-key-0123456789abcdef';

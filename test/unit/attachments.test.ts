@@ -61,7 +61,7 @@ async function attachAndUpload(deps: MemoryDeps, requestId: string, file: NewAtt
 }
 
 async function statusOf(deps: MemoryDeps, requestId: string, attachmentId: string) {
-  return (await deps.store.getAttachment(requestId, attachmentId))?.status;
+  return (await deps.attachments.getAttachment(requestId, attachmentId))?.status;
 }
 
 describe('file signatures', () => {
@@ -99,8 +99,8 @@ describe('createAttachment', () => {
     });
     // The file name is kept as given, and is nowhere in the storage key.
     expect(out.upload.url).not.toContain('passwd');
-    expect(await deps.store.getAttachment(id, out.id)).toMatchObject({ fileName: '../../etc/passwd скан.png', contentType: 'image/png', size: 2048, status: 'pending' });
-    expect((await deps.store.getRequest(id))?.updatedAt).toBe(deps.clock.now().toISOString());
+    expect(await deps.attachments.getAttachment(id, out.id)).toMatchObject({ fileName: '../../etc/passwd скан.png', contentType: 'image/png', size: 2048, status: 'pending' });
+    expect((await deps.requests.getRequest(id))?.updatedAt).toBe(deps.clock.now().toISOString());
   });
 
   it('binds the upload: another length, another type, an overwrite and a late PUT are refused by storage', async () => {
@@ -121,8 +121,8 @@ describe('createAttachment', () => {
     const id = await requestOf(deps);
     await expect(createAttachment(deps, 'intruder', id, declared(PNG, 'image/png'))).rejects.toBeInstanceOf(NotFoundError);
     await expect(createAttachment(deps, USER, 'missing', declared(PNG, 'image/png'))).rejects.toBeInstanceOf(NotFoundError);
-    expect(await deps.store.listAttachments(id)).toEqual([]);
-    expect(deps.store.snapshot().attachments).toEqual([]);
+    expect(await deps.attachments.listAttachments(id)).toEqual([]);
+    expect(deps.table.snapshot().attachments).toEqual([]);
   });
 
   it('refuses a closed request with 409 request_closed, as comments are', async () => {
@@ -132,14 +132,14 @@ describe('createAttachment', () => {
       if (close === 'cancel') await cancelOwnRequest(deps, USER, id);
       else await answerRequest(deps, everyQueue('op-1'), id, { text: 'Ответ' });
       await expect(createAttachment(deps, USER, id, declared(PNG, 'image/png'))).rejects.toMatchObject({ code: 'request_closed' });
-      expect(await deps.store.listAttachments(id)).toEqual([]);
+      expect(await deps.attachments.listAttachments(id)).toEqual([]);
     }
   });
 
   it('accepts files while the request is still being verified (any open status)', async () => {
     const deps = memoryDeps();
     const id = await requestOf(deps, false);
-    expect((await deps.store.getRequest(id))?.status).toBe('received');
+    expect((await deps.requests.getRequest(id))?.status).toBe('received');
     await expect(createAttachment(deps, USER, id, declared(PNG, 'image/png'))).resolves.toMatchObject({ status: 'pending' });
   });
 
@@ -151,14 +151,14 @@ describe('createAttachment', () => {
     const sixth = createAttachment(deps, USER, id, declared(PNG, 'image/png', 'f5.png'));
     await expect(sixth).rejects.toBeInstanceOf(StateConflictError);
     await expect(sixth).rejects.toMatchObject({ code: 'too_many_attachments' });
-    expect(await deps.store.listAttachments(id)).toHaveLength(5);
+    expect(await deps.attachments.listAttachments(id)).toHaveLength(5);
 
     // One of them turns out to be text: rejected, so a sixth upload fits, and a seventh does not.
     deps.objects.put(objectKeyOf(id, ids[0] as string), TEXT);
     expect((await check(deps, objectKeyOf(id, ids[0] as string))).outcome).toBe('rejected');
     await expect(createAttachment(deps, USER, id, declared(PNG, 'image/png', 'f5.png'))).resolves.toMatchObject({ status: 'pending' });
     await expect(createAttachment(deps, USER, id, declared(PNG, 'image/png', 'f6.png'))).rejects.toMatchObject({ code: 'too_many_attachments' });
-    expect(await deps.store.listAttachments(id)).toHaveLength(6);
+    expect(await deps.attachments.listAttachments(id)).toHaveLength(6);
   });
 
   it('gives up uploads never made 15 minutes after their URL expired, when their place is needed', async () => {
@@ -172,11 +172,11 @@ describe('createAttachment', () => {
     await expect(createAttachment(deps, USER, id, declared(PNG, 'image/png'))).rejects.toMatchObject({ code: 'too_many_attachments' });
     deps.clock.advanceSeconds(2);
     await expect(createAttachment(deps, USER, id, declared(PNG, 'image/png'))).resolves.toMatchObject({ status: 'pending' });
-    const all = await deps.store.listAttachments(id);
+    const all = await deps.attachments.listAttachments(id);
     expect(all.map((a) => a.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected', 'pending', 'pending']);
     expect(all.slice(0, 4).every((a) => a.reason === 'upload_expired')).toBe(true);
     expect(all[4]?.id).toBe(newest.id);
-    const events = (await deps.store.getRequestDetail(id))?.timeline.filter((e) => e.event === 'attachment_rejected') ?? [];
+    const events = (await deps.requests.getRequestDetail(id))?.timeline.filter((e) => e.event === 'attachment_rejected') ?? [];
     expect(events.map((e) => e.detail)).toEqual(all.slice(0, 4).map((a) => `${a.id}: upload_expired`));
     // A file that still arrives for a given-up attachment is not kept.
     const late = all[0] as { id: string };
@@ -197,7 +197,7 @@ describe('the upload check', () => {
       { outcome: 'ready', remove: false },
     ]);
     expect(await statusOf(deps, id, png.id)).toBe('ready');
-    const timeline = (await deps.store.getRequestDetail(id))?.timeline ?? [];
+    const timeline = (await deps.requests.getRequestDetail(id))?.timeline ?? [];
     expect(timeline.filter((e) => e.event === 'attachment_ready').map((e) => e.detail)).toEqual([png.id, pdf.id]);
     expect(deps.objects.keys()).toEqual([objectKeyOf(id, png.id), objectKeyOf(id, pdf.id)].sort());
   });
@@ -214,10 +214,10 @@ describe('the upload check', () => {
     const key = objectKeyOf(id, created.id);
     deps.objects.put(key, bytes); // stored as is: s3rver does not hold the upload to its signature
     expect(await check(deps, key)).toEqual({ outcome: 'rejected', remove: true });
-    expect(await deps.store.getAttachment(id, created.id)).toMatchObject({ status: 'rejected', reason });
+    expect(await deps.attachments.getAttachment(id, created.id)).toMatchObject({ status: 'rejected', reason });
     expect(deps.objects.keys()).toEqual([]);
     expect(deps.objects.marked()).toEqual([key]);
-    const event = (await deps.store.getRequestDetail(id))?.timeline.at(-1);
+    const event = (await deps.requests.getRequestDetail(id))?.timeline.at(-1);
     expect(event).toEqual({ at: deps.clock.now().toISOString(), event: 'attachment_rejected', detail: `${created.id}: ${reason}` });
   });
 
@@ -228,7 +228,7 @@ describe('the upload check', () => {
     const key = objectKeyOf(id, created.id);
     deps.objects.put(key, PNG.slice(0, PNG.byteLength - 3));
     expect(await check(deps, key)).toEqual({ outcome: 'rejected', remove: true });
-    expect(await deps.store.getAttachment(id, created.id)).toMatchObject({ status: 'rejected', reason: 'size_mismatch' });
+    expect(await deps.attachments.getAttachment(id, created.id)).toMatchObject({ status: 'rejected', reason: 'size_mismatch' });
   });
 
   it('is safe to run twice: no second event, no second place freed', async () => {
@@ -241,9 +241,9 @@ describe('the upload check', () => {
     await check(deps, objectKeyOf(id, bad.id));
     // The file is gone after the first run: the second finds nothing to check.
     expect(await check(deps, objectKeyOf(id, bad.id))).toEqual({ outcome: 'missing', remove: false });
-    const timeline = (await deps.store.getRequestDetail(id))?.timeline ?? [];
+    const timeline = (await deps.requests.getRequestDetail(id))?.timeline ?? [];
     expect(timeline.filter((e) => e.event.startsWith('attachment_')).map((e) => e.event)).toEqual(['attachment_ready', 'attachment_rejected']);
-    expect((await deps.store.getRequest(id))?.attachmentCount).toBe(1);
+    expect((await deps.requests.getRequest(id))?.attachmentCount).toBe(1);
   });
 
   it('checks a replaced file again: a ready one whose object turns into text is rejected', async () => {
@@ -253,8 +253,8 @@ describe('the upload check', () => {
     // Where storage lets an object be overwritten (s3rver ignores If-None-Match), a new event follows.
     deps.objects.put(objectKeyOf(id, attachmentId), TEXT.slice(0, PNG.byteLength));
     expect(await check(deps, objectKeyOf(id, attachmentId))).toEqual({ outcome: 'rejected', remove: true });
-    expect(await deps.store.getAttachment(id, attachmentId)).toMatchObject({ status: 'rejected', reason: 'type_mismatch' });
-    expect((await deps.store.getRequest(id))?.attachmentCount).toBe(0);
+    expect(await deps.attachments.getAttachment(id, attachmentId)).toMatchObject({ status: 'rejected', reason: 'type_mismatch' });
+    expect((await deps.requests.getRequest(id))?.attachmentCount).toBe(0);
   });
 
   it('leaves keys it did not make alone, and removes files no attachment refers to', async () => {
@@ -405,7 +405,7 @@ describe('the attachments HTTP function', () => {
     const out = await call(CREATE, { claims: { sub: USER }, pathParameters: { id }, body: { fileName: 'a.png', contentType: 'image/png', size: 10, ...change } });
     expect(out.status).toBe(400);
     expect(out.body?.errors).toContainEqual(expect.objectContaining({ path, code }));
-    expect(await deps.store.listAttachments(id)).toEqual([]);
+    expect(await deps.attachments.listAttachments(id)).toEqual([]);
   });
 
   it('takes the boundaries: 1 byte and exactly 10 MiB, a 255-character Cyrillic name with an emoji', async () => {

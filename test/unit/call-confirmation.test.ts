@@ -35,9 +35,9 @@ function call(id: string, userId: string, waitSeconds = 720): CallRecord {
 async function setup() {
   const deps = memoryDeps();
   await putProfile(deps, 'user-1', identity());
-  await deps.store.putCall(call('call-a', 'user-1'));
-  await deps.store.putCall(call('call-b', 'user-1'));
-  await deps.store.putCall(call('call-short', 'user-1', 540));
+  await deps.calls.putCall(call('call-a', 'user-1'));
+  await deps.calls.putCall(call('call-b', 'user-1'));
+  await deps.calls.putCall(call('call-short', 'user-1', 540));
   return deps;
 }
 
@@ -59,7 +59,7 @@ describe('call confirmation codes', () => {
     expect(JSON.stringify(start)).not.toContain(code);
     expect(await deliverCode(deps, 'call-confirmation', 'call-a', start?.input.sealedCode as string, codeText)).toEqual({ sent: true });
     expect(deps.sms.sent.at(-1)).toMatchObject({ to: PROFILE_PHONE_E164, text: expect.stringContaining(code) });
-    expect(JSON.stringify(deps.store.snapshot())).not.toContain(code);
+    expect(JSON.stringify(deps.table.snapshot())).not.toContain(code);
   });
 
   it('locks after 5 wrong codes: the right code is refused then, and a new code works', async () => {
@@ -85,7 +85,7 @@ describe('call confirmation codes', () => {
     await expect(verifyPhoneChange(deps, 'user-1', code)).rejects.toMatchObject({ code: 'code_not_requested' });
     await verifyCallConfirmation(deps, 'user-1', 'call-a', code);
     await expect(verifyCallConfirmation(deps, 'user-1', 'call-a', code)).rejects.toMatchObject({ code: 'already_confirmed' });
-    expect((await deps.store.getCall('call-b'))?.confirmed).toBe(false);
+    expect((await deps.calls.getCall('call-b'))?.confirmed).toBe(false);
   });
 
   it('refuses a code after 5 minutes even while the record is still stored', async () => {
@@ -93,7 +93,7 @@ describe('call confirmation codes', () => {
     await requestCallConfirmation(deps, 'user-1', 'call-a');
     const code = await sentCode(deps);
     deps.clock.advance(300_001);
-    expect(await deps.store.getOtp('call-confirmation', 'call-a')).toBeDefined();
+    expect(await deps.codes.getOtp('call-confirmation', 'call-a')).toBeDefined();
     await expect(verifyCallConfirmation(deps, 'user-1', 'call-a', code)).rejects.toBeInstanceOf(CodeExpiredError);
     expect(await closeCode(deps, 'call-confirmation', 'call-a')).toEqual({ used: false });
   });
@@ -133,7 +133,7 @@ describe('claims', () => {
     await expect(fileClaim(deps, 'user-1', 'call-short', { text: 'долго' })).rejects.toMatchObject({ code: 'claim_not_eligible' });
     const claim = await fileClaim(deps, 'user-1', 'call-a', { text: 'Ждал 12 минут' });
     expect(claim).toMatchObject({ type: 'complaint', channel: 'written', status: 'received', claimOf: { callId: 'call-a', waitSeconds: 720 } });
-    expect((await deps.store.getCall('call-a'))?.claimRequestId).toBe(claim.id);
+    expect((await deps.calls.getCall('call-a'))?.claimRequestId).toBe(claim.id);
     expect(deps.workflows.started).toContainEqual({ workflow: 'intake', name: claim.id, input: { requestId: claim.id } });
     await expect(fileClaim(deps, 'user-1', 'call-a', { text: 'ещё' })).rejects.toMatchObject({ code: 'already_claimed' });
   });
@@ -149,8 +149,8 @@ describe('phone change', () => {
     await deliverCode(deps, 'phone-change', 'user-1', start?.input.sealedCode as string, codeText);
     expect(deps.sms.sent.at(-1)?.to).toBe('+79990001122');
     expect(await verifyPhoneChange(deps, 'user-1', code)).toEqual({ phone: '+7********22' });
-    expect((await deps.store.getProfile('user-1'))?.phone).toBe('+79990001122');
-    expect(await deps.store.userByPhone('+79990001122')).toBe('user-1');
-    expect(await deps.store.userByPhone(PROFILE_PHONE_E164)).toBeUndefined();
+    expect((await deps.profiles.getProfile('user-1'))?.phone).toBe('+79990001122');
+    expect(await deps.profiles.userByPhone('+79990001122')).toBe('user-1');
+    expect(await deps.profiles.userByPhone(PROFILE_PHONE_E164)).toBeUndefined();
   });
 });

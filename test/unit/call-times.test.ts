@@ -41,7 +41,7 @@ describe('reported call times', () => {
   });
 
   it("refuses the issue's year-zero queue time, and any time older than 24 hours", async () => {
-    const putCall = vi.spyOn(deps.store, 'putCall');
+    const putCall = vi.spyOn(deps.calls, 'putCall');
     expect(await problemsOf(deps, { ...base, queuedAt: '0000-01-01T00:00:00Z' })).toEqual(['queuedAt:time_too_old']);
     expect(await problemsOf(deps, { ...base, queuedAt: iso(-24 * 3600 - 1) })).toEqual(['queuedAt:time_too_old']);
     expect(await problemsOf(deps, { ...base, queuedAt: iso(-30 * 3600), answeredAt: iso(-25 * 3600) })).toEqual(['queuedAt:time_too_old', 'answeredAt:time_too_old']);
@@ -82,7 +82,7 @@ describe('POST /v1/ops/calls with bad times', () => {
   afterEach(() => resetDeps());
 
   it('answers 400 validation_failed with the field path and stores nothing', async () => {
-    const putCall = vi.spyOn(deps.store, 'putCall');
+    const putCall = vi.spyOn(deps.calls, 'putCall');
     const res = await opsHandler(
       httpEvent('POST /v1/ops/calls', { claims: staffClaims('op-1', ['operator']), body: { ...base, queuedAt: '0000-01-01T00:00:00Z' } }),
       lambdaContext,

@@ -109,7 +109,7 @@ describe('limits on the use-cases (memory store, fake clock)', () => {
     const error = await createRequest(deps, 'user-1', writtenInput()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect(problemFor(error as DomainError)).toMatchObject({ problem: { status: 429, code: 'rate_limited' }, headers: { 'Retry-After': String(86_400 - 5 * 3600) } });
-    expect((await deps.store.listRequestsByOwner('user-1', 50)).items).toHaveLength(10);
+    expect((await deps.requests.listRequestsByOwner('user-1', 50)).items).toHaveLength(10);
   });
 
   it('20 parallel callback posts: 3 created, 17 too_many_open_callbacks (409); a cancel gives one place back', async () => {
@@ -119,7 +119,7 @@ describe('limits on the use-cases (memory store, fake clock)', () => {
     expect(out.filter((o) => o === 'too_many_open_callbacks')).toHaveLength(17);
     const error = await createRequest(deps, 'user-1', callbackInput()).catch((e: unknown) => e as DomainError);
     expect(problemFor(error as DomainError)?.problem).toMatchObject({ status: 409, code: 'too_many_open_callbacks' });
-    const [first] = (await deps.store.listRequestsByOwner('user-1', 10)).items;
+    const [first] = (await deps.requests.listRequestsByOwner('user-1', 10)).items;
     await cancelOwnRequest(deps, 'user-1', first?.id as string);
     expect((await createRequest(deps, 'user-1', callbackInput())).statusCode).toBe(202);
     await expect(createRequest(deps, 'user-1', callbackInput())).rejects.toMatchObject({ code: 'too_many_open_callbacks' });
@@ -139,14 +139,14 @@ describe('limits on the use-cases (memory store, fake clock)', () => {
     deps.clock.advanceMinutes(60);
     const error = await addCitizenComment(deps, 'user-1', id, { text: 'сто первый' }).catch((e: unknown) => e as DomainError);
     expect(problemFor(error as DomainError)?.problem).toMatchObject({ status: 409, code: 'too_many_comments' });
-    expect((await deps.store.getRequestDetail(id))?.comments).toHaveLength(100);
+    expect((await deps.requests.getRequestDetail(id))?.comments).toHaveLength(100);
   });
 });
 
 describe('one-time codes and phones (memory store)', () => {
   async function withCall(deps: MemoryDeps) {
     await putProfile(deps, 'user-1', identity());
-    await deps.store.putCall({
+    await deps.calls.putCall({
       id: 'call-1',
       userId: 'user-1',
       direction: 'inbound',
@@ -185,7 +185,7 @@ describe('one-time codes and phones (memory store)', () => {
     await putProfile(deps, 'user-b', identity({ phone: '+7 999 000-00-01' }));
     const error = await putProfile(deps, 'user-b', identity()).catch((e: unknown) => e as DomainError);
     expect(problemFor(error as DomainError)?.problem).toMatchObject({ status: 409, code: 'phone_in_use' });
-    expect((await deps.store.getProfile('user-b'))?.phone).toBe('+79990000001');
+    expect((await deps.profiles.getProfile('user-b'))?.phone).toBe('+79990000001');
     await expect(requestPhoneChange(deps, 'user-b', { phone: PROFILE_PHONE_E164 })).rejects.toMatchObject({ code: 'phone_in_use' });
     expect(deps.workflows.started).toHaveLength(0);
     deps.clock.advanceSeconds(61);
@@ -193,7 +193,7 @@ describe('one-time codes and phones (memory store)', () => {
     const code = await sent(deps);
     await putProfile(deps, 'user-c', identity({ phone: '+7 999 000-00-09' }));
     await expect(verifyPhoneChange(deps, 'user-b', code)).rejects.toMatchObject({ code: 'phone_in_use' });
-    expect((await deps.store.getProfile('user-b'))?.phone).toBe('+79990000001');
-    expect(await deps.store.userByPhone('+79990000009')).toBe('user-c');
+    expect((await deps.profiles.getProfile('user-b'))?.phone).toBe('+79990000001');
+    expect(await deps.profiles.userByPhone('+79990000009')).toBe('user-c');
   });
 });

@@ -27,17 +27,17 @@ describe('createRequest', () => {
     expect(out.body).toEqual({ id: body.id, number: body.number, channel: 'written', type: 'technical', status: 'received', createdAt: '2026-03-02T09:00:00.000Z' });
     expect(body.number).toMatch(/^20260302-[0-9A-HJKMNP-TV-Z]{6}$/);
 
-    const stored = await deps.store.getRequest(body.id);
+    const stored = await deps.requests.getRequest(body.id);
     expect(stored).toMatchObject({ id: body.id, userId: 'user-1', status: 'received', channel: 'written', type: 'technical', number: body.number });
     expect(stored?.identity).toMatchObject({ fullNameFolded: 'иванов иван иванович', snilsLast2: '95', passportLast2: '56', phone: '+79123456789' });
-    expect((await deps.store.getRequestDetail(body.id))?.timeline).toEqual([{ at: '2026-03-02T09:00:00.000Z', event: 'received' }]);
+    expect((await deps.requests.getRequestDetail(body.id))?.timeline).toEqual([{ at: '2026-03-02T09:00:00.000Z', event: 'received' }]);
     expect(deps.workflows.started).toEqual([{ workflow: 'intake', name: body.id, input: { requestId: body.id } }]);
   });
 
   it('keeps no registration address on the request: verification never compares it, the profile holds it', async () => {
     const input = writtenInput({ identity: identity({ registrationAddress: 'г. Москва, ул. Тверская, д. 1' }) });
     const out = await createRequest(deps, 'user-1', input, undefined);
-    const stored = await deps.store.getRequest((out.body as { id: string }).id);
+    const stored = await deps.requests.getRequest((out.body as { id: string }).id);
     expect(stored?.identity.phone).toBe('+79123456789');
     expect(stored?.identity).not.toHaveProperty('registrationAddress');
     expect(JSON.stringify(stored)).not.toContain('Тверская');
@@ -52,7 +52,7 @@ describe('createRequest', () => {
       },
     });
     const out = await createRequest(deps, 'user-1', input);
-    const stored = await deps.store.getRequest((out.body as { id: string }).id);
+    const stored = await deps.requests.getRequest((out.body as { id: string }).id);
     expect(stored?.callback).toEqual({
       phone: { e164: '+74951234567', extension: '12' },
       description: 'd',
@@ -65,7 +65,7 @@ describe('createRequest', () => {
     // a passport number that does not also occur in the phone +79123456789
     const input = writtenInput({ identity: identity({ passport: { series: '4602', number: '731508', issuedOn: '2015-03-20' } }) });
     await createRequest(deps, 'user-1', input, 'key-1');
-    const json = JSON.stringify(deps.store.snapshot());
+    const json = JSON.stringify(deps.table.snapshot());
     const digitsOnly = json.replace(/[^0-9]/g, '');
     for (const secret of ['11223344595', '112-233-445 95', '112 233 445 95', '112233445', '4602731508', '4602 731508', '731508']) {
       expect(json).not.toContain(secret);
@@ -73,7 +73,7 @@ describe('createRequest', () => {
     expect(digitsOnly).not.toContain('11223344595');
     expect(digitsOnly).not.toContain('4602731508');
     // but the hashes and last digits are there
-    const stored = deps.store.snapshot().requests[0];
+    const stored = deps.table.snapshot().requests[0];
     expect(stored?.identity.snilsHash).toMatch(/^[0-9a-f]{64}$/);
     expect(stored?.identity.passportHash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -83,7 +83,7 @@ describe('createRequest', () => {
     const error = await createRequest(deps, 'user-1', input).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).errors.map((e) => e.path)).toEqual(['identity.snils', 'identity.phone']);
-    expect(deps.store.snapshot().requests).toEqual([]);
+    expect(deps.table.snapshot().requests).toEqual([]);
     expect(deps.workflows.started).toEqual([]);
   });
 
@@ -93,7 +93,7 @@ describe('createRequest', () => {
       deps.clock.advanceMinutes(5);
       const second = await createRequest(deps, 'user-1', writtenInput(), 'key-1');
       expect(second).toEqual(first);
-      expect(deps.store.snapshot().requests).toHaveLength(1);
+      expect(deps.table.snapshot().requests).toHaveLength(1);
       expect(deps.workflows.started).toHaveLength(1);
     });
 
@@ -104,14 +104,14 @@ describe('createRequest', () => {
       deps.clock.advance(1);
       const later = await createRequest(deps, 'user-1', writtenInput(), 'key-1');
       expect((later.body as { id: string }).id).not.toBe((first.body as { id: string }).id);
-      expect(deps.store.snapshot().requests).toHaveLength(2);
+      expect(deps.table.snapshot().requests).toHaveLength(2);
     });
 
     it('same key and another body → IdempotencyMismatchError, nothing new stored', async () => {
       await createRequest(deps, 'user-1', writtenInput(), 'key-1');
       const other = writtenInput({ type: 'complaint' });
       await expect(createRequest(deps, 'user-1', other, 'key-1')).rejects.toBeInstanceOf(IdempotencyMismatchError);
-      expect(deps.store.snapshot().requests).toHaveLength(1);
+      expect(deps.table.snapshot().requests).toHaveLength(1);
     });
 
     it('the key order of the body does not matter', async () => {
@@ -120,20 +120,20 @@ describe('createRequest', () => {
       const reordered = reverseKeys(input);
       expect(Object.keys(reordered)).not.toEqual(Object.keys(input));
       expect(await createRequest(deps, 'user-1', reordered, 'key-1')).toEqual(first);
-      expect(deps.store.snapshot().requests).toHaveLength(1);
+      expect(deps.table.snapshot().requests).toHaveLength(1);
     });
 
     it('keys are per caller: another user with the same key gets their own request', async () => {
       const a = await createRequest(deps, 'user-1', writtenInput(), 'key-1');
       const b = await createRequest(deps, 'user-2', writtenInput(), 'key-1');
       expect((b.body as { id: string }).id).not.toBe((a.body as { id: string }).id);
-      expect(deps.store.snapshot().requests).toHaveLength(2);
+      expect(deps.table.snapshot().requests).toHaveLength(2);
     });
 
     it('without a key the same body creates two requests', async () => {
       await createRequest(deps, 'user-1', writtenInput());
       await createRequest(deps, 'user-1', writtenInput());
-      expect(deps.store.snapshot().requests).toHaveLength(2);
+      expect(deps.table.snapshot().requests).toHaveLength(2);
     });
 
     it('a replay starts the workflow again under the same name (in case the first start failed), which is a no-op', async () => {
@@ -158,7 +158,7 @@ describe('createRequest', () => {
       deps.ids.queueChars('AAAAAA', 'AAAAAA', 'AAAAAA', 'AAAAAA');
       await createRequest(deps, 'user-1', writtenInput());
       await expect(createRequest(deps, 'user-1', writtenInput())).rejects.toThrow(/unique request number/);
-      expect(deps.store.snapshot().requests).toHaveLength(1);
+      expect(deps.table.snapshot().requests).toHaveLength(1);
       expect(deps.workflows.started).toHaveLength(1);
     });
   });

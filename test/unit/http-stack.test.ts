@@ -79,7 +79,7 @@ describe('authentication and roles', () => {
     const res = await call(requestsHandler, CREATE, { body: writtenInput() });
     expectProblem(res, 401, 'unauthenticated');
     expectSecurityHeaders(res);
-    expect(deps.store.snapshot().requests).toEqual([]);
+    expect(deps.table.snapshot().requests).toEqual([]);
   });
 
   it('claims without a sub, or an empty one → 401', async () => {
@@ -91,7 +91,7 @@ describe('authentication and roles', () => {
     const res = await call(adminHandler, PUT_PROFILE, { claims: CITIZEN, pathParameters: { userId: 'user-1' }, body: IDENTITY });
     expectProblem(res, 403, 'forbidden');
     expectSecurityHeaders(res);
-    expect(deps.store.snapshot().profiles).toEqual([]);
+    expect(deps.table.snapshot().profiles).toEqual([]);
   });
 
   it('403 comes before the body is looked at: garbage, a wrong type or an oversized body still give 403', async () => {
@@ -148,7 +148,7 @@ describe('authentication and roles', () => {
     for (const claims of [{ sub: 'a', roles: '[admin]', scope: '' }, { sub: 'a', roles: 'admin', scope: ROLE_SCOPES.admin }, { sub: 'a', roles: '[citizen,admin]', scope: ROLE_SCOPES.admin }]) {
       expectProblem(await call(adminHandler, PUT_PROFILE, { claims, pathParameters: { userId: 'user-1' }, body: IDENTITY }), 403, 'forbidden');
     }
-    expect(deps.store.snapshot().profiles).toEqual([]);
+    expect(deps.table.snapshot().profiles).toEqual([]);
   });
 
   it('parseQueuesClaim: exact queue names or *, in either form; anything else is no queue', () => {
@@ -300,7 +300,7 @@ describe('responses', () => {
     expect(second.status).toBe(first.status);
     expect(second.body).toEqual(first.body);
     expect(second.headers.Location).toBe(first.headers.Location);
-    expect(deps.store.snapshot().requests).toHaveLength(1);
+    expect(deps.table.snapshot().requests).toHaveLength(1);
     const third = await call(requestsHandler, CREATE, { claims: CITIZEN, body: writtenInput({ type: 'complaint' }), headers });
     expectProblem(third, 422, 'idempotency_key_reused');
   });
@@ -338,7 +338,7 @@ describe('responses', () => {
   it('an unknown error → generic 500 with no stack or internal names, logged in full', async () => {
     const failure = new Error('ResourceNotFoundException: table support-prod-Table-1ABC at dynamoStore.getRequestDetail (/var/task/index.mjs:12:3)');
     // The first read of GET /v1/requests/{id} is the request item (its owner is checked before the rest).
-    provideDeps({ store: { ...deps.store, getRequest: () => Promise.reject(failure), getRequestDetail: () => Promise.reject(failure) } });
+    provideDeps({ requests: { ...deps.requests, getRequest: () => Promise.reject(failure), getRequestDetail: () => Promise.reject(failure) } });
     const logged = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
     const res = await call(requestsHandler, GET, { claims: CITIZEN, pathParameters: { id: 'x' } });
     expect(res.status).toBe(500);

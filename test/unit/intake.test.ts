@@ -102,7 +102,7 @@ describe('markNeedsInfo', () => {
       { field: 'phone', code: 'mismatch' },
     ] as const;
     expect(await markNeedsInfo(deps, id, [...problems])).toEqual({ notice: 'needs_info' });
-    const detail = await deps.store.getRequestDetail(id);
+    const detail = await deps.requests.getRequestDetail(id);
     expect(detail?.request).toMatchObject({ status: 'needs_info', problems, updatedAt: '2026-03-02T09:01:00.000Z' });
     expect(detail?.request.route).toBeUndefined();
     expect(detail?.timeline.at(-1)).toEqual({ at: '2026-03-02T09:01:00.000Z', event: 'needs_info', detail: 'snils:mismatch, phone:mismatch' });
@@ -111,7 +111,7 @@ describe('markNeedsInfo', () => {
   it('asks for no SMS when there is no profile (no proven phone to send it to)', async () => {
     const { id } = await file(writtenInput());
     expect(await markNeedsInfo(deps, id, [{ field: 'profile', code: 'not_found' }])).toEqual({ notice: null });
-    expect((await deps.store.getRequest(id))?.status).toBe('needs_info');
+    expect((await deps.requests.getRequest(id))?.status).toBe('needs_info');
   });
 
   it('a second markNeedsInfo throws StaleTransitionError', async () => {
@@ -133,7 +133,7 @@ describe('routeRequest', () => {
     deps.clock.advanceMinutes(3);
     expect(await routeRequest(deps, id)).toEqual({ channel: 'written', notice: 'registered' });
     const rule = ROUTING_TABLE[type];
-    const detail = await deps.store.getRequestDetail(id);
+    const detail = await deps.requests.getRequestDetail(id);
     expect(detail?.request).toMatchObject({
       status: 'registered',
       route: { queue: rule.queue, line: rule.line.phone },
@@ -150,7 +150,7 @@ describe('routeRequest', () => {
 
   it('shows no questions before routing', async () => {
     const { id } = await file(writtenInput());
-    expect(requestView((await deps.store.getRequestDetail(id)) as RequestDetail).questions).toEqual([]);
+    expect(requestView((await deps.requests.getRequestDetail(id)) as RequestDetail).questions).toEqual([]);
   });
 
   it('routes types to different queues', () => {
@@ -160,7 +160,7 @@ describe('routeRequest', () => {
   it('records the route of a callback but leaves it received until scheduling', async () => {
     const { id } = await file(callbackInput({ type: 'status_check' }));
     expect(await routeRequest(deps, id)).toEqual({ channel: 'callback', notice: null });
-    const detail = await deps.store.getRequestDetail(id);
+    const detail = await deps.requests.getRequestDetail(id);
     expect(detail?.request).toMatchObject({ status: 'received', route: { queue: 'status', line: '88001001005' } });
     expect(detail?.request.dueBy).toBeUndefined();
     expect(detail?.timeline.map((e) => e.event)).toEqual(['received', 'routed']);
@@ -169,10 +169,10 @@ describe('routeRequest', () => {
   it('a second routeRequest on the same written request throws StaleTransitionError and changes nothing', async () => {
     const { id } = await file(writtenInput());
     await routeRequest(deps, id);
-    const before = await deps.store.getRequestDetail(id);
+    const before = await deps.requests.getRequestDetail(id);
     deps.clock.advanceMinutes(10);
     await expect(routeRequest(deps, id)).rejects.toBeInstanceOf(StaleTransitionError);
-    expect(await deps.store.getRequestDetail(id)).toEqual(before);
+    expect(await deps.requests.getRequestDetail(id)).toEqual(before);
   });
 });
 

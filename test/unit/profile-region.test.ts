@@ -27,7 +27,7 @@ async function call(handler: typeof adminHandler, routeKey: string, options: Eve
 }
 
 const put = (body: Record<string, unknown>) => call(adminHandler, PUT_PROFILE, { claims: ADMIN, pathParameters: { userId: 'user-1' }, body: { ...IDENTITY, ...body } });
-const stored = () => deps.store.snapshot().profiles.find((p) => p.userId === 'user-1');
+const stored = () => deps.table.snapshot().profiles.find((p) => p.userId === 'user-1');
 
 describe('profile region and time zone', () => {
   it('defaults to region 77 and Moscow time', async () => {

@@ -16,7 +16,7 @@ import { type Action, NOTICE_STEPS, decide, lostNotice, reconcile } from '#core/
 import { recordWorkflowFailure } from '#core/reconcile/record-failure';
 import { createRequest } from '#core/requests/create-request';
 import { CLOSED_STATUSES, type SupportRequest, type WorkflowFailure } from '#core/requests/model';
-import type { Store } from '#ports/store';
+import type { RequestStore } from '#ports/stores/requests';
 import type { WorkflowName, Workflows } from '#ports/workflows';
 import { WORKFLOWS } from '#infra/workflows';
 import { writtenInput } from './fixtures.ts';
@@ -264,16 +264,16 @@ describe('reconcile() over the in-memory adapters', () => {
   });
 
   async function put(r: SupportRequest): Promise<SupportRequest> {
-    const outcome = await deps.store.createRequest(r, { at: r.createdAt, event: 'received' }, undefined, NOW);
+    const outcome = await deps.requests.createRequest(r, { at: r.createdAt, event: 'received' }, undefined, NOW);
     expect(outcome.kind).toBe('created');
     return r;
   }
   const stored = async (id: string) => {
-    const r = await deps.store.getRequest(id);
+    const r = await deps.requests.getRequest(id);
     if (!r) throw new Error(`no request ${id}`);
     return r;
   };
-  const timeline = async (id: string) => (await deps.store.getRequestDetail(id))?.timeline ?? [];
+  const timeline = async (id: string) => (await deps.requests.getRequestDetail(id))?.timeline ?? [];
 
   it('acts on due requests only (checkAt <= now) and leaves the others as they are', async () => {
     const early = await put(request({ checkAt: at(-10 * MINUTE) }));
@@ -384,7 +384,7 @@ describe('reconcile() over the in-memory adapters', () => {
     expect(afterResend.checkAt).toBe(at(NOTICE_RECHECK_MS));
     expect(deps.metrics.total('RequestsReconciled', { Action: 'resend_notice' })).toBe(1);
 
-    await deps.store.recordNotice(r.id, 'registered', NOW);
+    await deps.requests.recordNotice(r.id, 'registered', NOW);
     deps.clock.advance(NOTICE_RECHECK_MS);
     const second = await reconcile(deps);
     expect(second).toMatchObject({ checked: 1, cleared: 1, resent: 0 });
@@ -451,9 +451,9 @@ describe('reconcile() over the in-memory adapters', () => {
   it('skips a request whose status changed between listing and acting: not failed, nothing started', async () => {
     const moved = await put(request({ checkAt: at(-2 * MINUTE) }));
     const other = await put(request({ checkAt: at(-MINUTE) }));
-    const inner = deps.store;
+    const inner = deps.requests;
     // Intake finishes (received → registered) right after the reconciler read the request.
-    const store: Store = {
+    const requests: RequestStore = {
       ...inner,
       async getRequest(id) {
         const r = await inner.getRequest(id);
@@ -462,7 +462,7 @@ describe('reconcile() over the in-memory adapters', () => {
       },
     };
 
-    const report = await reconcile({ ...deps, store });
+    const report = await reconcile({ ...deps, requests });
 
     expect(report).toEqual({ checked: 2, resumed: 1, resent: 0, handedOver: 0, cleared: 0, failed: 0, handedOverIds: [], errors: [] });
     expect(deps.workflows.started.map((s) => s.name)).toEqual([`${other.id}-r1`]);
@@ -475,8 +475,8 @@ describe('reconcile() over the in-memory adapters', () => {
 
   it('skips a request another reconciler resumed meanwhile (the resume count is the claim)', async () => {
     const r = await put(request({ checkAt: at(-MINUTE) }));
-    const inner = deps.store;
-    const store: Store = {
+    const inner = deps.requests;
+    const requests: RequestStore = {
       ...inner,
       async getRequest(id) {
         const read = await inner.getRequest(id);
@@ -485,7 +485,7 @@ describe('reconcile() over the in-memory adapters', () => {
       },
     };
 
-    const report = await reconcile({ ...deps, store });
+    const report = await reconcile({ ...deps, requests });
 
     expect(report).toMatchObject({ checked: 1, resumed: 0, failed: 0, errors: [] });
     expect(deps.workflows.started).toEqual([]);
@@ -506,13 +506,13 @@ describe('reconcile() over the in-memory adapters', () => {
     class ProvisionedThroughputExceededException extends Error {
       override name = 'ProvisionedThroughputExceededException';
     }
-    const store: Store = {
-      ...deps.store,
+    const requests: RequestStore = {
+      ...deps.requests,
       async transition() {
         throw new ProvisionedThroughputExceededException('slow down');
       },
     };
-    const report = await reconcile({ ...deps, store });
+    const report = await reconcile({ ...deps, requests });
     expect(report).toMatchObject({ checked: 1, resumed: 0, failed: 1, errors: [{ requestId: r.id, error: 'ProvisionedThroughputExceededException' }] });
     expect(deps.workflows.started).toEqual([]);
   });
@@ -559,7 +559,7 @@ describe('reconcile() over the in-memory adapters', () => {
     expect(report.checked).toBe(2);
     expect(report.resumed).toBe(2);
     expect(deps.workflows.started.map((s) => s.name)).toEqual([`${rs[0]?.id}-r1`, `${rs[1]?.id}-r1`]);
-    expect((await deps.store.listDueChecks(NOW, 10)).map((c) => c.id)).toEqual(rs.slice(2).map((r) => r.id));
+    expect((await deps.reconcile.listDueChecks(NOW, 10)).map((c) => c.id)).toEqual(rs.slice(2).map((r) => r.id));
   });
 
   it('pages through more due requests than one page holds (default limit 200)', async () => {
@@ -571,7 +571,7 @@ describe('reconcile() over the in-memory adapters', () => {
     expect(report.checked).toBe(200);
     expect(report.resumed).toBe(200);
     expect(new Set(deps.workflows.started.map((s) => s.input.requestId as string)).size).toBe(200);
-    expect((await deps.store.listDueChecks(NOW, 100)).length).toBe(30);
+    expect((await deps.reconcile.listDueChecks(NOW, 100)).length).toBe(30);
     const rest = await reconcile(deps);
     expect(rest.checked).toBe(30);
     expect(new Set(deps.workflows.started.map((s) => s.input.requestId as string))).toEqual(ids);
@@ -586,7 +586,7 @@ describe('recordWorkflowFailure()', () => {
 
   it('stores the failure by name, makes the request due now, keeps its status, adds an internal event, counts it', async () => {
     const r = request({ status: 'registered', route: ROUTE, checkAt: undefined });
-    await deps.store.createRequest(r, { at: r.createdAt, event: 'received' }, undefined, NOW);
+    await deps.requests.createRequest(r, { at: r.createdAt, event: 'received' }, undefined, NOW);
     deps.clock.advanceMinutes(3);
     const when = deps.clock.now().toISOString();
     // The Catch output of a step: the Cause may quote the task's input, personal data included.
@@ -595,29 +595,29 @@ describe('recordWorkflowFailure()', () => {
     const outcome = await recordWorkflowFailure(deps, r.id, 'intake', failed);
 
     expect(outcome).toEqual({ recorded: true, step: 'Notify' });
-    const after = await deps.store.getRequest(r.id);
+    const after = await deps.requests.getRequest(r.id);
     expect(after?.failure).toEqual({ workflow: 'intake', step: 'Notify', error: 'SmsSendError', at: when });
     expect(after?.checkAt).toBe(when);
     expect(after?.status).toBe('registered');
     expect(after?.updatedAt).toBe(when);
-    const events = (await deps.store.getRequestDetail(r.id))?.timeline ?? [];
+    const events = (await deps.requests.getRequestDetail(r.id))?.timeline ?? [];
     expect(events.at(-1)).toEqual({ at: when, event: 'workflow_failed', detail: 'intake.Notify: SmsSendError', internal: true });
     expect(deps.metrics.recorded).toEqual([{ name: 'WorkflowStepFailed', dimensions: { Workflow: 'intake', Step: 'Notify' }, value: 1 }]);
     // The Cause is kept nowhere: not in the request, its history, or the metric.
-    const everything = JSON.stringify([deps.store.snapshot(), deps.metrics.recorded, outcome]);
+    const everything = JSON.stringify([deps.table.snapshot(), deps.metrics.recorded, outcome]);
     expect(everything).not.toContain(CAUSE_PHONE);
     expect(everything).not.toContain('79123456789');
     expect(everything).not.toContain('SNS refused');
     // And the reconciler picks it up at once, resending what the step may have lost.
     expect(decide(after as SupportRequest, false, false, new Date(NOW))).toEqual({ kind: 'resend', notice: 'registered' });
-    expect(await deps.store.listDueChecks(when, 10)).toEqual([{ id: r.id, checkAt: when }]);
+    expect(await deps.reconcile.listDueChecks(when, 10)).toEqual([{ id: r.id, checkAt: when }]);
   });
 
   it('keeps any status, whatever it is', async () => {
     const r = booked('in_progress');
-    await deps.store.createRequest(r, { at: r.createdAt, event: 'received' }, undefined, NOW);
+    await deps.requests.createRequest(r, { at: r.createdAt, event: 'received' }, undefined, NOW);
     await recordWorkflowFailure(deps, r.id, 'callback', { AwaitOutcome: { Error: 'Lambda.Unknown' } });
-    const after = await deps.store.getRequest(r.id);
+    const after = await deps.requests.getRequest(r.id);
     expect(after?.status).toBe('in_progress');
     expect(after?.failure).toEqual({ workflow: 'callback', step: 'AwaitOutcome', error: 'Lambda.Unknown', at: NOW });
     expect(after?.scheduledAt).toBe(r.scheduledAt);
@@ -625,15 +625,15 @@ describe('recordWorkflowFailure()', () => {
 
   it('a failure without an Error name is stored as unknown', async () => {
     const r = request();
-    await deps.store.createRequest(r, { at: r.createdAt, event: 'received' }, undefined, NOW);
+    await deps.requests.createRequest(r, { at: r.createdAt, event: 'received' }, undefined, NOW);
     await recordWorkflowFailure(deps, r.id, 'intake', { Route: {} });
-    expect((await deps.store.getRequest(r.id))?.failure).toEqual({ workflow: 'intake', step: 'Route', error: 'unknown', at: NOW });
+    expect((await deps.requests.getRequest(r.id))?.failure).toEqual({ workflow: 'intake', step: 'Route', error: 'unknown', at: NOW });
   });
 
   it('a request that is gone: { recorded: false }, nothing stored', async () => {
     const outcome = await recordWorkflowFailure(deps, 'req-missing', 'intake', { VerifyIdentity: { Error: 'States.TaskFailed' } });
     expect(outcome).toEqual({ recorded: false, step: 'VerifyIdentity' });
-    expect(deps.store.snapshot().requests).toEqual([]);
-    expect(deps.store.snapshot().timelines).toEqual({});
+    expect(deps.table.snapshot().requests).toEqual([]);
+    expect(deps.table.snapshot().timelines).toEqual({});
   });
 });

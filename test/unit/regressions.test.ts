@@ -128,12 +128,12 @@ describe('regressions', () => {
     const deps: MemoryDeps = memoryDeps();
     deps.clock.set('2026-11-26T16:29:00.000Z'); // Thu 19:29 MSK: the next free slot is Fri 08:00
     const at = deps.clock.now().toISOString();
-    await deps.store.createRequest(storedCallbackRequest('req-1', '20261126-000001', at), { at, event: 'received' }, undefined, at);
+    await deps.requests.createRequest(storedCallbackRequest('req-1', '20261126-000001', at), { at, event: 'received' }, undefined, at);
     const first = await scheduleCallback(deps, 'req-1');
     expect(first.scheduledAt).toBe('2026-11-27T05:00:00.000Z');
     deps.clock.advanceMinutes(1); // the unanswered call, still on Thursday evening
     const retry = await scheduleCallback(deps, 'req-1');
     expect(retry.scheduledAt).toBe('2026-11-27T05:15:00.000Z');
-    expect((await deps.store.getRequest('req-1'))?.scheduledAt).toBe(retry.scheduledAt);
+    expect((await deps.requests.getRequest('req-1'))?.scheduledAt).toBe(retry.scheduledAt);
   });
 });

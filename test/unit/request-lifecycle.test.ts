@@ -29,7 +29,7 @@ describe('comments', () => {
     const out = await addCitizenComment(deps, 'user-1', id, { text: 'Дополнение: ошибка 502' });
     expect(out.statusCode).toBe(201);
     expect(out.body).toMatchObject({ author: 'citizen', text: 'Дополнение: ошибка 502', at: deps.clock.now().toISOString() });
-    const detail = await deps.store.getRequestDetail(id);
+    const detail = await deps.requests.getRequestDetail(id);
     expect(detail?.comments).toHaveLength(1);
     expect(detail?.request.updatedAt).toBe(deps.clock.now().toISOString());
   });
@@ -49,7 +49,7 @@ describe('comments', () => {
     const id = await registered(deps);
     await expect(addCitizenComment(deps, 'intruder', id, { text: 'x' })).rejects.toBeInstanceOf(NotFoundError);
     await expect(addCitizenComment(deps, 'user-1', 'missing', { text: 'x' })).rejects.toBeInstanceOf(NotFoundError);
-    expect((await deps.store.getRequestDetail(id))?.comments).toEqual([]);
+    expect((await deps.requests.getRequestDetail(id))?.comments).toEqual([]);
   });
 
   it('replays the same Idempotency-Key and body, and refuses another body with the same key', async () => {
@@ -59,7 +59,7 @@ describe('comments', () => {
     deps.clock.advanceMinutes(1);
     expect(await addCitizenComment(deps, 'user-1', id, { text: 'один' }, 'k1')).toEqual(first);
     await expect(addCitizenComment(deps, 'user-1', id, { text: 'два' }, 'k1')).rejects.toBeInstanceOf(IdempotencyMismatchError);
-    expect((await deps.store.getRequestDetail(id))?.comments).toHaveLength(1);
+    expect((await deps.requests.getRequestDetail(id))?.comments).toHaveLength(1);
     // The key is the caller's own: the same key on another request of the same caller is another body.
     const other = await registered(deps);
     await expect(addCitizenComment(deps, 'user-1', other, { text: 'один' }, 'k1')).rejects.toBeInstanceOf(IdempotencyMismatchError);
@@ -72,7 +72,7 @@ describe('cancel', () => {
     const id = await registered(deps);
     expect(await cancelOwnRequest(deps, 'user-1', id)).toEqual({ status: 'cancelled' });
     await expect(cancelOwnRequest(deps, 'user-1', id)).rejects.toMatchObject({ code: 'not_cancellable' });
-    const detail = await deps.store.getRequestDetail(id);
+    const detail = await deps.requests.getRequestDetail(id);
     expect(detail?.timeline.map((e) => e.event)).toEqual(['received', 'registered', 'cancelled']);
   });
 
@@ -82,7 +82,7 @@ describe('cancel', () => {
     await expect(cancelOwnRequest(deps, 'intruder', id)).rejects.toBeInstanceOf(NotFoundError);
     await answerRequest(deps, everyQueue('op-1'), id, { text: 'Ответ' });
     await expect(cancelOwnRequest(deps, 'user-1', id)).rejects.toBeInstanceOf(StateConflictError);
-    expect((await deps.store.getRequest(id))?.status).toBe('answered');
+    expect((await deps.requests.getRequest(id))?.status).toBe('answered');
   });
 });
 
@@ -92,7 +92,7 @@ describe('answer', () => {
     const id = await registered(deps);
     const out = await answerRequest(deps, everyQueue('op-7'), id, { text: 'Код отправлен повторно.' });
     expect(out).toMatchObject({ id, status: 'answered', answer: { text: 'Код отправлен повторно.' } });
-    expect((await deps.store.getRequest(id))?.answer).toMatchObject({ operatorId: 'op-7' });
+    expect((await deps.requests.getRequest(id))?.answer).toMatchObject({ operatorId: 'op-7' });
     expect(deps.workflows.started).toContainEqual({ workflow: 'notice', name: `${id}-answered`, input: { requestId: id, kind: 'answered' } });
     await expect(answerRequest(deps, everyQueue('op-7'), id, { text: 'again' })).rejects.toMatchObject({ code: 'not_answerable' });
   });
@@ -111,7 +111,7 @@ describe('answer', () => {
     for (const queues of [['services', 'complaints'], [], ['status']]) {
       await expect(answerRequest(deps, { id: 'op-x', queues }, id, { text: 'x' })).rejects.toBeInstanceOf(NotFoundError);
     }
-    expect((await deps.store.getRequest(id))?.status).toBe('registered');
+    expect((await deps.requests.getRequest(id))?.status).toBe('registered');
     const out = await answerRequest(deps, { id: 'op-t', queues: ['tech-support'] }, id, { text: 'Ответ' });
     expect(out.status).toBe('answered');
   });
@@ -121,7 +121,7 @@ describe('answer', () => {
     const id = await registered(deps);
     await takeRequest(deps, everyQueue('op-1'), id);
     await expect(answerRequest(deps, everyQueue('op-2'), id, { text: 'Чужой ответ' })).rejects.toMatchObject({ code: 'taken' });
-    const still = await deps.store.getRequest(id);
+    const still = await deps.requests.getRequest(id);
     expect(still).toMatchObject({ status: 'in_progress', assignedTo: 'op-1' });
     expect(still?.answer).toBeUndefined();
     expect((await answerRequest(deps, everyQueue('op-1'), id, { text: 'Ответ' })).status).toBe('answered');
@@ -131,22 +131,22 @@ describe('answer', () => {
     const deps = memoryDeps();
     const id = await registered(deps);
     await answerRequest(deps, everyQueue('op-1'), id, { text: 'Ответ' });
-    expect(await deps.store.getRequest(id)).toMatchObject({ status: 'answered', assignedTo: 'op-1' });
+    expect(await deps.requests.getRequest(id)).toMatchObject({ status: 'answered', assignedTo: 'op-1' });
 
     const raced = memoryDeps();
     const other = await registered(raced);
-    const transition = raced.store.transition.bind(raced.store);
+    const transition = raced.requests.transition.bind(raced.requests);
     let fired = false;
     // Operator 2 read the request (nobody held it); operator 1 takes it before operator 2's write.
-    raced.store.transition = async (...args) => {
+    raced.requests.transition = async (...args) => {
       if (!fired) {
         fired = true;
-        await takeRequest({ ...raced, store: { ...raced.store, transition } }, everyQueue('op-1'), other);
+        await takeRequest({ ...raced, requests: { ...raced.requests, transition } }, everyQueue('op-1'), other);
       }
       return transition(...args);
     };
     await expect(answerRequest(raced, everyQueue('op-2'), other, { text: 'x' })).rejects.toMatchObject({ code: 'taken' });
-    expect(await raced.store.getRequest(other)).toMatchObject({ status: 'in_progress', assignedTo: 'op-1' });
+    expect(await raced.requests.getRequest(other)).toMatchObject({ status: 'in_progress', assignedTo: 'op-1' });
   });
 });
 
@@ -206,8 +206,8 @@ describe('call outcomes after the workflow gave up waiting', () => {
     const id = ((await createRequest(deps, 'user-1', { channel: 'callback', type: 'technical', identity: identity(), callback: { phone: '+7 495 123-45-67', description: 'x' } })).body as { id: string }).id;
     await routeRequest(deps, id);
     const at = deps.clock.now().toISOString();
-    await deps.store.bookSlot(id, ['received'], { queue: 'tech-support', start: '2026-03-02T10:00:00.000Z', day: '2026-03-02', capacity: 4 }, { status: 'scheduled', scheduledAt: '2026-03-02T10:00:00.000Z' }, { at, event: 'scheduled' }, at);
-    await deps.store.enqueue({ requestId: id, number: 'N', queue: 'tech-support', type: 'technical', dueAt: at, createdAt: at, attempt: 1, phone: '+74951234567', description: 'x', questions: [] }, 'expired-token');
+    await deps.slots.bookSlot(id, ['received'], { queue: 'tech-support', start: '2026-03-02T10:00:00.000Z', day: '2026-03-02', capacity: 4 }, { status: 'scheduled', scheduledAt: '2026-03-02T10:00:00.000Z' }, { at, event: 'scheduled' }, at);
+    await deps.slots.enqueue({ requestId: id, number: 'N', queue: 'tech-support', type: 'technical', dueAt: at, createdAt: at, attempt: 1, phone: '+74951234567', description: 'x', questions: [] }, 'expired-token');
     const gone = { ...deps.workflows, sendTaskSuccess: async () => false };
     const out = await recordCall({ ...deps, workflows: gone }, everyQueue('op-1'), {
       requestId: id,
@@ -218,8 +218,8 @@ describe('call outcomes after the workflow gave up waiting', () => {
       outcome: 'no_answer',
     });
     expect(out).toMatchObject({ waitSeconds: 60, durationSeconds: 0 });
-    expect((await deps.store.getRequest(id))?.attempts).toBe(1);
-    expect(await deps.store.listQueue('tech-support', 10)).toEqual([]);
+    expect((await deps.requests.getRequest(id))?.attempts).toBe(1);
+    expect(await deps.slots.listQueue('tech-support', 10)).toEqual([]);
   });
 });
 
@@ -228,23 +228,25 @@ describe("another citizen's request detail", () => {
     const deps = memoryDeps();
     const id = await registered(deps);
     const calls: string[] = [];
-    const store = new Proxy(deps.store, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(String(prop));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-    await expect(getOwnRequest({ store }, 'user-2', id)).rejects.toBeInstanceOf(NotFoundError);
+    const traced = <T extends object>(part: T): T =>
+      new Proxy(part, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            calls.push(String(prop));
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+    const store = { requests: traced(deps.requests), calls: traced(deps.calls) };
+    await expect(getOwnRequest(store, 'user-2', id)).rejects.toBeInstanceOf(NotFoundError);
     expect(calls).toEqual(['getRequest']);
     calls.length = 0;
-    await expect(getOwnRequest({ store }, 'user-2', 'missing')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(getOwnRequest(store, 'user-2', 'missing')).rejects.toBeInstanceOf(NotFoundError);
     expect(calls).toEqual(['getRequest']);
     calls.length = 0;
-    const own = await getOwnRequest({ store }, 'user-1', id);
+    const own = await getOwnRequest(store, 'user-1', id);
     expect(own.id).toBe(id);
     expect([...calls].sort()).toEqual(['getRequest', 'getRequestDetail', 'listCallsOfRequest']);
   });

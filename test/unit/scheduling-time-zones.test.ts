@@ -181,12 +181,12 @@ describe('the booking step knows the citizen’s zone', () => {
 
   it('Kamchatka: booked at 17:00 local, the SMS says (МСК+9), so does the timeline', async () => {
     const { deps, id } = await kamchatkaCallback();
-    expect((await deps.store.getRequest(id))?.timeZone).toBe('Asia/Kamchatka');
+    expect((await deps.requests.getRequest(id))?.timeZone).toBe('Asia/Kamchatka');
     const booking = await scheduleCallback(deps, id);
     expect(booking).toEqual({ scheduledAt: iso('2026-12-03T08:00:00'), when: '03.12.2026 17:00 (МСК+9)', first: true });
     await sendNotice(deps, id, 'scheduled', booking.when);
     expect(deps.sms.sent.map((m) => [m.to, m.text])).toEqual([[PROFILE_PHONE_E164, expect.stringContaining('03.12.2026 17:00 (МСК+9)')]]);
-    const detail = await deps.store.getRequestDetail(id);
+    const detail = await deps.requests.getRequestDetail(id);
     expect(detail?.timeline.find((e) => e.event === 'scheduled')?.detail).toBe('03.12.2026 17:00 (МСК+9), queue consultations');
   });
 
@@ -201,7 +201,7 @@ describe('the booking step knows the citizen’s zone', () => {
     const deps = memoryDeps();
     deps.clock.set(msk('2026-12-02T13:00:00'));
     const at = deps.clock.now().toISOString();
-    await deps.store.createRequest(storedCallbackRequest('req-old', '20261202-000001', at), { at, event: 'received' }, undefined, at);
+    await deps.requests.createRequest(storedCallbackRequest('req-old', '20261202-000001', at), { at, event: 'received' }, undefined, at);
     const booking = await scheduleCallback(deps, 'req-old');
     expect(booking).toMatchObject({ scheduledAt: iso('2026-12-02T13:30:00'), when: '02.12.2026 13:30 (МСК)' });
   });
@@ -212,7 +212,7 @@ describe('the booking step knows the citizen’s zone', () => {
     const at = deps.clock.now().toISOString();
     const slot = { queue: 'tech-support', start: iso('2026-12-02T18:45:00') };
     const req = storedCallbackRequest('req-ekb', '20261202-000002', at, { status: 'scheduled', scheduledAt: slot.start, slot, attempts: 1, timeZone: 'Asia/Yekaterinburg' });
-    await deps.store.createRequest(req, { at, event: 'received' }, undefined, at);
+    await deps.requests.createRequest(req, { at, event: 'received' }, undefined, at);
     const booking = await scheduleCallback(deps, 'req-ekb');
     expect(booking).toEqual({ scheduledAt: iso('2026-12-03T08:00:00'), when: '03.12.2026 10:00 (МСК+2)', first: false });
   });

@@ -40,7 +40,7 @@ describe('a workflow that cannot be started', () => {
     const created = await createRequest(refusing, 'user-1', writtenInput());
     expect(created.statusCode).toBe(202);
     const id = (created.body as { id: string }).id;
-    const r = await deps.store.getRequest(id);
+    const r = await deps.requests.getRequest(id);
     expect(r?.status).toBe('received');
     expect(r?.failure).toMatchObject({ workflow: 'intake', step: 'Start', error: 'ThrottlingException' });
     expect(r?.checkAt).toBe(deps.clock.now().toISOString());
@@ -58,7 +58,7 @@ describe('a workflow that cannot be started', () => {
     refusals.left = 1;
     const answered = await answerRequest(refusing, everyQueue('op-1'), id, { text: 'Ответ.' });
     expect(answered.status).toBe('answered');
-    expect((await deps.store.getRequest(id))?.failure).toMatchObject({ workflow: 'notice', step: 'Notify' });
+    expect((await deps.requests.getRequest(id))?.failure).toMatchObject({ workflow: 'notice', step: 'Notify' });
 
     expect(await reconcile(deps)).toMatchObject({ resent: 1 });
     expect(deps.workflows.started.at(-1)).toEqual({ workflow: 'notice', name: `${id}-answered-r1`, input: { requestId: id, kind: 'answered' } });
@@ -67,7 +67,7 @@ describe('a workflow that cannot be started', () => {
   it('a start that works leaves no mark', async () => {
     const { deps, refusing } = setup();
     const id = ((await createRequest(refusing, 'user-1', writtenInput())).body as { id: string }).id;
-    expect((await deps.store.getRequest(id))?.failure).toBeUndefined();
+    expect((await deps.requests.getRequest(id))?.failure).toBeUndefined();
     expect(deps.workflows.started).toEqual([{ workflow: 'intake', name: id, input: { requestId: id } }]);
   });
 
@@ -79,16 +79,16 @@ describe('a workflow that cannot be started', () => {
     // No code before: the refused send leaves none behind, and a retry goes at once (no 429).
     refusals.left = 1;
     await expect(requestPhoneChange(refusing, 'user-1', phone)).rejects.toMatchObject({ name: 'ThrottlingException' });
-    expect(await deps.store.getOtp('phone-change', 'user-1')).toBeUndefined();
+    expect(await deps.codes.getOtp('phone-change', 'user-1')).toBeUndefined();
     await requestPhoneChange(refusing, 'user-1', phone);
-    const first = await deps.store.getOtp('phone-change', 'user-1');
+    const first = await deps.codes.getOtp('phone-change', 'user-1');
     expect(first?.sendTimes).toHaveLength(1);
 
     // A code before: a refused resend puts it back, so it still verifies and its cooldown stands.
     deps.clock.advanceSeconds(61);
     refusals.left = 1;
     await expect(requestPhoneChange(refusing, 'user-1', phone)).rejects.toMatchObject({ name: 'ThrottlingException' });
-    expect(await deps.store.getOtp('phone-change', 'user-1')).toEqual(first);
+    expect(await deps.codes.getOtp('phone-change', 'user-1')).toEqual(first);
     const sent = deps.workflows.started.filter((s) => s.workflow === 'confirmation');
     expect(sent).toHaveLength(1);
     const code = await deps.sealer.unseal((sent[0]?.input as { sealedCode: string }).sealedCode);
@@ -99,10 +99,10 @@ describe('a workflow that cannot be started', () => {
     const { deps } = setup();
     await putProfile(deps, 'user-1', identity());
     await requestPhoneChange(deps, 'user-1', { phone: '8 (999) 000-11-22' });
-    const stored = await deps.store.getOtp('phone-change', 'user-1');
+    const stored = await deps.codes.getOtp('phone-change', 'user-1');
     if (!stored) throw new Error('no code stored');
     const stale = { ...stored, issuedAt: '2000-01-01T00:00:00.000Z' };
-    expect(await deps.store.restoreOtp(stale, undefined)).toBe(false);
-    expect(await deps.store.getOtp('phone-change', 'user-1')).toEqual(stored);
+    expect(await deps.codes.restoreOtp(stale, undefined)).toBe(false);
+    expect(await deps.codes.getOtp('phone-change', 'user-1')).toEqual(stored);
   });
 });

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from './transact.ts';
 import type { WindowGuard, WindowState } from '#core/limits/limits';
-import type { LimitWindow } from '#ports/store';
+import type { LimitWindow } from '#ports/stores/requests';
 import { keys, ttlOf } from './keys.ts';
 
 /**

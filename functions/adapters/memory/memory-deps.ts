@@ -5,7 +5,7 @@ import { type FixedClock, fixedClock } from './fixed-clock.ts';
 import { type MemoryMetrics, memoryMetrics } from './memory-metrics.ts';
 import { type MemoryObjects, memoryObjects } from './memory-objects.ts';
 import { type MemorySms, memorySms } from './memory-sms.ts';
-import { type MemoryStore, memoryStore } from './memory-store.ts';
+import { type MemoryStores, memoryStores } from './memory-stores.ts';
 import { type MemoryWorkflows, memoryWorkflows } from './memory-workflows.ts';
 import { type SequenceIds, sequenceIds } from './sequence-ids.ts';
 
@@ -13,8 +13,7 @@ import { type SequenceIds, sequenceIds } from './sequence-ids.ts';
 export const TEST_HASH_KEY = 'unit-test-identity-hash-key-0123456789abcdef';
 
 /** A full set of in-memory dependencies; the concrete types stay visible for assertions. */
-export interface MemoryDeps extends Deps {
-  store: MemoryStore;
+export interface MemoryDeps extends Deps, MemoryStores {
   sms: MemorySms;
   workflows: MemoryWorkflows;
   clock: FixedClock;
@@ -29,7 +28,7 @@ export function memoryDeps<O extends Partial<Deps> = Record<never, never>>(overr
   // One fake bucket behind both ports, as the real bucket is behind both adapters.
   const bucket = memoryObjects();
   const base: MemoryDeps = {
-    store: memoryStore(),
+    ...memoryStores(),
     sms: memorySms(clock),
     workflows: memoryWorkflows(),
     clock,
@@ -42,5 +41,5 @@ export function memoryDeps<O extends Partial<Deps> = Record<never, never>>(overr
     metrics: memoryMetrics(),
     centre: DEFAULT_CENTRE_CONFIG,
   };
-  return { ...base, ...overrides } as Omit<MemoryDeps, keyof O> & O;
+  return { ...base, ...overrides } as unknown as Omit<MemoryDeps, keyof O> & O;
 }

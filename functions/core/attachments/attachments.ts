@@ -43,13 +43,13 @@ export function rejectedEvent(at: string, attachmentId: string, reason: RejectRe
  * period ago (`rejected`, `upload_expired`), so that their places count again. Answers whether any
  * place was freed. A file that still arrives for one is removed by the check.
  */
-async function abandonExpiredUploads(deps: Pick<Deps, 'store'>, requestId: string, now: Date): Promise<boolean> {
+async function abandonExpiredUploads(deps: Pick<Deps, 'attachments'>, requestId: string, now: Date): Promise<boolean> {
   const cutoff = addSeconds(now, -ABANDONED_UPLOAD_GRACE_SECONDS).toISOString();
   const at = now.toISOString();
   let freed = false;
-  for (const a of await deps.store.listAttachments(requestId)) {
+  for (const a of await deps.attachments.listAttachments(requestId)) {
     if (a.status !== 'pending' || a.uploadExpiresAt > cutoff) continue;
-    const settled = await deps.store.settleAttachment(requestId, a.id, 'pending', { status: 'rejected', reason: 'upload_expired' }, rejectedEvent(at, a.id, 'upload_expired'), at);
+    const settled = await deps.attachments.settleAttachment(requestId, a.id, 'pending', { status: 'rejected', reason: 'upload_expired' }, rejectedEvent(at, a.id, 'upload_expired'), at);
     freed ||= settled;
   }
   return freed;
@@ -60,8 +60,8 @@ async function abandonExpiredUploads(deps: Pick<Deps, 'store'>, requestId: strin
  * its file (valid 15 minutes, bound to the declared type and size). The check that follows the
  * upload makes it `ready` or `rejected`.
  */
-export async function createAttachment(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'presigner'>, userId: string, requestId: string, input: NewAttachment) {
-  const request = await deps.store.getRequest(requestId);
+export async function createAttachment(deps: Pick<Deps, 'attachments' | 'requests' | 'clock' | 'ids' | 'presigner'>, userId: string, requestId: string, input: NewAttachment) {
+  const request = await deps.requests.getRequest(requestId);
   if (!request || request.userId !== userId) throw new NotFoundError('request');
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -78,9 +78,9 @@ export async function createAttachment(deps: Pick<Deps, 'store' | 'clock' | 'ids
   // Signed before anything is stored: a signing failure leaves no pending attachment behind.
   const upload = await deps.presigner.presignUpload(objectKeyOf(requestId, attachment.id), input, UPLOAD_URL_SECONDS, now);
 
-  let outcome = await deps.store.createAttachment(attachment, OPEN, { live: MAX_ATTACHMENTS, total: MAX_ATTACHMENTS_TOTAL }, at);
+  let outcome = await deps.attachments.createAttachment(attachment, OPEN, { live: MAX_ATTACHMENTS, total: MAX_ATTACHMENTS_TOTAL }, at);
   if (outcome === 'too_many' && (await abandonExpiredUploads(deps, requestId, now))) {
-    outcome = await deps.store.createAttachment(attachment, OPEN, { live: MAX_ATTACHMENTS, total: MAX_ATTACHMENTS_TOTAL }, at);
+    outcome = await deps.attachments.createAttachment(attachment, OPEN, { live: MAX_ATTACHMENTS, total: MAX_ATTACHMENTS_TOTAL }, at);
   }
   switch (outcome) {
     case 'created':
@@ -113,17 +113,17 @@ function mayRead(request: SupportRequest, reader: Reader): boolean {
   return request.status !== 'cancelled' && inOperatorQueues(request, { id: reader.userId, queues: reader.operatorQueues });
 }
 
-async function readableRequest(deps: Pick<Deps, 'store'>, reader: Reader, requestId: string): Promise<SupportRequest> {
-  const request = await deps.store.getRequest(requestId);
+async function readableRequest(deps: Pick<Deps, 'requests'>, reader: Reader, requestId: string): Promise<SupportRequest> {
+  const request = await deps.requests.getRequest(requestId);
   // Another citizen's request is reported exactly like a missing one.
   if (!request || !mayRead(request, reader)) throw new NotFoundError('request');
   return request;
 }
 
 /** A presigned GET of a `ready` file, valid 5 minutes; 409 `not_ready` while pending or once rejected. */
-export async function attachmentDownload(deps: Pick<Deps, 'store' | 'clock' | 'presigner'>, reader: Reader, requestId: string, attachmentId: string) {
+export async function attachmentDownload(deps: Pick<Deps, 'requests' | 'attachments' | 'clock' | 'presigner'>, reader: Reader, requestId: string, attachmentId: string) {
   await readableRequest(deps, reader, requestId);
-  const attachment = await deps.store.getAttachment(requestId, attachmentId);
+  const attachment = await deps.attachments.getAttachment(requestId, attachmentId);
   if (!attachment) throw new NotFoundError('attachment');
   if (attachment.status !== 'ready') {
     throw new StateConflictError('not_ready', attachment.status === 'pending' ? 'The file has not been uploaded and checked yet.' : 'The file was rejected by the check.');
@@ -134,7 +134,7 @@ export async function attachmentDownload(deps: Pick<Deps, 'store' | 'clock' | 'p
 }
 
 /** An operator's view of the files on a request in a queue (ids for the download route). */
-export async function listRequestAttachments(deps: Pick<Deps, 'store'>, reader: Reader, requestId: string) {
+export async function listRequestAttachments(deps: Pick<Deps, 'requests' | 'attachments'>, reader: Reader, requestId: string) {
   await readableRequest(deps, reader, requestId);
-  return { items: (await deps.store.listAttachments(requestId)).map(attachmentView) };
+  return { items: (await deps.attachments.listAttachments(requestId)).map(attachmentView) };
 }

@@ -24,12 +24,12 @@ function mismatch(attachment: Attachment, facts: Extract<UploadFacts, { found: t
   return undefined;
 }
 
-export async function settleUpload(deps: Pick<Deps, 'store' | 'clock'>, facts: UploadFacts): Promise<Verdict> {
+export async function settleUpload(deps: Pick<Deps, 'attachments' | 'clock'>, facts: UploadFacts): Promise<Verdict> {
   const ids = parseObjectKey(facts.key);
   if (!ids) return { outcome: 'foreign', remove: false };
   // A status that changed under us (a give-up, a concurrent run) is read again; two rounds settle it.
   for (let round = 0; round < 3; round += 1) {
-    const attachment = await deps.store.getAttachment(ids.requestId, ids.attachmentId);
+    const attachment = await deps.attachments.getAttachment(ids.requestId, ids.attachmentId);
     // Signed but never recorded (the record write failed after signing): nothing refers to the file.
     if (!attachment) return { outcome: 'unknown', remove: facts.found };
     if (!facts.found) return { outcome: 'missing', remove: false };
@@ -40,11 +40,11 @@ export async function settleUpload(deps: Pick<Deps, 'store' | 'clock'>, facts: U
     if (!reason) {
       if (attachment.status === 'ready') return { outcome: 'ready', remove: false };
       const event = { at, event: 'attachment_ready', detail: attachment.id };
-      if (await deps.store.settleAttachment(ids.requestId, attachment.id, 'pending', { status: 'ready' }, event, at)) return { outcome: 'ready', remove: false };
+      if (await deps.attachments.settleAttachment(ids.requestId, attachment.id, 'pending', { status: 'ready' }, event, at)) return { outcome: 'ready', remove: false };
       continue;
     }
     // Pending, or ready and then replaced by another upload that fails the check.
-    if (await deps.store.settleAttachment(ids.requestId, attachment.id, attachment.status, { status: 'rejected', reason }, rejectedEvent(at, attachment.id, reason), at)) {
+    if (await deps.attachments.settleAttachment(ids.requestId, attachment.id, attachment.status, { status: 'rejected', reason }, rejectedEvent(at, attachment.id, reason), at)) {
       return { outcome: 'rejected', remove: true };
     }
   }
@@ -57,16 +57,16 @@ export async function settleUpload(deps: Pick<Deps, 'store' | 'clock'>, facts: U
  * `check_failed`, with its timeline event, and its place counts again, so the citizen can upload
  * the file anew. Counted as WorkflowStepFailed (alarm); the run then ends Failed.
  */
-export async function giveUpCheck(deps: Pick<Deps, 'store' | 'clock' | 'metrics'>, key: string, failed: WorkflowFailure): Promise<Verdict> {
+export async function giveUpCheck(deps: Pick<Deps, 'attachments' | 'clock' | 'metrics'>, key: string, failed: WorkflowFailure): Promise<Verdict> {
   const [step] = Object.keys(failed);
   deps.metrics.put('WorkflowStepFailed', { Workflow: 'attachment', Step: step ?? 'unknown' });
   const ids = parseObjectKey(key);
   if (!ids) return { outcome: 'foreign', remove: false };
-  const attachment = await deps.store.getAttachment(ids.requestId, ids.attachmentId);
+  const attachment = await deps.attachments.getAttachment(ids.requestId, ids.attachmentId);
   if (!attachment) return { outcome: 'unknown', remove: false };
   if (attachment.status !== 'pending') return { outcome: attachment.status, remove: false };
   const at = deps.clock.now().toISOString();
-  const settled = await deps.store.settleAttachment(ids.requestId, attachment.id, 'pending', { status: 'rejected', reason: 'check_failed' }, rejectedEvent(at, attachment.id, 'check_failed'), at);
+  const settled = await deps.attachments.settleAttachment(ids.requestId, attachment.id, 'pending', { status: 'rejected', reason: 'check_failed' }, rejectedEvent(at, attachment.id, 'check_failed'), at);
   // Not settled: a concurrent run settled it first, which is just as final.
   return { outcome: settled ? 'rejected' : 'unknown', remove: false };
 }

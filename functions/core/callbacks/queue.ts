@@ -10,7 +10,7 @@ import { loadCallback } from './schedule.ts';
  * the attempt it is for; it is stored only while no other attempt was counted since it was read
  * (an operator may record a call at that very moment), else it is built again.
  */
-export async function enqueueDue(deps: Pick<Deps, 'store'>, requestId: string, taskToken: string) {
+export async function enqueueDue(deps: Pick<Deps, 'requests' | 'slots'>, requestId: string, taskToken: string) {
   for (let round = 1; ; round += 1) {
     const request = await loadCallback(deps, requestId);
     if (request.status !== 'scheduled' && request.status !== 'in_progress') throw new StaleTransitionError(`callback is ${request.status}`);
@@ -31,7 +31,7 @@ export async function enqueueDue(deps: Pick<Deps, 'store'>, requestId: string, t
       questions: routeFor(request.type).questions,
     };
     try {
-      await deps.store.enqueue(entry, taskToken, { attempts: request.attempts ?? 0 });
+      await deps.slots.enqueue(entry, taskToken, { attempts: request.attempts ?? 0 });
       return { queued: true };
     } catch (error) {
       if (!(error instanceof StaleTransitionError) || round >= 3) throw error;
@@ -40,24 +40,24 @@ export async function enqueueDue(deps: Pick<Deps, 'store'>, requestId: string, t
 }
 
 /** A queue the operator works (403 otherwise), in queue order. */
-export async function listQueue(deps: Pick<Deps, 'store'>, operator: Operator, queue: string, limit: number) {
+export async function listQueue(deps: Pick<Deps, 'slots'>, operator: Operator, queue: string, limit: number) {
   assertWorksQueue(operator, queue);
-  return { items: await deps.store.listQueue(queue, limit) };
+  return { items: await deps.slots.listQueue(queue, limit) };
 }
 
 /**
  * An operator takes a request of one of their queues: one wins, another gets 409 `taken`; taking it
  * again is a no-op. A request outside the operator's queues is 404, as if it did not exist.
  */
-export async function takeRequest(deps: Pick<Deps, 'store' | 'clock'>, operator: Operator, requestId: string) {
+export async function takeRequest(deps: Pick<Deps, 'requests' | 'clock'>, operator: Operator, requestId: string) {
   const operatorId = operator.id;
   await operatorRequest(deps, operator, requestId);
   const at = deps.clock.now().toISOString();
   try {
-    await deps.store.transition(requestId, ['scheduled', 'registered'], { status: 'in_progress', assignedTo: operatorId }, { at, event: 'in_progress', detail: `operator ${operatorId}` }, at);
+    await deps.requests.transition(requestId, ['scheduled', 'registered'], { status: 'in_progress', assignedTo: operatorId }, { at, event: 'in_progress', detail: `operator ${operatorId}` }, at);
   } catch (error) {
     if (!(error instanceof StaleTransitionError)) throw error;
-    const current = await deps.store.getRequest(requestId);
+    const current = await deps.requests.getRequest(requestId);
     if (!current) throw new NotFoundError('request');
     if (current.status === 'in_progress' && current.assignedTo === operatorId) return { id: requestId, status: 'in_progress' as const, assignedTo: operatorId };
     if (current.status === 'in_progress') throw new StateConflictError('taken', 'Another operator holds this request.');

@@ -2,7 +2,7 @@ import type { Deps } from '#ports/deps';
 import { type FieldProblem, NotFoundError, StaleTransitionError, StateConflictError, ValidationError } from '../errors.ts';
 import { type Operator, assertNotHeldByAnother, heldByAnother, operatorRequest } from '../requests/operator-access.ts';
 import { parsePhone } from '../phone/phone.ts';
-import type { RequestPatch } from '#ports/store';
+import type { RequestPatch } from '#ports/stores/requests';
 import { CLAIM_WAIT_SECONDS, type CallDirection, type CallOutcome, type CallRecord, MAX_ATTEMPTS, type TranscriptLine } from './model.ts';
 
 export interface RecordCallInput {
@@ -71,14 +71,14 @@ function checkCall(input: RecordCallInput, now: Date) {
  * someone took it, only by its assignee (409 `taken`); a callback nobody holds is taken by the write
  * that records its call, conditionally, so two operators cannot both count an attempt as theirs.
  */
-export async function recordCall(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'workflows' | 'metrics'>, operator: Operator, input: RecordCallInput) {
+export async function recordCall(deps: Pick<Deps, 'calls' | 'profiles' | 'requests' | 'clock' | 'ids' | 'workflows' | 'metrics'>, operator: Operator, input: RecordCallInput) {
   const operatorId = operator.id;
   const phone = checkCall(input, deps.clock.now());
   const waitSeconds = seconds(input.queuedAt, input.answeredAt ?? input.endedAt);
   const durationSeconds = input.answeredAt ? seconds(input.answeredAt, input.endedAt) : 0;
   const request = input.requestId ? await operatorRequest(deps, operator, input.requestId) : undefined;
   if (request) assertNotHeldByAnother(request, operatorId);
-  const userId = request?.userId ?? (await deps.store.userByPhone(phone));
+  const userId = request?.userId ?? (await deps.profiles.userByPhone(phone));
   const call: CallRecord = {
     id: deps.ids.newId(),
     ...(userId ? { userId } : {}),
@@ -100,7 +100,7 @@ export async function recordCall(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'w
   deps.metrics.put('CallWaitSeconds', { Queue: call.queue ?? 'inbound' }, waitSeconds);
   const isCallback = request?.channel === 'callback';
   if (!request || !isCallback) {
-    await deps.store.putCall(call);
+    await deps.calls.putCall(call);
     return { id: call.id, waitSeconds, durationSeconds };
   }
   // Conditional on the workflow token read: a resumed run (the reconciler) may have queued the
@@ -115,7 +115,7 @@ export async function recordCall(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'w
       ...(input.outcome === 'answered' ? { status: 'completed', checkAt: null, failure: null } : {}),
     };
     try {
-      await deps.store.putCall(call, {
+      await deps.calls.putCall(call, {
         from: ['scheduled', 'in_progress'],
         patch,
         event: { at, event: input.outcome === 'answered' ? 'completed' : 'call_unanswered', detail: `attempt ${attempts}: ${input.outcome}` },
@@ -124,7 +124,7 @@ export async function recordCall(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'w
       });
     } catch (error) {
       if (!(error instanceof StaleTransitionError)) throw error;
-      const fresh = await deps.store.getRequest(current.id);
+      const fresh = await deps.requests.getRequest(current.id);
       const awaiting = fresh && (fresh.status === 'scheduled' || fresh.status === 'in_progress');
       if (fresh && heldByAnother(fresh, operatorId)) throw new StateConflictError('taken', 'Another operator holds this request.');
       if (!awaiting) throw new StateConflictError('not_awaiting_call', `The request is ${fresh?.status ?? 'gone'}: it awaits no call.`);
@@ -139,13 +139,13 @@ export async function recordCall(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'w
 }
 
 /** The workflow waited in vain for an outcome: that counts as an unanswered attempt. */
-export async function recordLostOutcome(deps: Pick<Deps, 'store' | 'clock'>, requestId: string) {
-  const request = await deps.store.getRequest(requestId);
+export async function recordLostOutcome(deps: Pick<Deps, 'requests' | 'clock'>, requestId: string) {
+  const request = await deps.requests.getRequest(requestId);
   if (!request) throw new NotFoundError('request');
   const attempts = (request.attempts ?? 0) + 1;
   const at = deps.clock.now().toISOString();
   // Out of the operators' queue too: the next attempt queues it again when due.
-  await deps.store.transition(
+  await deps.requests.transition(
     requestId,
     ['scheduled', 'in_progress'],
     { attempts, taskToken: null },
@@ -157,9 +157,9 @@ export async function recordLostOutcome(deps: Pick<Deps, 'store' | 'clock'>, req
 }
 
 /** After the last unanswered attempt: `missed`, and the SMS offers a written request. */
-export async function markMissed(deps: Pick<Deps, 'store' | 'clock'>, requestId: string) {
+export async function markMissed(deps: Pick<Deps, 'requests' | 'clock'>, requestId: string) {
   const at = deps.clock.now().toISOString();
-  await deps.store.transition(requestId, ['scheduled', 'in_progress', 'received'], { status: 'missed', taskToken: null, checkAt: null }, { at, event: 'missed' }, at, { dequeue: true });
+  await deps.requests.transition(requestId, ['scheduled', 'in_progress', 'received'], { status: 'missed', taskToken: null, checkAt: null }, { at, event: 'missed' }, at, { dequeue: true });
   return { notice: 'missed' as const };
 }
 
@@ -178,6 +178,6 @@ export function callView(call: CallRecord) {
   };
 }
 
-export async function listOwnCalls(deps: Pick<Deps, 'store'>, userId: string) {
-  return { items: (await deps.store.listCallsByOwner(userId, 100)).map(callView) };
+export async function listOwnCalls(deps: Pick<Deps, 'calls'>, userId: string) {
+  return { items: (await deps.calls.listCallsByOwner(userId, 100)).map(callView) };
 }

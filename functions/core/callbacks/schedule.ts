@@ -16,8 +16,8 @@ import { formatCitizenTime } from '../scheduling/zone-time.ts';
  * conditional write makes overbooking impossible however many book at once; a full slot just
  * moves the booking on to the next candidate.
  */
-export async function loadCallback(deps: Pick<Deps, 'store'>, requestId: string): Promise<SupportRequest & { route: NonNullable<SupportRequest['route']> }> {
-  const request = await deps.store.getRequest(requestId);
+export async function loadCallback(deps: Pick<Deps, 'requests'>, requestId: string): Promise<SupportRequest & { route: NonNullable<SupportRequest['route']> }> {
+  const request = await deps.requests.getRequest(requestId);
   if (!request) throw new NotFoundError('request');
   if (request.channel !== 'callback' || !request.callback || !request.route) throw new StaleTransitionError('not a routed callback request');
   return request as SupportRequest & { route: NonNullable<SupportRequest['route']> };
@@ -27,18 +27,18 @@ export async function loadCallback(deps: Pick<Deps, 'store'>, requestId: string)
  * A resumed run (the reconciler: the first run is gone) takes the booking the request has, so
  * it waits for that slot, or queues at once when it is past, and never books a second place.
  */
-export async function resumeCallback(deps: Pick<Deps, 'store' | 'clock'>, requestId: string) {
+export async function resumeCallback(deps: Pick<Deps, 'requests' | 'clock'>, requestId: string) {
   const request = await loadCallback(deps, requestId);
   if ((request.status !== 'scheduled' && request.status !== 'in_progress') || !request.scheduledAt) throw new StaleTransitionError(`callback is ${request.status}`);
   // This run now owns the callback: the reconciler looks again only when this run should be done.
   const now = deps.clock.now();
   const at = now.toISOString();
   const due = Date.parse(request.scheduledAt) > now.getTime() ? request.scheduledAt : at;
-  await deps.store.transition(requestId, [request.status], { checkAt: callbackCheckAt(due) }, { at, event: 'callback_resumed', internal: true }, at);
+  await deps.requests.transition(requestId, [request.status], { checkAt: callbackCheckAt(due) }, { at, event: 'callback_resumed', internal: true }, at);
   return { scheduledAt: request.scheduledAt, when: formatCitizenTime(request.scheduledAt, zoneOrMoscow(request.timeZone)), first: false };
 }
 
-export async function scheduleCallback(deps: Pick<Deps, 'store' | 'clock' | 'metrics' | 'centre'>, requestId: string) {
+export async function scheduleCallback(deps: Pick<Deps, 'requests' | 'slots' | 'clock' | 'metrics' | 'centre'>, requestId: string) {
   const config = deps.centre;
   const request = await loadCallback(deps, requestId);
   const now = deps.clock.now();
@@ -49,12 +49,12 @@ export async function scheduleCallback(deps: Pick<Deps, 'store' | 'clock' | 'met
     ? bookingCandidates(queue, now, request.callback?.preferredWindow, config, zone)
     : retryCandidates(queue, now, config, request.scheduledAt, zone);
   const capacity = slotCapacity(queue, config);
-  const counts = await deps.store.slotCounts(queue, [...new Set(candidates.map((s) => moscowDate(s.start)))]);
+  const counts = await deps.slots.slotCounts(queue, [...new Set(candidates.map((s) => moscowDate(s.start)))]);
   const at = now.toISOString();
   for (const slot of candidates) {
     if ((counts.get(slot.start) ?? 0) >= capacity) continue;
     const when = formatCitizenTime(slot.start, zone);
-    const outcome = await deps.store.bookSlot(
+    const outcome = await deps.slots.bookSlot(
       requestId,
       first ? ['received'] : ['scheduled', 'in_progress'],
       { queue, start: slot.start, day: moscowDate(slot.start), capacity },

@@ -14,13 +14,13 @@ function daysBetween(from: Date, to: Date): string[] {
   return days;
 }
 
-export async function callbackSlots(deps: Pick<Deps, 'store' | 'clock' | 'centre'>, input: SlotQueryInput) {
+export async function callbackSlots(deps: Pick<Deps, 'slots' | 'clock' | 'centre'>, input: SlotQueryInput) {
   const now = deps.clock.now();
   const config = deps.centre;
   const checked = validateSlotQuery(input, now, config);
   if (!checked.ok) throw new ValidationError(checked.problems);
   const { queue, slotMinutes, from, to, timeZone } = checked.query;
-  const counts = await deps.store.slotCounts(queue, daysBetween(from, to));
+  const counts = await deps.slots.slotCounts(queue, daysBetween(from, to));
   const items = bookableSlots(queue, now, { from, to }, counts, config, timeZone);
   // With a zone, each slot also says when it starts on the citizen's clock.
   return { slotMinutes, items: timeZone === undefined ? items : items.map((s) => ({ ...s, localStart: localIso(s.start, timeZone) })) };
@@ -29,7 +29,7 @@ export async function callbackSlots(deps: Pick<Deps, 'store' | 'clock' | 'centre
 const RECENT_MINUTES = 60;
 const WINDOW_DAYS = 2;
 
-export async function contactsWithLoad(deps: Pick<Deps, 'store' | 'clock' | 'centre'>) {
+export async function contactsWithLoad(deps: Pick<Deps, 'slots' | 'clock' | 'centre'>) {
   const now = deps.clock.now();
   const config = deps.centre;
   const queues = [...new Set(Object.values(ROUTING_TABLE).map((r) => r.queue))];
@@ -38,9 +38,9 @@ export async function contactsWithLoad(deps: Pick<Deps, 'store' | 'clock' | 'cen
   const loads = await Promise.all(
     queues.map(async (queue) => {
       const [waiting, recentWaitsSeconds, counts] = await Promise.all([
-        deps.store.countQueue(queue),
-        deps.store.recentWaits(queue, since),
-        deps.store.slotCounts(queue, daysBetween(now, until)),
+        deps.slots.countQueue(queue),
+        deps.slots.recentWaits(queue, since),
+        deps.slots.slotCounts(queue, daysBetween(now, until)),
       ]);
       const freeSlots = bookableSlots(queue, now, { from: now, to: until }, counts, config);
       return queueLoad({ queue, waiting, recentWaitsSeconds, now, freeSlots }, config);

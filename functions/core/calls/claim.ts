@@ -21,11 +21,11 @@ function minutesAndSeconds(seconds: number): string {
   return `${Math.floor(seconds / 60)} мин ${seconds % 60} с`;
 }
 
-export async function fileClaim(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'workflows' | 'metrics'>, userId: string, callId: string, input: { text: string }) {
+export async function fileClaim(deps: Pick<Deps, 'profiles' | 'requests' | 'calls' | 'clock' | 'ids' | 'workflows' | 'metrics'>, userId: string, callId: string, input: { text: string }) {
   const call = await ownCall(deps, userId, callId);
   if (!(call.waitSeconds > CLAIM_WAIT_SECONDS)) throw new StateConflictError('claim_not_eligible', 'A claim can be filed for a wait over 10 minutes.');
   if (call.claimRequestId) throw new StateConflictError('already_claimed', 'A claim was already filed for this call.');
-  const profile = await deps.store.getProfile(userId);
+  const profile = await deps.profiles.getProfile(userId);
   if (!profile) throw new StateConflictError('profile_missing', 'A claim needs the reference profile.');
   const now = deps.clock.now();
   const at = now.toISOString();
@@ -38,7 +38,7 @@ export async function fileClaim(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'wo
   // A claim is a new request: it counts in the citizen's 24-hour window like any other.
   let numberAttempts = 0;
   const request = await underWindow(
-    () => deps.store.getLimitWindow('requests', userId),
+    () => deps.requests.getLimitWindow('requests', userId),
     userId,
     now,
     CITIZEN_LIMITS.newRequests,
@@ -66,7 +66,7 @@ export async function fileClaim(deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'wo
         written: { topic: `Жалоба на время ожидания (звонок ${call.id})`, text: `${input.text}\n\n${facts}`, attempts: [] },
         claimOf: { callId: call.id, queuedAt: call.queuedAt, ...(call.answeredAt ? { answeredAt: call.answeredAt } : {}), waitSeconds: call.waitSeconds },
       };
-      const outcome = await deps.store.createClaim(request, { at, event: 'received', detail: `claim for call ${call.id}` }, call.id, window);
+      const outcome = await deps.requests.createClaim(request, { at, event: 'received', detail: `claim for call ${call.id}` }, call.id, window);
       if (outcome.kind === 'already_claimed') throw new StateConflictError('already_claimed', 'A claim was already filed for this call.');
       if (outcome.kind === 'window_changed') return outcome.kind;
       if (outcome.kind === 'number_taken' && (numberAttempts += 1) < NUMBER_ATTEMPTS) return 'window_changed' as const;

@@ -3,10 +3,10 @@ import { StateConflictError } from '../errors.ts';
 import { ownCall } from './confirmation.ts';
 
 /** What the transcript PDF shows, once the call is confirmed. */
-export async function transcriptOf(deps: Pick<Deps, 'store'>, userId: string, callId: string) {
+export async function transcriptOf(deps: Pick<Deps, 'requests' | 'calls'>, userId: string, callId: string) {
   const call = await ownCall(deps, userId, callId);
   if (!call.confirmed) throw new StateConflictError('not_confirmed', 'Confirm the call with the SMS code first.');
-  const request = call.requestId ? await deps.store.getRequest(call.requestId) : undefined;
+  const request = call.requestId ? await deps.requests.getRequest(call.requestId) : undefined;
   return {
     requestNumber: request?.number ?? '—',
     callId: call.id,

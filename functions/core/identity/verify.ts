@@ -1,4 +1,4 @@
-import type { Profile } from '#ports/store';
+import type { Profile } from '#ports/stores/profiles';
 import type { IdentityProblem, StoredIdentity } from '../requests/model.ts';
 
 /** Compares what the citizen typed with the reference profile; an empty list means verified. */

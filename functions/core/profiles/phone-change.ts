@@ -12,23 +12,23 @@ import { maskPhone, parsePhone } from '../phone/phone.ts';
  * counted as a send (cooldown and hourly cap), so the route cannot be used to test many numbers
  * for being registered.
  */
-export async function requestPhoneChange(deps: CodeDeps, userId: string, input: { phone: string }) {
+export async function requestPhoneChange(deps: CodeDeps & Pick<Deps, 'profiles'>, userId: string, input: { phone: string }) {
   const problems = checkPhone(input.phone, 'phone', { mobile: true });
   const parsed = parsePhone(input.phone);
   if (problems.length > 0 || !parsed.ok) throw new ValidationError(problems);
-  if (!(await deps.store.getProfile(userId))) throw new NotFoundError('profile');
+  if (!(await deps.profiles.getProfile(userId))) throw new NotFoundError('profile');
   const phone = parsed.phone.e164;
   return sendCode(deps, 'phone-change', userId, phone, async () => {
-    const holder = await deps.store.userByPhone(phone);
+    const holder = await deps.profiles.userByPhone(phone);
     if (holder !== undefined && holder !== userId) throw phoneInUse();
   });
 }
 
-export async function verifyPhoneChange(deps: Pick<Deps, 'store' | 'clock' | 'hasher' | 'metrics'>, userId: string, code: string) {
+export async function verifyPhoneChange(deps: Pick<Deps, 'profiles' | 'codes' | 'clock' | 'hasher' | 'metrics'>, userId: string, code: string) {
   const { used } = await checkCode(deps, 'phone-change', userId, code);
   const phone = used.target;
   if (!phone) throw new StateConflictError('code_not_requested', 'No phone change was requested.');
-  const outcome = await deps.store.changeProfilePhone(userId, phone, used, deps.clock.now().toISOString());
+  const outcome = await deps.profiles.changeProfilePhone(userId, phone, used, deps.clock.now().toISOString());
   if (outcome === 'phone_in_use') throw phoneInUse();
   if (outcome === 'code_used') throw new StateConflictError('code_used', 'This code has already been used: request a new code.');
   return { phone: maskPhone(phone) };

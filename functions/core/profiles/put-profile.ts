@@ -1,5 +1,5 @@
 import type { Deps } from '#ports/deps';
-import type { Profile } from '#ports/store';
+import type { Profile } from '#ports/stores/profiles';
 import { ValidationError } from '../errors.ts';
 import { type IdentityInput, checkIdentity, storedIdentity } from '../identity/identity.ts';
 import { phoneInUse } from '../limits/limits.ts';
@@ -11,7 +11,7 @@ import { latestRussianDate } from '../time.ts';
 export type ProfileInput = IdentityInput & { region?: string | undefined; timeZone?: string | undefined };
 
 /** Creates or replaces the reference profile. SNILS and passport are kept as keyed hashes only. */
-export async function putProfile(deps: Pick<Deps, 'store' | 'clock' | 'hasher'>, userId: string, input: ProfileInput) {
+export async function putProfile(deps: Pick<Deps, 'profiles' | 'clock' | 'hasher'>, userId: string, input: ProfileInput) {
   const now = deps.clock.now();
   const place = checkRegionAndZone(input);
   const problems = [...checkIdentity(input, latestRussianDate(now), ''), ...(place.ok ? [] : place.problems)];
@@ -19,7 +19,7 @@ export async function putProfile(deps: Pick<Deps, 'store' | 'clock' | 'hasher'>,
   const stored = await storedIdentity(input, deps.hasher);
   const profile: Profile = { userId, fullName: input.fullName.trim().replace(/\s+/g, ' '), ...stored, ...place.value, updatedAt: now.toISOString() };
   // The phone index is claimed in the same transaction: another profile's number changes nothing.
-  const outcome = await deps.store.putProfile(profile);
+  const outcome = await deps.profiles.putProfile(profile);
   if (outcome === 'phone_in_use') throw phoneInUse();
   const { created } = outcome;
   return {

@@ -1,7 +1,7 @@
 import type { Deps } from '#ports/deps';
 import { StaleTransitionError } from '../errors.ts';
 import type { NoticeKind } from '../notices/sms-templates.ts';
-import type { RequestPatch } from '#ports/store';
+import type { RequestPatch } from '#ports/stores/requests';
 import type { Status, SupportRequest } from '../requests/model.ts';
 import { MAX_RESUMES, NOTICE_RECHECK_MS, callbackCheckAt, intakeCheckAt } from './expectations.ts';
 
@@ -13,7 +13,7 @@ import { MAX_RESUMES, NOTICE_RECHECK_MS, callbackCheckAt, intakeCheckAt } from '
  * started, and the workflows it starts are named after that count, so two reconcilers at once
  * start one run, and a rerun of a notice sends nothing twice (the notice mark).
  */
-export type ReconcileDeps = Pick<Deps, 'store' | 'clock' | 'workflows' | 'metrics'>;
+export type ReconcileDeps = Pick<Deps, 'requests' | 'reconcile' | 'clock' | 'workflows' | 'metrics'>;
 
 export interface ReconcileOptions {
   /** Requests to look at in one run, at most. */
@@ -128,7 +128,7 @@ async function act(deps: ReconcileDeps, r: SupportRequest, action: Action, now: 
   const detail = action.kind === 'resume' ? `${action.workflow}, resume ${n}` : action.kind === 'resend' ? `notice ${action.notice}, resume ${n}` : action.kind === 'hand_over' ? action.reason : 'nothing owed';
   const event = action.kind === 'hand_over' ? 'needs_operator' : action.kind === 'clear' ? 'check_cleared' : 'resumed';
   try {
-    await deps.store.transition(r.id, [r.status], patch, { at, event, detail, internal: true }, at, { expect: { resumes: seen } });
+    await deps.requests.transition(r.id, [r.status], patch, { at, event, detail, internal: true }, at, { expect: { resumes: seen } });
   } catch (error) {
     // Moved on meanwhile, or another reconciler claimed it: either way, not ours to act on.
     if (error instanceof StaleTransitionError) return 'skipped';
@@ -164,20 +164,20 @@ export async function reconcile(deps: ReconcileDeps, options: ReconcileOptions =
   // Once per run: a resumed request that fails again at once is due again, and later in the index.
   const seen = new Set<string>();
   while (report.checked < limit) {
-    const page = await deps.store.listDueChecks(until, Math.min(100, limit - report.checked), after);
+    const page = await deps.reconcile.listDueChecks(until, Math.min(100, limit - report.checked), after);
     if (page.length === 0) break;
     after = page[page.length - 1];
     for (const { id } of page) {
       if (seen.has(id)) continue;
       seen.add(id);
       report.checked += 1;
-      const r = await deps.store.getRequest(id);
+      const r = await deps.requests.getRequest(id);
       if (!r?.checkAt) continue;
       const orphaned = options.orphanedBefore !== undefined && r.updatedAt < options.orphanedBefore;
       if (r.checkAt > nowIso && !orphaned) continue;
       try {
         const notice = lostNotice(r);
-        const delivered = notice !== undefined && (await deps.store.noticeSent(r.id, notice));
+        const delivered = notice !== undefined && (await deps.requests.noticeSent(r.id, notice));
         const outcome = await act(deps, r, decide(r, orphaned, delivered, now), now);
         if (outcome !== 'skipped') report[outcome] += 1;
         if (outcome === 'handedOver') report.handedOverIds.push(r.id);

@@ -13,14 +13,14 @@ import { STATUSES } from '../requests/model.ts';
  */
 export type WorkflowFailure = Record<string, { Error?: string }>;
 
-export async function recordWorkflowFailure(deps: Pick<Deps, 'store' | 'clock' | 'metrics'>, requestId: string, workflow: string, failed: WorkflowFailure) {
+export async function recordWorkflowFailure(deps: Pick<Deps, 'requests' | 'clock' | 'metrics'>, requestId: string, workflow: string, failed: WorkflowFailure) {
   const [step, info] = Object.entries(failed)[0] ?? ['unknown', {}];
   // The error's name only: a Cause may quote input, and input may hold personal data.
   const error = info.Error ?? 'unknown';
   deps.metrics.put('WorkflowStepFailed', { Workflow: workflow, Step: step });
   const at = deps.clock.now().toISOString();
   try {
-    await deps.store.transition(
+    await deps.requests.transition(
       requestId,
       STATUSES,
       { failure: { workflow, step, error, at }, checkAt: at },
@@ -42,7 +42,7 @@ export async function recordWorkflowFailure(deps: Pick<Deps, 'store' | 'clock' |
  * retry by the client is not needed (nor would it help: the write is done).
  */
 export async function startOrLeaveToReconciler(
-  deps: Pick<Deps, 'store' | 'clock' | 'metrics' | 'workflows'>,
+  deps: Pick<Deps, 'requests' | 'clock' | 'metrics' | 'workflows'>,
   start: { workflow: WorkflowName; name: string; input: Record<string, unknown> },
   requestId: string,
   step: string,

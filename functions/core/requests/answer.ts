@@ -8,7 +8,7 @@ import { type Operator, assertNotHeldByAnother, heldByAnother, operatorRequest }
  * for a request of the operator's queues (404 otherwise), and only by its assignee when someone
  * took it (409 `taken`); answering a request nobody holds takes it, in the same conditional write.
  */
-export async function answerRequest(deps: Pick<Deps, 'store' | 'clock' | 'workflows' | 'metrics'>, operator: Operator, requestId: string, input: { text: string }) {
+export async function answerRequest(deps: Pick<Deps, 'requests' | 'clock' | 'workflows' | 'metrics'>, operator: Operator, requestId: string, input: { text: string }) {
   const operatorId = operator.id;
   const request = await operatorRequest(deps, operator, requestId);
   if (request.channel !== 'written') throw new StateConflictError('not_written', 'Only written requests are answered in writing.');
@@ -16,7 +16,7 @@ export async function answerRequest(deps: Pick<Deps, 'store' | 'clock' | 'workfl
   const at = deps.clock.now().toISOString();
   let answered;
   try {
-    answered = await deps.store.transition(
+    answered = await deps.requests.transition(
       requestId,
       ['registered', 'in_progress'],
       { status: 'answered', assignedTo: operatorId, answer: { text: input.text, at, operatorId } },
@@ -27,7 +27,7 @@ export async function answerRequest(deps: Pick<Deps, 'store' | 'clock' | 'workfl
   } catch (error) {
     if (!(error instanceof StaleTransitionError)) throw error;
     // Someone took it between the read and the write, or it moved on.
-    const fresh = await deps.store.getRequest(requestId);
+    const fresh = await deps.requests.getRequest(requestId);
     if (fresh && heldByAnother(fresh, operatorId)) throw new StateConflictError('taken', 'Another operator holds this request.');
     throw new StateConflictError('not_answerable', 'The request is not awaiting an answer.');
   }

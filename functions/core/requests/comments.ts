@@ -9,18 +9,18 @@ import { CLOSED_STATUSES, type RequestComment, STATUSES } from './model.ts';
 const OPEN = STATUSES.filter((s) => !CLOSED_STATUSES.includes(s));
 
 export async function addCitizenComment(
-  deps: Pick<Deps, 'store' | 'clock' | 'ids' | 'hasher'>,
+  deps: Pick<Deps, 'requests' | 'clock' | 'ids' | 'hasher'>,
   userId: string,
   requestId: string,
   input: { text: string },
   idempotencyKey?: string,
 ): Promise<HttpOutcome> {
-  const request = await deps.store.getRequest(requestId);
+  const request = await deps.requests.getRequest(requestId);
   if (!request || request.userId !== userId) throw new NotFoundError('request');
   const now = deps.clock.now();
   const bodyHash = deps.hasher.digest(canonicalJson({ requestId, ...input }));
   const scope = idempotencyScope(deps.hasher, userId, 'add-comment', idempotencyKey);
-  const earlier = scope ? await deps.store.getIdempotencyRecord(scope, now.toISOString()) : undefined;
+  const earlier = scope ? await deps.requests.getIdempotencyRecord(scope, now.toISOString()) : undefined;
   if (earlier) return replayOf(earlier, bodyHash);
 
   const comment: RequestComment = { id: deps.ids.newId(), at: now.toISOString(), author: 'citizen', text: input.text };
@@ -28,13 +28,13 @@ export async function addCitizenComment(
   const record = scope ? idempotencyRecord(scope, bodyHash, created, now) : undefined;
   // Counted in the citizen's hourly window and on the request, in the comment's own transaction.
   const outcome = await underWindow(
-    () => deps.store.getLimitWindow('comments', userId),
+    () => deps.requests.getLimitWindow('comments', userId),
     userId,
     now,
     CITIZEN_LIMITS.comments,
     commentsLimited,
     async (window) => {
-      const stored = await deps.store.appendComment(requestId, comment, OPEN, record, now.toISOString(), { window, perRequest: CITIZEN_LIMITS.commentsPerRequest });
+      const stored = await deps.requests.appendComment(requestId, comment, OPEN, record, now.toISOString(), { window, perRequest: CITIZEN_LIMITS.commentsPerRequest });
       return stored.kind === 'window_changed' ? stored.kind : stored;
     },
   );

@@ -1,7 +1,7 @@
 import type { Deps } from '#ports/deps';
 import { intakeCheckAt } from '../reconcile/expectations.ts';
 import { startOrLeaveToReconciler } from '../reconcile/record-failure.ts';
-import type { IdempotencyRecord } from '#ports/store';
+import type { IdempotencyRecord } from '#ports/stores/requests';
 import { canonicalJson } from '../canonical-json.ts';
 import { type FieldProblem, ValidationError } from '../errors.ts';
 import { type HttpOutcome, idempotencyRecord, idempotencyScope, replayOf } from '../idempotency.ts';
@@ -129,7 +129,7 @@ class ReplayFound extends Error {
   }
 }
 
-type StartDeps = Pick<Deps, 'store' | 'clock' | 'metrics' | 'workflows'>;
+type StartDeps = Pick<Deps, 'requests' | 'clock' | 'metrics' | 'workflows'>;
 
 /** Intake of a stored request, named after it: a second start of the same request is a no-op. */
 export const startIntake = (deps: StartDeps, requestId: string) =>
@@ -147,7 +147,7 @@ async function replay(deps: StartDeps, record: IdempotencyRecord, bodyHash: stri
  * transaction, and starts the intake workflow named after the request (so a retry cannot start two).
  */
 export async function createRequest(
-  deps: Pick<Deps, 'store' | 'workflows' | 'clock' | 'ids' | 'hasher' | 'metrics'>,
+  deps: Pick<Deps, 'requests' | 'workflows' | 'clock' | 'ids' | 'hasher' | 'metrics'>,
   userId: string,
   input: CreateRequestInput,
   idempotencyKey?: string,
@@ -156,7 +156,7 @@ export async function createRequest(
   const bodyHash = deps.hasher.digest(canonicalJson(input));
   const scope = idempotencyScope(deps.hasher, userId, 'create-request', idempotencyKey);
   // A retry replays the first answer even when a time-dependent rule (the window) has passed since.
-  const earlier = scope ? await deps.store.getIdempotencyRecord(scope, now.toISOString()) : undefined;
+  const earlier = scope ? await deps.requests.getIdempotencyRecord(scope, now.toISOString()) : undefined;
   if (earlier) return replay(deps, earlier, bodyHash);
 
   const problems = checkCreateRules(input, now);
@@ -171,8 +171,8 @@ export async function createRequest(
     // A duplicate racing its first attempt may find the window already full with that very request:
     // the replay wins then too, so the window is read with the idempotency record.
     async () => {
-      const state = await deps.store.getLimitWindow('requests', userId);
-      const first = scope ? await deps.store.getIdempotencyRecord(scope, now.toISOString()) : undefined;
+      const state = await deps.requests.getLimitWindow('requests', userId);
+      const first = scope ? await deps.requests.getIdempotencyRecord(scope, now.toISOString()) : undefined;
       if (first) throw new ReplayFound(first);
       return state;
     },
@@ -195,7 +195,7 @@ export async function createRequest(
         },
       };
       const record = scope ? idempotencyRecord(scope, bodyHash, created, now) : undefined;
-      const stored = await deps.store.createRequest(request, { at: request.createdAt, event: 'received' }, record, now.toISOString(), { window, ...open });
+      const stored = await deps.requests.createRequest(request, { at: request.createdAt, event: 'received' }, record, now.toISOString(), { window, ...open });
       if (stored.kind === 'number_taken') {
         numberAttempts += 1;
         if (numberAttempts >= NUMBER_ATTEMPTS) throw new Error('could not issue a unique request number');

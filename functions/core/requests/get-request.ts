@@ -8,10 +8,10 @@ import { requestView } from './request-view.ts';
  * request item alone is read and its owner checked before its history (timeline, comments,
  * attachments) and its calls are read at all.
  */
-export async function getOwnRequest(deps: Pick<Deps, 'store'>, userId: string, id: string) {
-  const request = await deps.store.getRequest(id);
+export async function getOwnRequest(deps: Pick<Deps, 'calls' | 'requests'>, userId: string, id: string) {
+  const request = await deps.requests.getRequest(id);
   if (!request || request.userId !== userId) throw new NotFoundError('request');
-  const [detail, calls] = await Promise.all([deps.store.getRequestDetail(id), deps.store.listCallsOfRequest(id)]);
+  const [detail, calls] = await Promise.all([deps.requests.getRequestDetail(id), deps.calls.listCallsOfRequest(id)]);
   if (!detail) throw new NotFoundError('request');
   return { ...requestView(detail), calls: calls.map(callView) };
 }

@@ -11,8 +11,8 @@ import type { IdentityProblem, SupportRequest } from './model.ts';
 
 /** The steps of the intake workflow; each is one task state of statemachines/intake.asl.json. */
 
-async function load(deps: Pick<Deps, 'store'>, requestId: string): Promise<SupportRequest> {
-  const request = await deps.store.getRequest(requestId);
+async function load(deps: Pick<Deps, 'requests'>, requestId: string): Promise<SupportRequest> {
+  const request = await deps.requests.getRequest(requestId);
   if (!request) throw new NotFoundError('request');
   return request;
 }
@@ -22,17 +22,17 @@ async function load(deps: Pick<Deps, 'store'>, requestId: string): Promise<Suppo
  * it has none), which routing stores on the request: verification reads the profile anyway, so
  * booking and its texts know the citizen's clock without reading the profile again.
  */
-export async function verifyIdentity(deps: Pick<Deps, 'store'>, requestId: string) {
+export async function verifyIdentity(deps: Pick<Deps, 'requests' | 'profiles'>, requestId: string) {
   const request = await load(deps, requestId);
-  const profile = await deps.store.getProfile(request.userId);
+  const profile = await deps.profiles.getProfile(request.userId);
   const problems = compareWithProfile(request.identity, profile);
   return { verified: problems.length === 0, problems, channel: request.channel, timeZone: zoneOrMoscow(profile?.timeZone) };
 }
 
-export async function markNeedsInfo(deps: Pick<Deps, 'store' | 'clock' | 'metrics'>, requestId: string, problems: IdentityProblem[]) {
+export async function markNeedsInfo(deps: Pick<Deps, 'requests' | 'clock' | 'metrics'>, requestId: string, problems: IdentityProblem[]) {
   const at = deps.clock.now().toISOString();
   const detail = problems.map((p) => `${p.field}:${p.code}`).join(', ');
-  const moved = await deps.store.transition(requestId, ['received'], { status: 'needs_info', problems, checkAt: null }, { at, event: 'needs_info', detail }, at);
+  const moved = await deps.requests.transition(requestId, ['received'], { status: 'needs_info', problems, checkAt: null }, { at, event: 'needs_info', detail }, at);
   deps.metrics.put('VerificationFailed', { Channel: moved.channel });
   // Without a profile there is no phone the citizen has proven: the portal shows the status instead.
   const noProfile = problems.some((p) => p.field === 'profile');
@@ -44,7 +44,7 @@ export async function markNeedsInfo(deps: Pick<Deps, 'store' | 'clock' | 'metric
  * verification: the profile's) is stored with the route; an older run that passes none stores none,
  * and readers take Moscow.
  */
-export async function routeRequest(deps: Pick<Deps, 'store' | 'clock'>, requestId: string, timeZone?: string) {
+export async function routeRequest(deps: Pick<Deps, 'requests' | 'clock'>, requestId: string, timeZone?: string) {
   const request = await load(deps, requestId);
   if (request.route) throw new StaleTransitionError('request already routed');
   const rule = routeFor(request.type);
@@ -55,7 +55,7 @@ export async function routeRequest(deps: Pick<Deps, 'store' | 'clock'>, requestI
   if (request.channel === 'written') {
     // 59-FZ: the end of day 30 after the day of registration (deadlines.ts).
     const dueBy = answerDueBy(now);
-    await deps.store.transition(
+    await deps.requests.transition(
       requestId,
       ['received'],
       { status: 'registered', route, dueBy, checkAt: null, ...zone },
@@ -65,7 +65,7 @@ export async function routeRequest(deps: Pick<Deps, 'store' | 'clock'>, requestI
     return { channel: request.channel, notice: 'registered' as NoticeKind };
   }
   // Callbacks keep `received` until scheduling books their slot; the route is recorded now.
-  await deps.store.transition(requestId, ['received'], { route, ...zone }, { at, event: 'routed', detail: `queue ${rule.queue}` }, at);
+  await deps.requests.transition(requestId, ['received'], { route, ...zone }, { at, event: 'routed', detail: `queue ${rule.queue}` }, at);
   return { channel: request.channel, notice: null };
 }
 
@@ -73,14 +73,14 @@ export async function routeRequest(deps: Pick<Deps, 'store' | 'clock'>, requestI
  * Sends the SMS for a status to the profile phone, once per request event: a rerun of the workflow
  * finds the mark and sends nothing. Throws on failure so the state machine retries.
  */
-export async function sendNotice(deps: Pick<Deps, 'store' | 'sms' | 'clock' | 'metrics'>, requestId: string, kind: NoticeKind, when?: string) {
+export async function sendNotice(deps: Pick<Deps, 'profiles' | 'requests' | 'sms' | 'clock' | 'metrics'>, requestId: string, kind: NoticeKind, when?: string) {
   const request = await load(deps, requestId);
-  if (await deps.store.noticeSent(requestId, kind)) return { sent: false };
-  const profile = await deps.store.getProfile(request.userId);
+  if (await deps.requests.noticeSent(requestId, kind)) return { sent: false };
+  const profile = await deps.profiles.getProfile(request.userId);
   if (!profile) throw new ProfileMissingError('The profile to notify is gone.');
   // A resent `scheduled` notice (the reconciler) names the booked time as the first one did.
   const time = when ?? (kind === 'scheduled' && request.scheduledAt ? formatCitizenTime(request.scheduledAt, zoneOrMoscow(request.timeZone)) : undefined);
   await sendCounted(deps, kind, profile.phone, noticeText(kind, time ? { number: request.number, when: time } : { number: request.number }));
-  await deps.store.recordNotice(requestId, kind, deps.clock.now().toISOString());
+  await deps.requests.recordNotice(requestId, kind, deps.clock.now().toISOString());
   return { sent: true };
 }

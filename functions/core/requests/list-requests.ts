@@ -10,8 +10,8 @@ import { requestSummary } from './request-view.ts';
 export const DEFAULT_PAGE = 20;
 export const MAX_PAGE = 100;
 
-export async function listOwnRequests(deps: Pick<Deps, 'store'>, userId: string, limit = DEFAULT_PAGE, cursor?: string) {
+export async function listOwnRequests(deps: Pick<Deps, 'requests'>, userId: string, limit = DEFAULT_PAGE, cursor?: string) {
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
-  const page = await deps.store.listRequestsByOwner(userId, limit, after && { createdAt: after.at, id: after.id });
+  const page = await deps.requests.listRequestsByOwner(userId, limit, after && { createdAt: after.at, id: after.id });
   return { items: page.items.map(requestSummary), ...(page.next ? { nextCursor: encodeCursor(page.next.createdAt, page.next.id) } : {}) };
 }

@@ -68,8 +68,8 @@ export function assertNotHeldByAnother(request: SupportRequest, operatorId: stri
 }
 
 /** The request, when it is routed to one of the operator's queues; 404 otherwise (as if missing). */
-export async function operatorRequest(deps: Pick<Deps, 'store'>, operator: Operator, requestId: string): Promise<SupportRequest> {
-  const request = await deps.store.getRequest(requestId);
+export async function operatorRequest(deps: Pick<Deps, 'requests'>, operator: Operator, requestId: string): Promise<SupportRequest> {
+  const request = await deps.requests.getRequest(requestId);
   if (!request || !inOperatorQueues(request, operator)) throw new NotFoundError('request');
   return request;
 }
