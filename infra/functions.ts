@@ -80,12 +80,24 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     grants: ['table:read', 'table:write', 'bucket:put', 'bucket:read'],
     store: { requests: ['getRequest'], attachments: ['createAttachment', 'getAttachment', 'listAttachments', 'settleAttachment'] },
   },
+  httpNotifications: {
+    entry: 'functions/http/notifications.ts',
+    description: "The citizen's notifications: list, read one, read all",
+    grants: ['table:read', 'table:write'],
+    store: { notifications: ['listNotifications', 'markRead', 'markAllRead', 'countUnread'] },
+  },
   httpAdmin: { entry: 'functions/http/admin.ts', description: 'Admin routes: reference profiles', grants: ['table:read', 'table:write', 'secret:identity'], store: { profiles: ['putProfile'] } },
   httpOps: {
     entry: 'functions/http/ops.ts',
     description: 'Operator routes',
     grants: ['table:read', 'table:write', 'workflow:start:notice', 'workflow:respond:callback'],
-    store: { profiles: ['userByPhone'], requests: ['getRequest', 'transition'], slots: ['listQueue'], calls: ['putCall'] },
+    store: {
+      profiles: ['getProfile', 'userByPhone'],
+      requests: ['getRequest', 'getRequestDetail', 'listRequestsByOwner', 'appendComment', 'transition'],
+      slots: ['listQueue'],
+      calls: ['putCall', 'getCall', 'listCallsByOwner', 'listCallsOfRequest'],
+      workspace: ['listInbox', 'requestIdByNumber', 'putPhoneRefs', 'phoneRefs', 'putCallTimeRefs', 'callsAround'],
+    },
   },
   attachmentCheck: {
     entry: 'functions/tasks/attachment-check.ts',
@@ -98,13 +110,21 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     description: 'Finds requests stuck in a non-final status and resumes them, or marks them for an operator',
     // Resumes: intake (received), callback (a booked callback whose workflow is gone), notice (a lost SMS).
     grants: ['table:read', 'table:write', 'workflow:start:intake', 'workflow:start:callback', 'workflow:start:notice'],
-    store: { requests: ['getRequest', 'noticeSent', 'transition'], reconcile: ['listDueChecks'] },
+    store: { requests: ['getRequest', 'noticeSent', 'transition'], reconcile: ['listDueChecks'], workspace: ['countOverdue'] },
     everyMinutes: 5,
   },
   requestTasks: {
     entry: 'functions/tasks/request-tasks.ts',
     description: 'Tasks of the intake, notice, callback and confirmation workflows, and the attachment verdict',
     grants: ['table:read', 'table:write', 'sms:publish', 'secret:identity'],
-    store: { profiles: ['getProfile'], requests: ['getRequest', 'noticeSent', 'recordNotice', 'transition'], slots: ['slotCounts', 'bookSlot', 'enqueue'], codes: ['getOtp'], attachments: ['getAttachment', 'settleAttachment'] },
+    store: {
+      profiles: ['getProfile'],
+      requests: ['getRequest', 'noticeSent', 'recordNotice', 'transition'],
+      slots: ['slotCounts', 'bookSlot', 'enqueue'],
+      codes: ['getOtp'],
+      attachments: ['getAttachment', 'settleAttachment'],
+      notifications: ['putNotification'],
+      workspace: ['putPhoneRefs'],
+    },
   },
 };

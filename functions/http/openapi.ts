@@ -31,6 +31,17 @@ import {
   ProfileSchema,
   ProfileViewSchema,
   RequestDetailSchema,
+  AllReadSchema,
+  ExtendSchema,
+  ExtendedSchema,
+  ForwardSchema,
+  ForwardedSchema,
+  InboxSchema,
+  NotificationListSchema,
+  NotificationViewSchema,
+  OperatorRequestSchema,
+  ReleasedSchema,
+  SearchResultsSchema,
 } from './schemas.ts';
 
 /**
@@ -143,6 +154,51 @@ export const OPERATION_DOCS: Record<string, OperationDoc> = {
   },
   listRequestAttachments: { responses: { 200: { description: 'The files on the request, in upload order', schema: AttachmentListSchema } } },
   answerRequest: { body: AnswerSchema, responses: { 200: { description: 'Answered; the citizen gets an SMS', schema: AnsweredSchema } } },
+  listInbox: {
+    query: ['limit', 'cursor'],
+    responses: {
+      200: { description: 'Registered and in-progress written requests of the queue, nearest `dueBy` first; `nextCursor` while more remain', schema: InboxSchema },
+      403: { description: '`forbidden`: the token\'s `queues` claim does not name the queue' },
+    },
+  },
+  getOperatorRequest: { responses: { 200: { description: 'The request as its citizen sees it, plus the assignee, the extension and the citizen', schema: OperatorRequestSchema } } },
+  addOperatorComment: {
+    body: CommentSchema,
+    responses: {
+      201: { description: 'The operator comment; the citizen gets an SMS and a notification', schema: CommentViewSchema },
+      409: { description: '`taken` (another operator holds it), `not_taken` (take it first), `request_closed` or `too_many_comments`' },
+    },
+  },
+  releaseRequest: {
+    responses: {
+      200: { description: 'Back in its queue: `registered` (written) or `scheduled` (callback)', schema: ReleasedSchema },
+      409: { description: '`taken` (another operator holds it) or `not_taken` (nobody holds it)' },
+    },
+  },
+  extendRequest: {
+    body: ExtendSchema,
+    responses: {
+      200: { description: 'The new deadline in force; the citizen is told by SMS and a notification', schema: ExtendedSchema },
+      409: { description: '`already_extended`, `overdue`, `taken`, `not_written` or `not_answerable`' },
+    },
+  },
+  forwardRequest: {
+    body: ForwardSchema,
+    responses: {
+      200: { description: 'Forwarded (final); the citizen is told where and why', schema: ForwardedSchema },
+      409: { description: '`forward_too_late` (after day 7 from registration), `taken`, `not_written` or `not_answerable`' },
+    },
+  },
+  search: {
+    query: ['number', 'phone', 'callAt'],
+    responses: { 200: { description: 'Requests and calls of your queues that match', schema: SearchResultsSchema } },
+  },
+  listNotifications: {
+    query: ['limit', 'cursor'],
+    responses: { 200: { description: 'Your notifications, newest first, and how many are unread', schema: NotificationListSchema } },
+  },
+  readNotification: { responses: { 200: { description: 'Marked read', schema: NotificationViewSchema } } },
+  readAllNotifications: { responses: { 200: { description: 'Every notification marked read', schema: AllReadSchema } } },
   putProfile: {
     body: ProfileSchema,
     responses: {

@@ -3,7 +3,7 @@
  * routes from it, the shared middy stack checks roles from it, and the OpenAPI document lists it.
  */
 export type Role = 'citizen' | 'operator' | 'admin';
-export type HttpFunction = 'httpPublic' | 'httpRequests' | 'httpCalls' | 'httpTranscript' | 'httpAttachments' | 'httpAdmin' | 'httpOps';
+export type HttpFunction = 'httpPublic' | 'httpRequests' | 'httpCalls' | 'httpTranscript' | 'httpAttachments' | 'httpAdmin' | 'httpOps' | 'httpNotifications';
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface RouteDef {
@@ -45,7 +45,17 @@ export const ROUTES = [
   { method: 'POST', path: '/v1/ops/requests/{id}/take', fn: 'httpOps', operation: 'takeRequest', summary: 'Take a request', access: ['operator'] },
   { method: 'POST', path: '/v1/ops/calls', fn: 'httpOps', operation: 'recordCall', summary: 'Record a call and its outcome', access: ['operator'] },
   { method: 'POST', path: '/v1/ops/requests/{id}/answer', fn: 'httpOps', operation: 'answerRequest', summary: 'Answer a written request', access: ['operator'] },
+  { method: 'GET', path: '/v1/ops/inbox/{queue}', fn: 'httpOps', operation: 'listInbox', summary: 'Written requests of a queue waiting for an answer, nearest deadline first', access: ['operator'] },
+  { method: 'GET', path: '/v1/ops/requests/{id}', fn: 'httpOps', operation: 'getOperatorRequest', summary: 'A request of your queues in full, with the citizen', access: ['operator'] },
+  { method: 'POST', path: '/v1/ops/requests/{id}/comments', fn: 'httpOps', operation: 'addOperatorComment', summary: 'Write to the citizen on a request you took', access: ['operator'] },
+  { method: 'POST', path: '/v1/ops/requests/{id}/release', fn: 'httpOps', operation: 'releaseRequest', summary: 'Give a request you took back to its queue', access: ['operator'] },
+  { method: 'POST', path: '/v1/ops/requests/{id}/extend', fn: 'httpOps', operation: 'extendRequest', summary: 'Extend the answer deadline once (59-FZ)', access: ['operator'] },
+  { method: 'POST', path: '/v1/ops/requests/{id}/forward', fn: 'httpOps', operation: 'forwardRequest', summary: 'Forward a written request to the competent body (59-FZ)', access: ['operator'] },
+  { method: 'GET', path: '/v1/ops/search', fn: 'httpOps', operation: 'search', summary: 'Find requests and calls by number, phone or call time', access: ['operator'] },
   { method: 'GET', path: '/v1/ops/requests/{id}/attachments', fn: 'httpAttachments', operation: 'listRequestAttachments', summary: 'The files attached to a request in a queue', access: ['operator'] },
+  { method: 'GET', path: '/v1/notifications', fn: 'httpNotifications', operation: 'listNotifications', summary: 'Your notifications, newest first, with the unread count', access: 'any' },
+  { method: 'POST', path: '/v1/notifications/read-all', fn: 'httpNotifications', operation: 'readAllNotifications', summary: 'Mark all your notifications read', access: 'any' },
+  { method: 'POST', path: '/v1/notifications/{id}/read', fn: 'httpNotifications', operation: 'readNotification', summary: 'Mark one of your notifications read', access: 'any' },
   { method: 'PUT', path: '/v1/admin/profiles/{userId}', fn: 'httpAdmin', operation: 'putProfile', summary: 'Create or replace a reference profile', access: ['admin'] },
 ] as const satisfies readonly RouteDef[];
 

@@ -7,6 +7,7 @@ import { CALL_OUTCOMES } from '#core/callbacks/model';
 import { CHANNELS, RELATED_KINDS, REQUEST_TYPES, STATUSES } from '#core/requests/model';
 import { RUSSIAN_TIME_ZONES } from '#core/regions/regions';
 import { maskText } from '#core/identity/mask-text';
+import { NOTIFICATION_KINDS } from '#core/notices/notifications';
 
 /**
  * The zod schemas that validate every body, parameter and response shape; the OpenAPI document
@@ -353,3 +354,114 @@ export const PhoneChangeSchema = named(z.strictObject({ phone: phoneText }), 'Ph
 export const CodeSentSchema = named(z.object({ expiresAt: isoDateTime, resendAvailableAt: isoDateTime }), 'CodeSent');
 export const ConfirmedSchema = named(z.object({ confirmed: z.literal(true), transcriptUrl: z.string() }), 'CallConfirmed');
 export const PhoneChangedSchema = named(z.object({ phone: z.string() }), 'PhoneChanged');
+
+// The operator's workspace, 59-FZ and notifications.
+export const InboxQuerySchema = z.strictObject({ limit: pageLimit(), cursor: z.optional(nonEmpty(512)) });
+
+export const InboxSchema = named(
+  z.object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        number: z.string(),
+        type: z.enum(REQUEST_TYPES),
+        status: z.enum(['registered', 'in_progress']),
+        topic: z.string(),
+        createdAt: isoDateTime,
+        dueBy: isoDateTime,
+        overdue: z.boolean(),
+        assignedTo: z.optional(z.string()),
+        attachmentsCount: int(),
+        lastCommentAt: z.optional(isoDateTime),
+        lastCommentBy: z.optional(z.enum(['citizen', 'operator'])),
+      }),
+    ),
+    nextCursor: z.optional(z.string()),
+  }),
+  'OperatorInbox',
+);
+
+export const OperatorRequestSchema = named(
+  z.looseObject({
+    ...RequestDetailSchema.def.shape,
+    assignedTo: z.optional(z.string()),
+    extendedTo: z.optional(isoDateTime),
+    overdue: z.boolean(),
+    citizen: z.object({
+      userId: z.string(),
+      fullName: z.string(),
+      phone: z.string(),
+      region: z.optional(z.string()),
+      timeZone: z.string(),
+      snilsLast2: z.string(),
+      passportLast2: z.string(),
+    }),
+  }),
+  'OperatorRequest',
+);
+
+export const ExtendSchema = named(z.strictObject({ days: z.number().check(z.int(), z.minimum(1), z.maximum(30)), reason: trimmedFreeText(1000) }), 'Extension');
+export const ExtendedSchema = named(z.object({ id: z.string(), dueBy: isoDateTime }), 'Extended');
+export const ForwardSchema = named(z.strictObject({ to: trimmedFreeText(300), reason: trimmedFreeText(1000) }), 'Forwarding');
+export const ForwardedSchema = named(z.object({ id: z.string(), status: z.literal('forwarded') }), 'Forwarded');
+export const ReleasedSchema = named(z.object({ id: z.string(), status: z.enum(['registered', 'scheduled']) }), 'Released');
+
+/** Exactly one way to search: `number`, `phone`, or `callAt` (optionally with `phone`); the core says which is missing. */
+export const SearchQuerySchema = z.strictObject({
+  number: z.optional(nonEmpty(32)),
+  phone: z.optional(phoneText),
+  callAt: z.optional(isoDateTime),
+});
+
+export const SearchResultsSchema = named(
+  z.object({
+    requests: z.array(
+      z.object({
+        id: z.string(),
+        number: z.string(),
+        channel: z.enum(CHANNELS),
+        type: z.enum(REQUEST_TYPES),
+        status: z.enum(STATUSES),
+        queue: z.string(),
+        createdAt: isoDateTime,
+        dueBy: z.optional(isoDateTime),
+        assignedTo: z.optional(z.string()),
+      }),
+    ),
+    calls: z.array(
+      z.object({
+        id: z.string(),
+        requestId: z.optional(z.string()),
+        queue: z.optional(z.string()),
+        direction: z.enum(['outbound', 'inbound']),
+        phone: z.string(),
+        operatorId: z.string(),
+        queuedAt: isoDateTime,
+        answeredAt: z.optional(isoDateTime),
+        endedAt: isoDateTime,
+        outcome: z.enum(CALL_OUTCOMES),
+      }),
+    ),
+  }),
+  'SearchResults',
+);
+
+export const NotificationIdSchema = nonEmpty(128);
+export const NotificationQuerySchema = z.strictObject({ limit: pageLimit(), cursor: z.optional(nonEmpty(512)) });
+export const NotificationViewSchema = named(
+  z.object({
+    id: z.string(),
+    at: isoDateTime,
+    kind: z.enum(NOTIFICATION_KINDS),
+    requestId: z.optional(z.string()),
+    callId: z.optional(z.string()),
+    text: z.string(),
+    read: z.boolean(),
+  }),
+  'Notification',
+);
+export const NotificationListSchema = named(
+  z.object({ items: z.array(NotificationViewSchema), unread: int(), nextCursor: z.optional(z.string()) }),
+  'NotificationList',
+);
+export const AllReadSchema = named(z.object({ marked: int(), unread: int() }), 'AllRead');

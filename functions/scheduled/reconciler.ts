@@ -2,14 +2,16 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { logger } from '#adapters/logger';
 import { reconcile } from '#core/reconcile/reconcile';
+import { reportOverdue } from '#core/workspace/overdue';
 import { composeDeps, emfMetricsFactory, requestsFromEnv, reconcileFromEnv, systemClockFactory, workflowsFromEnv } from '#functions/deps';
+import { workspaceFromEnv } from '#functions/deps';
 
 /**
  * The scheduled reconciler (every FUNCTIONS.reconciler.everyMinutes in the cloud; at start and on
  * a timer locally). The event carries nothing it needs; locally, `orphanedBefore` says when the
  * runtime started, so every run from before is known to be gone.
  */
-const deps = composeDeps({ requests: requestsFromEnv, reconcile: reconcileFromEnv, clock: systemClockFactory, workflows: workflowsFromEnv, metrics: emfMetricsFactory });
+const deps = composeDeps({ requests: requestsFromEnv, reconcile: reconcileFromEnv, workspace: workspaceFromEnv, clock: systemClockFactory, workflows: workflowsFromEnv, metrics: emfMetricsFactory });
 
 export interface ReconcileEvent {
   orphanedBefore?: string;
@@ -22,7 +24,9 @@ async function run(event: ReconcileEvent | undefined) {
   logger.info('reconciled', counts);
   for (const requestId of handedOverIds) logger.warn('request needs an operator', { requestId });
   for (const e of errors) logger.error('reconcile step failed', e);
-  return counts;
+  // The 59-FZ gauge, on the same schedule: its own use-case (functions/core/workspace/overdue.ts).
+  const { overdue } = await reportOverdue(deps);
+  return { ...counts, overdue };
 }
 
 export const handler = middy<ReconcileEvent | undefined, unknown, Error, Context>({ timeoutEarlyInMillis: 0 }).handler(run);

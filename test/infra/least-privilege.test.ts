@@ -247,7 +247,12 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     }
     expect(patternsOf('httpTranscript')).toEqual({ readPatterns: ['CALL#*', 'REQ#*'], writePatterns: [], indexes: [] });
     expect(patternsOf('httpAdmin').writePatterns).toEqual(['PHONE#*', 'USER#*']);
-    expect(patternsOf('reconciler').indexes).toEqual(['GSI2']);
+    // The due checks, and the inboxes for the overdue count.
+    expect(patternsOf('reconciler').indexes).toEqual(['GSI2', 'GSI3']);
+    // Notifications: the citizen's own partition family and nothing else.
+    expect(patternsOf('httpNotifications')).toEqual({ readPatterns: ['NTF#*'], writePatterns: ['NTF#*'], indexes: [] });
+    // No function that writes search refs can write the profiles' phone claims.
+    expect(patternsOf('httpOps').writePatterns).not.toContain('PHONE#*');
   });
 
   it('every log group has a retention', () => {

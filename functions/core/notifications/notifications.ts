@@ -1,5 +1,5 @@
 import type { Clock } from '#ports/clock';
-import type { NotificationStore } from '#ports/notifications';
+import type { NotificationStore } from '#ports/stores/notifications';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Notification } from '../notices/notifications.ts';

@@ -33,16 +33,22 @@ export interface IdentityProblem {
   code: 'mismatch' | 'not_found';
 }
 
-/** What is kept of the identity a citizen typed: folded name, keyed hashes, last digits. */
+/**
+ * What is kept of the identity a citizen typed: folded name, keyed hashes, last digits. The hashes
+ * serve verification only: routing removes them (a request absent them never verifies).
+ */
 export interface StoredIdentity {
   fullNameFolded: string;
-  snilsHash: string;
+  snilsHash?: string;
   snilsLast2: string;
-  passportHash: string;
+  passportHash?: string;
   passportLast2: string;
   registrationAddress?: string;
   phone: string;
 }
+
+/** An identity as filed (and as a profile keeps it): with both hashes. */
+export type HashedIdentity = StoredIdentity & { snilsHash: string; passportHash: string };
 
 export interface WrittenDetails {
   topic: string;

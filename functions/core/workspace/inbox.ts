@@ -1,5 +1,5 @@
 import type { Clock } from '#ports/clock';
-import type { WorkspaceStore } from '#ports/workspace';
+import type { WorkspaceStore } from '#ports/stores/workspace';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { AWAITING_ANSWER, deadlineInForce, isOverdue } from '../requests/deadlines.ts';
 import type { SupportRequest } from '../requests/model.ts';

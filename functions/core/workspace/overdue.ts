@@ -1,6 +1,6 @@
 import type { Clock } from '#ports/clock';
 import type { Metrics } from '#ports/metrics';
-import type { WorkspaceStore } from '#ports/workspace';
+import type { WorkspaceStore } from '#ports/stores/workspace';
 import { QUEUE_NAMES } from '../routing/routing-table.ts';
 
 /**
