@@ -446,7 +446,8 @@ export const SearchResultsSchema = named(
   'SearchResults',
 );
 
-export const NotificationIdSchema = nonEmpty(128);
+/** Ids are `<request id>-<kind>[-<comment id>]`, 61 characters at most; over 64 is 400, as for every id. */
+export const NotificationIdSchema = nonEmpty(64);
 export const NotificationQuerySchema = z.strictObject({ limit: pageLimit(), cursor: z.optional(nonEmpty(512)) });
 export const NotificationViewSchema = named(
   z.object({

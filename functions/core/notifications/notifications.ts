@@ -13,7 +13,7 @@ export interface NotificationDeps {
 }
 
 /** Notification ids: `<request id>-<kind>[-<ref>]` (notificationId), letters, digits, `_` and `-`. */
-const NOTIFICATION_ID = /^[0-9A-Za-z_-]{1,128}$/;
+const NOTIFICATION_ID = /^[0-9A-Za-z_-]{1,64}$/;
 
 export function notificationView(n: Notification) {
   return {
