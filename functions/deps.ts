@@ -4,6 +4,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { dynamoAttachmentStore } from '#adapters/dynamodb/attachment-store';
+import { dynamoNotificationStore } from '#adapters/dynamodb/notification-store';
+import { dynamoWorkspaceStore } from '#adapters/dynamodb/workspace-store';
 import { dynamoCalendarStore } from '#adapters/dynamodb/calendar-store';
 import { dynamoCallStore } from '#adapters/dynamodb/call-store';
 import { dynamoCodeStore } from '#adapters/dynamodb/code-store';
@@ -39,6 +41,8 @@ export const callsFromEnv = () => dynamoCallStore(tableFromEnv());
 export const codesFromEnv = () => dynamoCodeStore(tableFromEnv());
 export const attachmentsFromEnv = () => dynamoAttachmentStore(tableFromEnv());
 export const reconcileFromEnv = () => dynamoReconcileStore(tableFromEnv());
+export const notificationsFromEnv = () => dynamoNotificationStore(tableFromEnv());
+export const workspaceFromEnv = () => dynamoWorkspaceStore(tableFromEnv());
 export const smsFromEnv = () => snsSms(new SNSClient({}), optionalConfig('SMS_SENDER_ID') ?? 'Gosuslugi');
 /** Each function is given the ARNs of the workflows it may start (its grants), and only those. */
 export const workflowsFromEnv = () =>

@@ -80,6 +80,12 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     grants: ['table:read', 'table:write', 'bucket:put', 'bucket:read'],
     store: { requests: ['getRequest'], attachments: ['createAttachment', 'getAttachment', 'listAttachments', 'settleAttachment'] },
   },
+  httpNotifications: {
+    entry: 'functions/http/notifications.ts',
+    description: "The citizen's notifications: list, read one, read all",
+    grants: ['table:read', 'table:write'],
+    store: { notifications: ['listNotifications', 'markRead', 'markAllRead', 'countUnread'] },
+  },
   httpAdmin: {
     entry: 'functions/http/admin.ts',
     description: 'Admin routes: reference profiles, the centre\'s calendar',
@@ -94,7 +100,13 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     entry: 'functions/http/ops.ts',
     description: 'Operator routes',
     grants: ['table:read', 'table:write', 'workflow:start:notice', 'workflow:respond:callback'],
-    store: { profiles: ['userByPhone'], requests: ['getRequest', 'transition'], slots: ['listQueue'], calls: ['putCall'] },
+    store: {
+      profiles: ['getProfile', 'userByPhone'],
+      requests: ['getRequest', 'getRequestDetail', 'listRequestsByOwner', 'appendComment', 'transition'],
+      slots: ['listQueue'],
+      calls: ['putCall', 'getCall', 'listCallsByOwner', 'listCallsOfRequest'],
+      workspace: ['listInbox', 'requestIdByNumber', 'putPhoneRefs', 'phoneRefs', 'putCallTimeRefs', 'callsAround'],
+    },
   },
   attachmentCheck: {
     entry: 'functions/tasks/attachment-check.ts',
@@ -107,7 +119,7 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     description: 'Finds requests stuck in a non-final status and resumes them, or marks them for an operator',
     // Resumes: intake (received), callback (a booked callback whose workflow is gone), notice (a lost SMS).
     grants: ['table:read', 'table:write', 'workflow:start:intake', 'workflow:start:callback', 'workflow:start:notice'],
-    store: { requests: ['getRequest', 'noticeSent', 'transition'], reconcile: ['listDueChecks'], calendar: ['seedCalendar', 'readCalendar'] },
+    store: { requests: ['getRequest', 'noticeSent', 'transition'], reconcile: ['listDueChecks'], calendar: ['seedCalendar', 'readCalendar'], workspace: ['countOverdue'] },
     everyMinutes: 5,
   },
   requestTasks: {
@@ -121,6 +133,8 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
       codes: ['getOtp'],
       attachments: ['getAttachment', 'settleAttachment'],
       calendar: ['readCalendar'],
+      notifications: ['putNotification'],
+      workspace: ['putPhoneRefs'],
     },
   },
 };

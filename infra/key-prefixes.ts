@@ -46,6 +46,14 @@ export const KEY_PREFIXES = {
   idempotency: { patterns: ['IDEM#*'] },
   /** `CALENDAR`: the centre's calendar (settings, each queue's week, holidays, day overrides). */
   calendar: { patterns: ['CALENDAR'] },
+  /** GSI3 `INBOX#<queue>`: written requests waiting for an answer, by deadline. */
+  inbox: { patterns: ['INBOX#*'], index: 'GSI3' },
+  /** `NTF#<id>`: a citizen's notifications. */
+  notifications: { patterns: ['NTF#*'] },
+  /** `PHONEREF#<e164>`: the requests and calls that name a phone (search). */
+  phoneRefs: { patterns: ['PHONEREF#*'] },
+  /** `CALLAT#<hour>`: the calls going on in an hour (search by the time of a call). */
+  callTimes: { patterns: ['CALLAT#*'] },
 } as const satisfies Record<string, { patterns: readonly string[]; index?: string }>;
 
 export type KeyFamily = keyof typeof KEY_PREFIXES;
@@ -124,6 +132,22 @@ export const STORE_ACCESS: { readonly [P in StorePart]: Readonly<Record<StoreMet
     deleteHoliday: { reads: [], writes: ['calendar'] },
     putOverride: { reads: [], writes: ['calendar'] },
     deleteOverride: { reads: [], writes: ['calendar'] },
+  },
+  notifications: {
+    putNotification: { reads: [], writes: ['notifications'] },
+    listNotifications: { reads: ['notifications'], writes: [] },
+    countUnread: { reads: ['notifications'], writes: [] },
+    markRead: { reads: [], writes: ['notifications'] },
+    markAllRead: { reads: ['notifications'], writes: ['notifications'] },
+  },
+  workspace: {
+    listInbox: { reads: ['inbox', 'request'], writes: [] },
+    countOverdue: { reads: ['inbox'], writes: [] },
+    requestIdByNumber: { reads: ['number'], writes: [] },
+    putPhoneRefs: { reads: [], writes: ['phoneRefs'] },
+    phoneRefs: { reads: ['phoneRefs'], writes: [] },
+    putCallTimeRefs: { reads: [], writes: ['callTimes'] },
+    callsAround: { reads: ['callTimes'], writes: [] },
   },
 };
 

@@ -23,5 +23,9 @@ export const PRICES = {
   },
 } as const;
 
-/** Goals of the issue on load and cost, per 1,000 requests, SMS excluded. */
-export const COST_GOALS = { writtenPerThousand: 0.05, callbackPerThousand: 0.4 } as const;
+/**
+ * Goals of the issues on load and cost, per 1,000 requests, SMS excluded. A written request with a
+ * conversation (one question, one reply) has no goal of its own in the issue: twice the plain
+ * written request's, since it does about twice the work (two comments, one more notice).
+ */
+export const COST_GOALS = { writtenPerThousand: 0.05, conversationPerThousand: 0.1, callbackPerThousand: 0.4 } as const;

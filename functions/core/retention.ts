@@ -13,4 +13,11 @@ export const RETENTION_DAYS = {
   call: 1826,
   /** An attached file in the bucket (the same period as the request it belongs to). */
   attachmentFile: 1826,
+  /** Search refs: a phone's requests and calls, a call's hours (as long as what they point to). */
+  searchRef: 1826,
+  /**
+   * A notification in the citizen's account: a message about a request, not its record (the request,
+   * kept five years, holds the same history), so a year.
+   */
+  notification: 365,
 } as const;

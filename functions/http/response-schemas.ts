@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { ATTACHMENT_STATUSES, ATTACHMENT_TYPES } from '#core/attachments/model';
 import { CALL_OUTCOMES } from '#core/callbacks/model';
 import { CONTACT_CHANNELS } from '#core/contacts/centre';
+import { NOTIFICATION_KINDS } from '#core/notices/notifications';
 import { CHANNELS, RELATED_KINDS, REQUEST_TYPES, STATUSES } from '#core/requests/model';
 import { CalendarDateSchema, ClockRangeSchema, TimeZoneSchema, WeekHoursSchema, isoDateTime, named } from './schemas.ts';
 
@@ -242,3 +243,132 @@ export const CalendarSchema = named(
   }),
   'Calendar',
 );
+
+// The operator's workspace, 59-FZ and notifications.
+export const InboxSchema = named(
+  z.strictObject({
+    items: z.array(
+      z.strictObject({
+        id: z.string(),
+        number: z.string(),
+        type: z.enum(REQUEST_TYPES),
+        status: z.enum(['registered', 'in_progress']),
+        topic: z.string(),
+        createdAt: isoDateTime,
+        dueBy: isoDateTime,
+        overdue: z.boolean(),
+        assignedTo: z.optional(z.string()),
+        attachmentsCount: count(),
+        lastCommentAt: z.optional(isoDateTime),
+        lastCommentBy: z.optional(z.enum(['citizen', 'operator'])),
+      }),
+    ),
+    nextCursor: z.optional(z.string()),
+  }),
+  'OperatorInbox',
+);
+
+/** A phone as an operator sees it: in full, to call back. */
+const fullPhone = z.string().check(z.regex(/^\+7\d{10}$/));
+const operatorShape = {
+  assignedTo: z.optional(z.string()),
+  /** The deadline in force once extended (`dueBy` shows it too). */
+  extendedTo: z.optional(isoDateTime),
+  overdue: z.boolean(),
+  citizen: z.strictObject({
+    userId: z.string(),
+    fullName: z.string(),
+    phone: z.string(),
+    region: z.optional(z.string()),
+    timeZone: z.string(),
+    snilsLast2: z.string(),
+    passportLast2: z.string(),
+  }),
+};
+export const OperatorWrittenRequestSchema = named(
+  z.strictObject({
+    ...detailShape,
+    ...operatorShape,
+    channel: z.literal('written'),
+    written: z.strictObject({
+      topic: z.string(),
+      text: z.string(),
+      attempts: z.array(z.strictObject({ at: isoDateTime, phone: z.optional(z.string()), error: z.optional(z.string()) })),
+      contactPhone: z.optional(z.strictObject({ phone: fullPhone, extension: z.optional(z.string()) })),
+      desiredOutcome: z.optional(z.string()),
+    }),
+  }),
+  'OperatorWrittenRequest',
+);
+export const OperatorCallbackRequestSchema = named(
+  z.strictObject({
+    ...detailShape,
+    ...operatorShape,
+    channel: z.literal('callback'),
+    callback: z.strictObject({
+      phone: fullPhone,
+      extension: z.optional(z.string()),
+      description: z.string(),
+      note: z.optional(z.string()),
+      preferredWindow: z.optional(window()),
+    }),
+  }),
+  'OperatorCallbackRequest',
+);
+/** The citizen's view of a request with its phones in full, plus who holds it and the citizen. */
+export const OperatorRequestSchema = named(z.discriminatedUnion('channel', [OperatorWrittenRequestSchema, OperatorCallbackRequestSchema]), 'OperatorRequest');
+
+export const ExtendedSchema = named(z.strictObject({ id: z.string(), dueBy: isoDateTime }), 'Extended');
+export const ForwardedSchema = named(z.strictObject({ id: z.string(), status: z.literal('forwarded') }), 'Forwarded');
+export const ReleasedSchema = named(z.strictObject({ id: z.string(), status: z.enum(['registered', 'scheduled']) }), 'Released');
+
+export const SearchResultsSchema = named(
+  z.strictObject({
+    requests: z.array(
+      z.strictObject({
+        id: z.string(),
+        number: z.string(),
+        channel: z.enum(CHANNELS),
+        type: z.enum(REQUEST_TYPES),
+        status: z.enum(STATUSES),
+        queue: z.string(),
+        createdAt: isoDateTime,
+        dueBy: z.optional(isoDateTime),
+        assignedTo: z.optional(z.string()),
+      }),
+    ),
+    calls: z.array(
+      z.strictObject({
+        id: z.string(),
+        requestId: z.optional(z.string()),
+        queue: z.optional(z.string()),
+        direction: z.enum(['outbound', 'inbound']),
+        phone: z.string(),
+        operatorId: z.string(),
+        queuedAt: isoDateTime,
+        answeredAt: z.optional(isoDateTime),
+        endedAt: isoDateTime,
+        outcome: z.enum(CALL_OUTCOMES),
+      }),
+    ),
+  }),
+  'SearchResults',
+);
+
+export const NotificationViewSchema = named(
+  z.strictObject({
+    id: z.string(),
+    at: isoDateTime,
+    kind: z.enum(NOTIFICATION_KINDS),
+    requestId: z.optional(z.string()),
+    callId: z.optional(z.string()),
+    text: z.string(),
+    read: z.boolean(),
+  }),
+  'Notification',
+);
+export const NotificationListSchema = named(
+  z.strictObject({ items: z.array(NotificationViewSchema), unread: count(), nextCursor: z.optional(z.string()) }),
+  'NotificationList',
+);
+export const AllReadSchema = named(z.strictObject({ marked: count(), unread: count() }), 'AllRead');

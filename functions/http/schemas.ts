@@ -218,6 +218,20 @@ export const CodeSchema = named(z.strictObject({ code: z.string().check(z.regex(
 export const ClaimSchema = named(z.strictObject({ text: trimmedFreeText(5000) }), 'NewClaim');
 export const PhoneChangeSchema = named(z.strictObject({ phone: phoneText }), 'PhoneChange');
 
+// The operator's workspace, 59-FZ and notifications.
+export const InboxQuerySchema = z.strictObject({ limit: pageLimit(), cursor: z.optional(nonEmpty(512)) });
+export const ExtendSchema = named(z.strictObject({ days: int().check(z.minimum(1), z.maximum(30)), reason: trimmedFreeText(1000) }), 'Extension');
+export const ForwardSchema = named(z.strictObject({ to: trimmedFreeText(300), reason: trimmedFreeText(1000) }), 'Forwarding');
+/** Exactly one way to search: `number`, `phone`, or `callAt` (optionally with `phone`); the core says which is missing. */
+export const SearchQuerySchema = z.strictObject({
+  number: z.optional(nonEmpty(32)),
+  phone: z.optional(phoneText),
+  callAt: z.optional(isoDateTime),
+});
+/** Ids are `<request id>-<kind>[-<comment id>]`, 61 characters at most; over 64 is 400, as for every id. */
+export const NotificationIdSchema = nonEmpty(64);
+export const NotificationQuerySchema = z.strictObject({ limit: pageLimit(), cursor: z.optional(nonEmpty(512)) });
+
 /**
  * The schema of each path parameter, by name: every route's `{name}` is parsed with it and the
  * document describes it from it (openapi.ts refuses a route whose parameter is not listed here).

@@ -30,6 +30,11 @@ export const METRICS = {
   RequestsNeedOperator: { unit: 'Count', dimensions: ['Reason'] },
   /** 1 when the calendar has no holidays for the next year by 1 December (or none for this one); 0 otherwise. Every scheduled run. */
   CalendarStale: { unit: 'Count', dimensions: [] },
+  /**
+   * Written requests past their 59-FZ deadline without an answer (a gauge, per queue, from each run
+   * of the scheduled function; 0 included).
+   */
+  RequestsOverdue: { unit: 'Count', dimensions: ['Queue'] },
 } as const satisfies Record<string, { unit: 'Count' | 'Seconds' | 'Percent'; dimensions: readonly string[] }>;
 
 export type MetricName = keyof typeof METRICS;

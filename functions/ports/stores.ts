@@ -6,6 +6,8 @@ import type { ProfileStore } from './stores/profiles.ts';
 import type { ReconcileStore } from './stores/reconcile.ts';
 import type { RequestStore } from './stores/requests.ts';
 import type { SlotStore } from './stores/slots.ts';
+import type { NotificationStore } from './stores/notifications.ts';
+import type { WorkspaceStore } from './stores/workspace.ts';
 
 /**
  * The single table, split by what it stores (docs/DESIGN.md, "Store parts"): one port per part,
@@ -20,6 +22,8 @@ export interface Stores {
   attachments: AttachmentStore;
   reconcile: ReconcileStore;
   calendar: CalendarStore;
+  notifications: NotificationStore;
+  workspace: WorkspaceStore;
 }
 
 export type StorePart = keyof Stores;

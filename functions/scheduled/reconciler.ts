@@ -3,7 +3,8 @@ import type { Context } from 'aws-lambda';
 import { logger } from '#adapters/logger';
 import { reportCalendarStale } from '#core/calendar/calendar-stale';
 import { reconcile } from '#core/reconcile/reconcile';
-import { calendarFromEnv, composeDeps, emfMetricsFactory, requestsFromEnv, reconcileFromEnv, systemClockFactory, workflowsFromEnv } from '#functions/deps';
+import { reportOverdue } from '#core/workspace/overdue';
+import { calendarFromEnv, composeDeps, emfMetricsFactory, requestsFromEnv, reconcileFromEnv, systemClockFactory, workflowsFromEnv, workspaceFromEnv } from '#functions/deps';
 
 /**
  * The scheduled reconciler (every FUNCTIONS.reconciler.everyMinutes in the cloud; at start and on
@@ -14,6 +15,7 @@ const deps = composeDeps({
   requests: requestsFromEnv,
   reconcile: reconcileFromEnv,
   calendar: calendarFromEnv,
+  workspace: workspaceFromEnv,
   clock: systemClockFactory,
   workflows: workflowsFromEnv,
   metrics: emfMetricsFactory,
@@ -34,7 +36,9 @@ async function run(event: ReconcileEvent | undefined) {
   // the run (its errors alarm), since CalendarStale without a value would read as "not stale".
   const calendarStale = await reportCalendarStale(deps);
   if (calendarStale === 1) logger.warn('calendar has no holidays for the next year');
-  return { ...counts, calendarStale };
+  // The 59-FZ gauge, on the same schedule: its own use-case (functions/core/workspace/overdue.ts).
+  const { overdue } = await reportOverdue(deps);
+  return { ...counts, calendarStale, overdue };
 }
 
 export const handler = middy<ReconcileEvent | undefined, unknown, Error, Context>({ timeoutEarlyInMillis: 0 }).handler(run);

@@ -5,11 +5,12 @@ import { enqueueDue } from '#core/callbacks/queue';
 import { markMissed, recordLostOutcome } from '#core/callbacks/record-call';
 import { resumeCallback, scheduleCallback } from '#core/callbacks/schedule';
 import { closeCode, deliverCode } from '#core/calls/codes';
-import { codeText } from '#core/notices/sms-templates';
+import { NOTICE_KINDS, codeText } from '#core/notices/sms-templates';
 import { OTP_PURPOSES } from '#core/otp/otp';
 import { recordWorkflowFailure } from '#core/reconcile/record-failure';
 import { markNeedsInfo, routeRequest, sendNotice, verifyIdentity } from '#core/requests/intake';
 import { calendarFromEnv, composeDeps, hasherFromEnv, sealerFromEnv, smsFromEnv, profilesFromEnv, requestsFromEnv, slotsFromEnv, codesFromEnv, attachmentsFromEnv, systemClockFactory, emfMetricsFactory } from '#functions/deps';
+import { notificationsFromEnv, workspaceFromEnv } from '#functions/deps';
 import { parseTaskInput as parse, taskHandler } from './task-stack.ts';
 
 /**
@@ -17,6 +18,8 @@ import { parseTaskInput as parse, taskHandler } from './task-stack.ts';
  * dispatching on `task`. Inputs are checked here; errors go back to the state machine by name.
  */
 const deps = composeDeps({
+  notifications: notificationsFromEnv,
+  workspace: workspaceFromEnv,
   profiles: profilesFromEnv,
   requests: requestsFromEnv,
   slots: slotsFromEnv,
@@ -31,7 +34,12 @@ const deps = composeDeps({
 });
 
 const RequestRef = z.object({ requestId: z.string().check(z.minLength(1)) });
-const NOTICE_KINDS = ['registered', 'scheduled', 'answered', 'missed', 'needs_info'] as const;
+/** What the notice workflow hands on of its input (statemachines/notice.asl.json `notice.$`): ids and the operator's texts. */
+const NoticeInput = z.object({
+  ref: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  reason: z.optional(z.string().check(z.maxLength(1100))),
+  to: z.optional(z.string().check(z.maxLength(400))),
+});
 
 /** A Catch's output under the failed step's name (recordFailure, giveUpAttachmentCheck). */
 const Failed = z.record(z.string(), z.object({ Error: z.optional(z.string()) }));
@@ -75,8 +83,9 @@ export const handler = taskHandler({
     return routeRequest(deps, requestId, timeZone);
   },
   sendNotice: async (input) => {
-    const { requestId, kind, when } = parse(z.extend(RequestRef, { kind: z.enum(NOTICE_KINDS), when: z.optional(z.string()) }), input);
-    return sendNotice(deps, requestId, kind, when);
+    const { requestId, kind, when, notice } = parse(z.extend(RequestRef, { kind: z.enum(NOTICE_KINDS), when: z.optional(z.string()), notice: z.optional(NoticeInput) }), input);
+    const { ref, reason, to } = notice ?? {};
+    return sendNotice(deps, requestId, kind, when, { ...(ref !== undefined ? { ref } : {}), ...(reason !== undefined ? { reason } : {}), ...(to !== undefined ? { to } : {}) });
   },
   scheduleCallback: async (input) => scheduleCallback(deps, parse(RequestRef, input).requestId),
   resumeCallback: async (input) => resumeCallback(deps, parse(RequestRef, input).requestId),

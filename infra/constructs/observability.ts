@@ -41,7 +41,7 @@ export interface ObservabilityProps {
  * The business metrics that page someone: their [Service]-only aggregate (functions/ports/metrics.ts
  * emits every metric under [Service] alone too), summed over 5 minutes, at or above the threshold.
  */
-const METRIC_ALARMS: Partial<Record<MetricName, { threshold: number; why: string }>> = {
+const METRIC_ALARMS: Partial<Record<MetricName, { threshold: number; why: string; statistic?: string }>> = {
   // SNS refuses an SMS now and then (a bad number, a carrier hiccup); the workflow retries. Three
   // refusals in 5 minutes is more than noise: a quota, a sender id or a region problem.
   SmsFailed: { threshold: 3, why: 'SNS refused SMS (each attempt)' },
@@ -51,6 +51,9 @@ const METRIC_ALARMS: Partial<Record<MetricName, { threshold: number; why: string
   RequestsNeedOperator: { threshold: 1, why: 'the reconciler marked a request for an operator' },
   // No holidays for next year by 1 December: the centre would work (and book callbacks) on 1 January.
   CalendarStale: { threshold: 1, why: 'the calendar has no holidays for the next year (PUT /v1/admin/calendar/holidays/{date})' },
+  // A gauge: the largest count any queue reported in the period (a sum would count each run again).
+  // One written request past its 59-FZ deadline is already a breach of the law.
+  RequestsOverdue: { threshold: 1, why: 'written requests are past their 59-FZ deadline without an answer', statistic: Stats.MAXIMUM },
 };
 
 /**
@@ -70,6 +73,7 @@ const DASHBOARD_PLACEMENT: Record<MetricName, { widget: string; stats: readonly 
   RequestsReconciled: { widget: 'Reconciler', stats: [Stats.SUM] },
   RequestsNeedOperator: { widget: 'Reconciler', stats: [Stats.SUM] },
   CalendarStale: { widget: 'Reconciler', stats: [Stats.MAXIMUM] },
+  RequestsOverdue: { widget: 'Written requests (59-FZ)', stats: [Stats.MAXIMUM] },
 };
 
 /** A business metric as the alarms and the dashboard read it: the [Service]-only aggregate. */
@@ -169,8 +173,9 @@ export class Observability extends Construct {
       }
     }
 
-    for (const [name, def] of Object.entries(METRIC_ALARMS) as [MetricName, { threshold: number; why: string }][]) {
-      alarm(`metric:${name}`, businessMetric(name), def.threshold, `${name}: ${def.why}, at least ${def.threshold} in 5 minutes`);
+    for (const [name, def] of Object.entries(METRIC_ALARMS) as [MetricName, { threshold: number; why: string; statistic?: string }][]) {
+      const gauge = def.statistic === Stats.MAXIMUM;
+      alarm(`metric:${name}`, businessMetric(name, def.statistic), def.threshold, `${name}: ${def.why}, at least ${def.threshold}${gauge ? ' at the last count' : ' in 5 minutes'}`);
     }
 
     // A dead letter is an event EventBridge gave up on: each one is lost work until redriven.

@@ -19,6 +19,7 @@ import { type HttpHandler, createLocalServer } from './server.ts';
 import { WORKFLOWS } from '../workflows.ts';
 import type { WorkflowName } from '#ports/workflows';
 import { LocalWorkflows, type TaskHandler } from './workflow-runner.ts';
+import { clockRoute, localClock } from './local-clock.ts';
 
 /**
  * The whole system on one machine: DynamoDB Local, the attachments bucket (s3rver), the state
@@ -137,7 +138,9 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     });
     // Metrics stay in memory locally (GET /_local/metrics) instead of EMF lines on stdout.
     const metrics = memoryMetrics();
-    provideDeps({ workflows, sms: outbox, metrics });
+    // The one clock every handler reads locally: the real time, unless a test moved it (POST /_local/clock).
+    const clock = localClock(systemClock);
+    provideDeps({ workflows, sms: outbox, metrics, clock });
     const triggered = (Object.keys(WORKFLOWS) as WorkflowName[]).filter((w) => WORKFLOWS[w].trigger === 'attachments:objectCreated');
     objectCreated = (event) => {
       for (const workflow of triggered) {
@@ -174,7 +177,7 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
         if (method === 'GET' && url.pathname === '/health') return { status: 200, body: { status: 'ok' } };
         if (method === 'GET' && url.pathname === '/_local/outbox') return { status: 200, body: { items: outbox.list(url.searchParams.get('to') ?? undefined) } };
         if (method === 'GET' && url.pathname === '/_local/metrics') return { status: 200, body: { totals: metricTotals(metrics) } };
-        return undefined;
+        return clockRoute(clock, method, url);
       },
     });
     const host = options.host ?? '127.0.0.1';

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { handler as notificationsHandler } from '#functions/http/notifications';
 import { handler as opsHandler } from '#functions/http/ops';
 import { handler as requestsHandler } from '#functions/http/requests';
 import { handler as requestTasks } from '#functions/tasks/request-tasks';
@@ -164,6 +165,27 @@ export async function costsAndLatency(samples = 200) {
       await http(requestsHandler as Handler, event('GET /v1/requests/{id}', user.sub, '[citizen]', { params: { id } }), acc);
       return acc;
     });
+    // The conversation the workspace exists for: one question, one reply, then the answer, with
+    // the citizen reading their notifications once (3 notices: registered, comment, answered).
+    const conversation = await measure('written request, 1 question + 1 reply', async () => {
+      const acc = { http: 0, httpMs: 0 };
+      const created = await http(requestsHandler as Handler, event('POST /v1/requests', user.sub, '[citizen]', { body: writtenRequest({ identity: user.identity }) }), acc);
+      const id = created.id as string;
+      await waitFor(async () => workflows.execution('intake', id)?.status === 'SUCCEEDED', 'intake');
+      for (let i = 0; i < 3; i += 1) await http(requestsHandler as Handler, event('GET /v1/requests/{id}', user.sub, '[citizen]', { params: { id } }), acc);
+      await http(opsHandler as Handler, event('GET /v1/ops/inbox/{queue}', 'op', '[operator]', { params: { queue: 'tech-support' }, query: { limit: '20' } }), acc);
+      await http(opsHandler as Handler, event('GET /v1/ops/requests/{id}', 'op', '[operator]', { params: { id } }), acc);
+      const question = await http(opsHandler as Handler, event('POST /v1/ops/requests/{id}/comments', 'op', '[operator]', { params: { id }, body: { text: 'Уточните модель телефона' } }), acc);
+      await waitFor(async () => workflows.execution('notice', `${id}-comment-${String(question.id)}`)?.status === 'SUCCEEDED', 'comment notice');
+      await http(requestsHandler as Handler, event('GET /v1/requests/{id}', user.sub, '[citizen]', { params: { id } }), acc);
+      await http(requestsHandler as Handler, event('POST /v1/requests/{id}/comments', user.sub, '[citizen]', { params: { id }, body: { text: 'Xiaomi, Android 14' } }), acc);
+      await http(opsHandler as Handler, event('GET /v1/ops/requests/{id}', 'op', '[operator]', { params: { id } }), acc);
+      await http(opsHandler as Handler, event('POST /v1/ops/requests/{id}/answer', 'op', '[operator]', { params: { id }, body: { text: 'Ответ' } }), acc);
+      await waitFor(async () => workflows.execution('notice', `${id}-answered`)?.status === 'SUCCEEDED', 'notice');
+      await http(requestsHandler as Handler, event('GET /v1/requests/{id}', user.sub, '[citizen]', { params: { id } }), acc);
+      await http(notificationsHandler as Handler, event('GET /v1/notifications', user.sub, '[citizen]', { query: { limit: '20' } }), acc);
+      return acc;
+    });
     const callback = await measure('callback', async () => {
       const acc = { http: 0, httpMs: 0 };
       const body = { channel: 'callback', type: 'technical', identity: user.identity, callback: { phone: '+7 495 123-45-67', description: 'x' } };
@@ -186,6 +208,7 @@ export async function costsAndLatency(samples = 200) {
     };
     const costs = [
       { ...written, usdPerThousand: price(written), goal: COST_GOALS.writtenPerThousand },
+      { ...conversation, usdPerThousand: price(conversation), goal: COST_GOALS.conversationPerThousand },
       { ...callback, usdPerThousand: price(callback), goal: COST_GOALS.callbackPerThousand },
     ].map((c) => ({ ...c, lambdaMs: Math.round(c.lambdaMs), rcu: Math.round(c.rcu * 10) / 10, wcu: Math.round(c.wcu * 10) / 10, withinGoal: c.usdPerThousand < c.goal }));
     return { latency, costs };

@@ -364,7 +364,20 @@ describe('operators: their queues and the assignee', () => {
   it('covers every operator route of the table', () => {
     const operatorRoutes = restrictedRoutes.filter((r) => r.access.includes('operator')).map(keyOf).sort();
     expect(operatorRoutes).toEqual(
-      ['GET /v1/ops/queues/{queue}', 'GET /v1/ops/requests/{id}/attachments', 'POST /v1/ops/calls', 'POST /v1/ops/requests/{id}/answer', 'POST /v1/ops/requests/{id}/take'].sort(),
+      [
+        'GET /v1/ops/queues/{queue}',
+        'GET /v1/ops/requests/{id}/attachments',
+        'POST /v1/ops/calls',
+        'POST /v1/ops/requests/{id}/answer',
+        'POST /v1/ops/requests/{id}/take',
+        'GET /v1/ops/inbox/{queue}',
+        'GET /v1/ops/requests/{id}',
+        'POST /v1/ops/requests/{id}/comments',
+        'POST /v1/ops/requests/{id}/release',
+        'POST /v1/ops/requests/{id}/extend',
+        'POST /v1/ops/requests/{id}/forward',
+        'GET /v1/ops/search',
+      ].sort(),
     );
   });
 
@@ -425,6 +438,150 @@ describe('operators: their queues and the assignee', () => {
       const r = await call('GET', `/v1/ops/requests/${id}/attachments`, { token: ops[who] as string });
       expect(r.status, `${who}: ${describeReply(r)}`).toBe(404);
     }
+  });
+});
+
+/**
+ * The workspace routes, each tried with no token, a citizen, an operator of another queue, an
+ * operator of the request's queue who did not take it, and the assignee (who took it first).
+ */
+describe('operators: the workspace routes, their queues and the assignee', () => {
+  const ops: Record<string, string> = {};
+  const QUEUE = 'tech-support';
+  const WHO = ['none', 'citizen', 'otherQueue', 'sameQueue', 'assignee'] as const;
+  // A citizen of their own: A's daily limit of 10 new requests is spent by the tests above.
+  const C = 'matrix-ws-citizen';
+  const C_PHONE = citizenPhone(C);
+  let cToken: string;
+  const cRequest = async (id: string) => (await call('GET', `/v1/requests/${id}`, { token: cToken })).json as Record<string, unknown>;
+
+  async function takenRequest(): Promise<{ id: string; number: string }> {
+    const created = await call('POST', '/v1/requests', { token: cToken, body: writtenRequest({ identity: identity({ phone: C_PHONE }) }) });
+    expect(created.status, describeReply(created)).toBe(202);
+    const id = created.json?.id as string;
+    await eventually(async () => ((await cRequest(id)).status === 'registered' ? true : undefined), `request ${id} registered`, 20_000);
+    const taken = await call('POST', `/v1/ops/requests/${id}/take`, { token: ops.assignee });
+    expect(taken.status, describeReply(taken)).toBe(200);
+    return { id, number: created.json?.number as string };
+  }
+
+  const asEach = async (method: string, path: string, body?: (who: string) => unknown, query?: Record<string, string>) => {
+    const out: Record<string, string> = {};
+    for (const who of WHO) {
+      const token = ops[who] as string;
+      const b = body?.(who);
+      const r = await call(method, path, { ...(token ? { token } : {}), ...(b !== undefined ? { body: b } : {}), ...(query ? { query } : {}) });
+      expect(problemViolations(r.status, r.headers.get('content-type') ?? undefined, r.text), `${who}: ${describeReply(r)}`).toEqual([]);
+      out[who] = `${r.status} ${String(r.json?.code ?? '')}`.trim();
+    }
+    return out;
+  };
+  const DENIED = { none: '401 unauthenticated', citizen: '403 forbidden', otherQueue: '404 not_found' };
+
+  beforeAll(async () => {
+    Object.assign(ops, {
+      none: '',
+      citizen: tokens.a as string,
+      otherQueue: await signLocalToken('matrix-ws-other', ['operator'], 3600, undefined, { queues: ['services', 'complaints'] }),
+      sameQueue: await signLocalToken('matrix-ws-same', ['operator'], 3600, undefined, { queues: [QUEUE] }),
+      assignee: await signLocalToken('matrix-ws-assignee', ['operator'], 3600, undefined, { queues: [QUEUE, 'services'] }),
+    });
+    cToken = await signLocalToken(C, ['citizen']);
+    const put = await call('PUT', `/v1/admin/profiles/${C}`, { token: tokens.admin, body: identity({ phone: C_PHONE }) });
+    expect(put.status, describeReply(put)).toBe(201);
+  });
+
+  it('GET /v1/ops/inbox/{queue}: operators of the queue list it (403 for another queue); a bad cursor is 400', async () => {
+    const { id } = await takenRequest();
+    expect(await asEach('GET', `/v1/ops/inbox/${QUEUE}`, undefined, { limit: '100' })).toEqual({ ...DENIED, otherQueue: '403 forbidden', sameQueue: '200', assignee: '200' });
+    const listed = await call('GET', `/v1/ops/inbox/${QUEUE}`, { token: ops.sameQueue, query: { limit: '100' } });
+    expect((listed.json?.items as { id: string }[]).some((i) => i.id === id)).toBe(true);
+    expect(JSON.stringify(listed.json)).not.toMatch(/snils|passport|\+7\d{10}/i);
+    for (const cursor of ['bogus', Buffer.from('["x","y"]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url')]) {
+      const r = await call('GET', `/v1/ops/inbox/${QUEUE}`, { token: ops.sameQueue, query: { cursor } });
+      expect(r.status, describeReply(r)).toBe(400);
+      expect((r.json?.errors as { code: string }[])[0]?.code).toBe('invalid_cursor');
+    }
+  });
+
+  it('GET /v1/ops/requests/{id}: every operator of the queue reads it; another queue gets 404 like a missing id', async () => {
+    const { id } = await takenRequest();
+    expect(await asEach('GET', `/v1/ops/requests/${id}`)).toEqual({ ...DENIED, sameQueue: '200', assignee: '200' });
+    const missing = await call('GET', `/v1/ops/requests/${MISSING_ID}`, { token: ops.otherQueue });
+    expect(missing.status).toBe(404);
+    const view = await call('GET', `/v1/ops/requests/${id}`, { token: ops.sameQueue });
+    expect(view.json).toMatchObject({ assignedTo: 'matrix-ws-assignee', citizen: { userId: C, phone: C_PHONE } });
+    expect(view.text).not.toMatch(/snilsHash|passportHash|112-233-445|11223344595/);
+  });
+
+  it('POST /v1/ops/requests/{id}/comments: only the assignee writes', async () => {
+    const { id } = await takenRequest();
+    expect(await asEach('POST', `/v1/ops/requests/${id}/comments`, (who) => ({ text: `Вопрос от ${who}` }))).toEqual({ ...DENIED, sameQueue: '409 taken', assignee: '201' });
+    const detail = await cRequest(id);
+    expect((detail.comments as { author: string; text: string }[]).map((c) => `${c.author}: ${c.text}`)).toEqual(['operator: Вопрос от assignee']);
+  });
+
+  it('POST /v1/ops/requests/{id}/extend: only the assignee extends, once', async () => {
+    const { id } = await takenRequest();
+    expect(await asEach('POST', `/v1/ops/requests/${id}/extend`, () => ({ days: 7, reason: 'Запрос в ведомство' }))).toEqual({ ...DENIED, sameQueue: '409 taken', assignee: '200' });
+    const again = await call('POST', `/v1/ops/requests/${id}/extend`, { token: ops.assignee, body: { days: 7, reason: 'Ещё' } });
+    expect(again.json?.code).toBe('already_extended');
+  });
+
+  it('POST /v1/ops/requests/{id}/forward: only the assignee forwards', async () => {
+    const { id } = await takenRequest();
+    expect(await asEach('POST', `/v1/ops/requests/${id}/forward`, () => ({ to: 'Росреестр', reason: 'Вопрос о кадастре' }))).toEqual({ ...DENIED, sameQueue: '409 taken', assignee: '200' });
+    expect((await cRequest(id)).status).toBe('forwarded');
+  });
+
+  it('POST /v1/ops/requests/{id}/release: only the assignee gives it back; then nobody holds it', async () => {
+    const { id } = await takenRequest();
+    expect(await asEach('POST', `/v1/ops/requests/${id}/release`)).toEqual({ ...DENIED, sameQueue: '409 taken', assignee: '200' });
+    const detail = await cRequest(id);
+    expect(detail.status).toBe('registered');
+    expect((await call('POST', `/v1/ops/requests/${id}/release`, { token: ops.assignee })).json?.code).toBe('not_taken');
+    // Back in the queue: another operator of it may take it now.
+    expect((await call('POST', `/v1/ops/requests/${id}/take`, { token: ops.sameQueue })).status).toBe(200);
+  });
+
+  it('GET /v1/ops/search: by number within the operator\'s queues only', async () => {
+    const { id, number } = await takenRequest();
+    const found = (who: string) => call('GET', '/v1/ops/search', { token: ops[who] as string, query: { number } });
+    expect(await asEach('GET', '/v1/ops/search', undefined, { number })).toEqual({ none: '401 unauthenticated', citizen: '403 forbidden', otherQueue: '200', sameQueue: '200', assignee: '200' });
+    expect(((await found('otherQueue')).json?.requests as unknown[]).length).toBe(0);
+    expect(((await found('sameQueue')).json?.requests as { id: string }[]).map((r) => r.id)).toEqual([id]);
+    expect(((await found('assignee')).json?.requests as { id: string }[]).map((r) => r.id)).toEqual([id]);
+    const byPhone = await call('GET', '/v1/ops/search', { token: ops.sameQueue, query: { phone: `8 (${C_PHONE.slice(2, 5)}) ${C_PHONE.slice(5, 8)}-${C_PHONE.slice(8, 10)}-${C_PHONE.slice(10)}` } });
+    expect((byPhone.json?.requests as { id: string }[]).map((r) => r.id)).toContain(id);
+    expect(((await call('GET', '/v1/ops/search', { token: ops.otherQueue, query: { phone: C_PHONE } })).json?.requests as unknown[]).length).toBe(0);
+    expect((await call('GET', '/v1/ops/search', { token: ops.sameQueue })).status).toBe(400);
+    expect((await call('GET', '/v1/ops/search', { token: ops.sameQueue, query: { number, phone: C_PHONE } })).status).toBe(400);
+  });
+});
+
+/**
+ * Notifications are the citizen's own: another citizen's id is 404 exactly like a missing one.
+ */
+describe('notifications: the caller\'s own only', () => {
+  it('A sees theirs; B gets 404 for A\'s and an empty list; staff act on their own sub', async () => {
+    const mine = await eventually(async () => {
+      const r = await call('GET', '/v1/notifications', { token: tokens.a });
+      return ((r.json?.items as unknown[]) ?? []).length > 0 ? r : undefined;
+    }, "A's notifications", 20_000);
+    const first = (mine.json?.items as { id: string }[])[0] as { id: string };
+    const peek = await call('POST', `/v1/notifications/${first.id}/read`, { token: tokens.b });
+    const missing = await call('POST', `/v1/notifications/${A}-registered/read`, { token: tokens.b });
+    expect(peek.status, describeReply(peek)).toBe(404);
+    expect(peek.json).toEqual(missing.json);
+    expect((await call('POST', `/v1/notifications/${first.id}/read`, { token: tokens.operator })).status).toBe(404);
+    const bList = await call('GET', '/v1/notifications', { token: tokens.b });
+    expect(bList.text).not.toContain(first.id);
+    const cursor = Buffer.from(JSON.stringify([new Date().toISOString(), first.id])).toString('base64url');
+    expect((await call('GET', '/v1/notifications', { token: tokens.b, query: { cursor } })).text).not.toContain(first.id);
+    expect((await call('POST', '/v1/notifications/read-all', { token: tokens.b })).status).toBe(200);
+    // A's stay unread: B's read-all touched only B's partition.
+    const after = await call('GET', '/v1/notifications', { token: tokens.a });
+    expect((after.json?.items as { id: string; read: boolean }[]).find((n) => n.id === first.id)?.read).toBe(false);
   });
 });
 

@@ -249,7 +249,12 @@ describe('least privilege: each function gets exactly the grants of infra/functi
     expect(patternsOf('httpAdmin').writePatterns).toEqual(['CALENDAR', 'PHONE#*', 'USER#*']);
     // The calendar: changed by the admin routes, seeded by the scheduled function; everyone else only reads it.
     for (const id of ids) expect(patternsOf(id).writePatterns.includes('CALENDAR'), id).toBe(id === 'httpAdmin' || id === 'reconciler');
-    expect(patternsOf('reconciler').indexes).toEqual(['GSI2']);
+    // The due checks, and the inboxes for the overdue count.
+    expect(patternsOf('reconciler').indexes).toEqual(['GSI2', 'GSI3']);
+    // Notifications: the citizen's own partition family and nothing else.
+    expect(patternsOf('httpNotifications')).toEqual({ readPatterns: ['NTF#*'], writePatterns: ['NTF#*'], indexes: [] });
+    // No function that writes search refs can write the profiles' phone claims.
+    expect(patternsOf('httpOps').writePatterns).not.toContain('PHONE#*');
   });
 
   it('every log group has a retention', () => {

@@ -96,6 +96,10 @@ describe('observability: alarms, dashboard, dead letters', () => {
     expect(onlyAlarmOn(METRIC_NAMESPACE, name, serviceDimensions)).toMatchObject({ Statistic: 'Sum', Period: 300, Threshold: threshold });
   });
 
+  it('RequestsOverdue (a gauge): an alarm on its [Service]-only maximum, at least 1', () => {
+    expect(onlyAlarmOn(METRIC_NAMESPACE, 'RequestsOverdue', serviceDimensions)).toMatchObject({ Statistic: 'Maximum', Period: 300, Threshold: 1, EvaluationPeriods: 1 });
+  });
+
   it('one dead-letter queue per rule, each with a depth alarm', () => {
     const queues = resourcesOf(built.template, 'AWS::SQS::Queue');
     expect(Object.keys(built.stack.deadLetterQueues).sort()).toEqual([...triggeredWorkflows.map((w) => `${w}Trigger`), ...scheduledIds.map((f) => `${f}Schedule`)].sort());

@@ -1,3 +1,4 @@
+import { answerDueBy } from '#core/requests/deadlines';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SmsSendError } from '#core/errors';
 import { putProfile } from '#core/profiles/put-profile';
@@ -61,7 +62,9 @@ describe('intake state machine', () => {
     const request = await finalStatus(deps, id, workflows);
     expect(request.status).toBe('registered');
     expect(request.route).toEqual({ queue: 'tech-support', line: '88001001001' });
-    expect(Date.parse(request.dueBy ?? '') - Date.parse(request.updatedAt)).toBe(30 * 86_400_000);
+    expect(request.dueBy).toBe(answerDueBy(request.updatedAt));
+    expect(Date.parse(request.dueBy ?? '') - Date.parse(request.updatedAt)).toBeGreaterThanOrEqual(30 * 86_400_000);
+    expect(Date.parse(request.dueBy ?? '') - Date.parse(request.updatedAt)).toBeLessThan(31 * 86_400_000);
     expect(sms.sent).toEqual([{ to: PROFILE_PHONE_E164, text: expect.stringContaining(request.number) }]);
     const run = workflows.execution('intake', id);
     expect(run?.status).toBe('SUCCEEDED');

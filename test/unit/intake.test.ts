@@ -137,7 +137,7 @@ describe('routeRequest', () => {
     expect(detail?.request).toMatchObject({
       status: 'registered',
       route: { queue: rule.queue, line: rule.line.phone },
-      dueBy: '2026-04-01T09:03:00.000Z', // 30 days after registration, not after filing
+      dueBy: '2026-04-01T20:59:59.999Z', // the end of day 30 after the day of registration (Moscow), not after filing
       updatedAt: '2026-03-02T09:03:00.000Z',
     });
     // The questions come from the routing table once routed; nothing shown before.

@@ -42,6 +42,22 @@ export const keys = {
   checkPartition: 'CHECK',
   idempotency: (scope: string) => ({ PK: `IDEM#${scope}`, SK: 'IDEM' }),
   /**
+   * GSI3: a written request in its queue's inbox while it waits for an answer, by its deadline in
+   * force (index keys need not be unique: the table key breaks ties). Attributes of the request item.
+   */
+  inboxIndex: (queue: string, dueAt: string) => ({ GSI3PK: `INBOX#${queue}`, GSI3SK: dueAt }),
+  inboxPartition: (queue: string) => `INBOX#${queue}`,
+  /** A citizen's notification; its id is deterministic (the notice it stands for). */
+  notification: (userId: string, id: string) => ({ PK: `NTF#${userId}`, SK: id }),
+  notificationPartition: (userId: string) => `NTF#${userId}`,
+  /** The phones requests and calls name besides the profiles' own (search by phone). */
+  phoneRequestRef: (e164: string, requestId: string) => ({ PK: `PHONEREF#${e164}`, SK: `REQ#${requestId}` }),
+  phoneCallRef: (e164: string, queuedAt: string, callId: string) => ({ PK: `PHONEREF#${e164}`, SK: `CALL#${queuedAt}#${callId}` }),
+  phoneRefPartition: (e164: string) => `PHONEREF#${e164}`,
+  /** A call under each UTC hour ('YYYY-MM-DDTHH') it was going on in (search by the time of a call). */
+  callTimeRef: (hour: string, queuedAt: string, callId: string) => ({ PK: `CALLAT#${hour}`, SK: `${queuedAt}#${callId}` }),
+  callTimePartition: (hour: string) => `CALLAT#${hour}`,
+  /**
    * A citizen's limit counters, beside the profile in the citizen's partition: the sliding windows
    * (`times` of the counted writes, `version`) of new requests and of comments, and the set of
    * their open callback requests.

@@ -51,12 +51,15 @@ export function idempotencyPut(table: Table, record: IdempotencyRecord, now: str
   };
 }
 
-/** A request's place in the reconciler's index follows its `checkAt`: set, moved or removed with it. */
-function withCheckKeys(patch: RequestPatch): Record<string, unknown> {
-  const { checkAt, ...rest } = patch;
-  if (checkAt === undefined) return rest;
-  if (checkAt === null) return { ...rest, GSI2PK: null, GSI2SK: null };
-  return { ...rest, ...keys.requestCheck(checkAt) };
+/**
+ * A request's place in the reconciler's index follows its `checkAt`, and its place in its queue's
+ * inbox follows `inbox`: set, moved or removed with them, in the same update.
+ */
+function withIndexKeys(patch: RequestPatch): Record<string, unknown> {
+  const { checkAt, inbox, forgetIdentityHashes: _forget, ...rest } = patch;
+  const check = checkAt === undefined ? {} : checkAt === null ? { GSI2PK: null, GSI2SK: null } : keys.requestCheck(checkAt);
+  const box = inbox === undefined ? {} : inbox === null ? { GSI3PK: null, GSI3SK: null } : keys.inboxIndex(inbox.queue, inbox.dueAt);
+  return { ...rest, ...check, ...box };
 }
 
 /**
@@ -84,6 +87,17 @@ export function requestUpdate(table: Table, id: string, from: readonly string[],
     values[':assignee'] = expect.assignee;
     condition += ' AND (attribute_not_exists(#assignedTo) OR #assignedTo = :assignee)';
   }
+  if (expect.holder !== undefined) {
+    names['#assignedTo'] = 'assignedTo';
+    values[':holder'] = expect.holder;
+    condition += ' AND #assignedTo = :holder';
+  }
+  if (expect.extendableAt !== undefined) {
+    names['#extendedTo'] = 'extendedTo';
+    names['#dueBy'] = 'dueBy';
+    values[':extendableAt'] = expect.extendableAt;
+    condition += ' AND attribute_not_exists(#extendedTo) AND #dueBy >= :extendableAt';
+  }
   if (expect.taskToken !== undefined) {
     names['#taskToken'] = 'taskToken';
     if (expect.taskToken === null) condition += ' AND attribute_not_exists(#taskToken)';
@@ -92,7 +106,13 @@ export function requestUpdate(table: Table, id: string, from: readonly string[],
       condition += ' AND #taskToken = :seenToken';
     }
   }
-  Object.entries(withCheckKeys(patch)).forEach(([field, value], i) => {
+  if (patch.forgetIdentityHashes) {
+    names['#identity'] = 'identity';
+    names['#snilsHash'] = 'snilsHash';
+    names['#passportHash'] = 'passportHash';
+    removes.push('#identity.#snilsHash', '#identity.#passportHash');
+  }
+  Object.entries(withIndexKeys(patch)).forEach(([field, value], i) => {
     if (value === undefined) return;
     names[`#f${i}`] = field;
     if (value === null) {

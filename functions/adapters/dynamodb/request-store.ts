@@ -107,6 +107,13 @@ export function dynamoRequestStore(table: Table): RequestStore {
         condition += ' AND (attribute_not_exists(commentCount) OR commentCount < :max)';
         Object.assign(values, { ':zero': 0, ':one': 1, ':max': limits.perRequest });
       }
+      const names: Record<string, string> = { '#status': 'status' };
+      if (limits?.holder !== undefined) {
+        // An operator's comment: written only while that operator holds the request.
+        names['#assignedTo'] = 'assignedTo';
+        values[':holder'] = limits.holder;
+        condition += ' AND #assignedTo = :holder';
+      }
       const items: TransactItem[] = [];
       if (idempotency) items.push(idempotencyPut(table, idempotency, now));
       const requestAt = items.length;
@@ -117,13 +124,13 @@ export function dynamoRequestStore(table: Table): RequestStore {
             Key: keys.request(requestId),
             UpdateExpression: update,
             ConditionExpression: condition,
-            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
           },
         },
         { Put: { TableName: tableName, Item: { ...keys.comment(requestId, comment.at, comment.id), kind: 'comment', ...comment } } },
       );
-      const windowAt = limits ? items.push(windowPut(tableName, 'comments', limits.window)) - 1 : -1;
+      const windowAt = limits?.window ? items.push(windowPut(tableName, 'comments', limits.window)) - 1 : -1;
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
         return { kind: 'created' };
@@ -132,7 +139,8 @@ export function dynamoRequestStore(table: Table): RequestStore {
         if (failedCondition(error, requestAt)) {
           const request = await getRequestItem(table, requestId);
           if (!request) return { kind: 'not_found' };
-          return open.includes(request.status) ? { kind: 'too_many' } : { kind: 'closed' };
+          if (!open.includes(request.status)) return { kind: 'closed' };
+          return limits?.holder !== undefined && request.assignedTo !== limits.holder ? { kind: 'not_held' } : { kind: 'too_many' };
         }
         if (windowAt >= 0 && failedCondition(error, windowAt)) return { kind: 'window_changed' };
         throw error;

@@ -8,6 +8,9 @@ const RETAINED: readonly { prefix: string; days: number }[] = [
   { prefix: 'REQ#', days: RETENTION_DAYS.request },
   { prefix: 'NUM#', days: RETENTION_DAYS.request },
   { prefix: 'CALL#', days: RETENTION_DAYS.call },
+  { prefix: 'PHONEREF#', days: RETENTION_DAYS.searchRef },
+  { prefix: 'CALLAT#', days: RETENTION_DAYS.searchRef },
+  { prefix: 'NTF#', days: RETENTION_DAYS.notification },
 ];
 
 const DAY_SECONDS = 86_400;

@@ -10,6 +10,8 @@ import { dynamoReconcileStore } from './reconcile-store.ts';
 import { dynamoRequestStore } from './request-store.ts';
 import { dynamoSlotStore } from './slot-store.ts';
 import { type Table, tableClient } from './table-client.ts';
+import { dynamoNotificationStore } from './notification-store.ts';
+import { dynamoWorkspaceStore } from './workspace-store.ts';
 
 /** Every part of the single table over one shared client (tests and tools; functions build only the parts they use). */
 export function dynamoStores(client: DynamoDBClient, tableName: string, seed: CentreConfig = DEFAULT_CENTRE_CONFIG): Stores {
@@ -27,5 +29,7 @@ export function storesOver(table: Table, seed: CentreConfig = DEFAULT_CENTRE_CON
     attachments: dynamoAttachmentStore(table),
     reconcile: dynamoReconcileStore(table),
     calendar: dynamoCalendarStore(table, seed),
+    notifications: dynamoNotificationStore(table),
+    workspace: dynamoWorkspaceStore(table),
   };
 }

@@ -12,5 +12,8 @@ export const TABLE = {
     // The reconciler's due checks (sparse: only requests with `checkAt`): keys only, so keeping
     // it current costs one small index write, and the reconciler reads each due request itself.
     { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK', projection: 'KEYS_ONLY' },
+    // The operators' inboxes (sparse: only written requests waiting for an answer), by deadline:
+    // keys only, so only the writes that move those keys touch it; a page reads the items fresh.
+    { name: 'GSI3', partitionKey: 'GSI3PK', sortKey: 'GSI3SK', projection: 'KEYS_ONLY' },
   ],
 } as const;

@@ -8,7 +8,7 @@ export type Item = Record<string, unknown>;
 /** An item as the domain knows it: without table keys, TTL and kind (and any `extra` attributes). */
 export function strip<T extends Item>(item: Item, ...extra: string[]): T {
   const copy: Item = { ...item };
-  for (const k of ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'ttl', 'kind', ...extra]) delete copy[k];
+  for (const k of ['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'ttl', 'kind', ...extra]) delete copy[k];
   return copy as T;
 }
 

@@ -57,9 +57,10 @@ export function memoryRequestStore(t: MemoryTable): RequestStore {
       if (!request) return { kind: 'not_found' };
       if (!open.includes(request.status)) return { kind: 'closed' };
       const count = request.commentCount ?? 0;
+      if (limits?.holder !== undefined && request.assignedTo !== limits.holder) return { kind: 'not_held' };
       if (limits && count >= limits.perRequest) return { kind: 'too_many' };
-      if (limits && !t.windowFits('comments', limits.window)) return { kind: 'window_changed' };
-      if (limits) t.storeWindow('comments', limits.window);
+      if (limits?.window && !t.windowFits('comments', limits.window)) return { kind: 'window_changed' };
+      if (limits?.window) t.storeWindow('comments', limits.window);
       if (record) t.idempotency.set(record.scope, copy(record));
       t.requests.set(requestId, { ...request, updatedAt: now, ...(limits ? { commentCount: count + 1 } : {}) });
       t.addComment(requestId, comment);

@@ -9,6 +9,8 @@ import { memoryReconcileStore } from './memory-reconcile-store.ts';
 import { memoryRequestStore } from './memory-request-store.ts';
 import { memorySlotStore } from './memory-slot-store.ts';
 import { type MemoryTable, memoryTable } from './memory-table.ts';
+import { memoryNotificationStore } from './memory-notification-store.ts';
+import { memoryWorkspaceStore } from './memory-workspace-store.ts';
 
 export interface MemoryStores extends Stores {
   /** The shared state behind every part, with the test helpers (snapshot, addComment, idempotencyRecord). */
@@ -27,5 +29,7 @@ export function memoryStores(table: MemoryTable = memoryTable(), seed?: CentreCo
     attachments: memoryAttachmentStore(table),
     reconcile: memoryReconcileStore(table),
     calendar: memoryCalendarStore(table, seed),
+    notifications: memoryNotificationStore(),
+    workspace: memoryWorkspaceStore(table),
   };
 }

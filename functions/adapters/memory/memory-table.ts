@@ -142,8 +142,18 @@ export function memoryTable() {
       if (expect.attempts !== undefined && (current.attempts ?? 0) !== expect.attempts) throw new StaleTransitionError('an attempt was counted meanwhile');
       if (expect.assignee !== undefined && current.assignedTo !== undefined && current.assignedTo !== expect.assignee) throw new StaleTransitionError('another operator holds it');
       if (expect.taskToken !== undefined && (current.taskToken ?? null) !== expect.taskToken) throw new StaleTransitionError('another workflow run holds the request');
+      if (expect.holder !== undefined && current.assignedTo !== expect.holder) throw new StaleTransitionError('the operator does not hold it');
+      if (expect.extendableAt !== undefined && (current.extendedTo !== undefined || current.dueBy === undefined || current.dueBy < expect.extendableAt)) {
+        throw new StaleTransitionError('extended already, or past its deadline');
+      }
       const next: Record<string, unknown> = { ...copy(current), updatedAt: at };
-      for (const [field, value] of Object.entries(patch)) {
+      // The inbox is derived from the requests in memory (memory-workspace-store.ts), as GSI3 is from the items.
+      const { inbox: _inbox, forgetIdentityHashes, ...fields } = patch;
+      if (forgetIdentityHashes) {
+        const { snilsHash: _s, passportHash: _p, ...identity } = current.identity;
+        next.identity = identity;
+      }
+      for (const [field, value] of Object.entries(fields)) {
         if (value === null) delete next[field];
         else if (value !== undefined) next[field] = copy(value);
       }

@@ -71,7 +71,7 @@ function checkCall(input: RecordCallInput, now: Date) {
  * someone took it, only by its assignee (409 `taken`); a callback nobody holds is taken by the write
  * that records its call, conditionally, so two operators cannot both count an attempt as theirs.
  */
-export async function recordCall(deps: Pick<Deps, 'calls' | 'profiles' | 'requests' | 'clock' | 'ids' | 'workflows' | 'metrics'>, operator: Operator, input: RecordCallInput) {
+export async function recordCall(deps: Pick<Deps, 'calls' | 'profiles' | 'requests' | 'workspace' | 'clock' | 'ids' | 'workflows' | 'metrics'>, operator: Operator, input: RecordCallInput) {
   const operatorId = operator.id;
   const phone = checkCall(input, deps.clock.now());
   const waitSeconds = seconds(input.queuedAt, input.answeredAt ?? input.endedAt);
@@ -98,6 +98,10 @@ export async function recordCall(deps: Pick<Deps, 'calls' | 'profiles' | 'reques
   };
   const at = deps.clock.now().toISOString();
   deps.metrics.put('CallWaitSeconds', { Queue: call.queue ?? 'inbound' }, waitSeconds);
+  // Search refs first (idempotent keys): a ref to a call that failed to store is skipped by search.
+  const where = { ...(call.queue ? { queue: call.queue } : {}), ...(call.requestId ? { requestId: call.requestId } : {}) };
+  await deps.workspace.putPhoneRefs([{ phone, kind: 'call', callId: call.id, queuedAt: call.queuedAt, ...where }]);
+  await deps.workspace.putCallTimeRefs({ callId: call.id, queuedAt: call.queuedAt, endedAt: call.endedAt, operatorId, ...where });
   const isCallback = request?.channel === 'callback';
   if (!request || !isCallback) {
     await deps.calls.putCall(call);

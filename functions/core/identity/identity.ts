@@ -1,6 +1,6 @@
 import type { FieldProblem } from '../errors.ts';
 import type { Hasher } from '#ports/hasher';
-import type { StoredIdentity } from '../requests/model.ts';
+import type { HashedIdentity } from '../requests/model.ts';
 import { parsePhone } from '../phone/phone.ts';
 import { foldFullName, isValidFullName } from './full-name.ts';
 import { type PassportInput, isValidPassport, passportFingerprint } from './passport.ts';
@@ -49,11 +49,11 @@ export function checkPhone(input: string, path: string, need: { mobile: boolean 
 }
 
 /** Only call after checkIdentity found nothing: it trusts the input's shape. */
-export async function storedIdentity(identity: IdentityInput, hasher: Hasher): Promise<StoredIdentity> {
+export async function storedIdentity(identity: IdentityInput, hasher: Hasher): Promise<HashedIdentity> {
   const snils = parseSnils(identity.snils);
   const phone = parsePhone(identity.phone);
   if (!snils.ok || !phone.ok) throw new Error('storedIdentity called on unchecked identity');
-  const stored: StoredIdentity = {
+  const stored: HashedIdentity = {
     fullNameFolded: foldFullName(identity.fullName),
     snilsHash: await hasher.keyed('snils', snils.digits),
     snilsLast2: snils.digits.slice(-2),

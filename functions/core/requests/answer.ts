@@ -28,7 +28,7 @@ export async function answerRequest(deps: Pick<Deps, 'requests' | 'clock' | 'wor
     answered = await deps.requests.transition(
       requestId,
       ANSWERABLE,
-      { status: 'answered', assignedTo: operatorId, answer: { text: input.text, at, operatorId } },
+      { status: 'answered', assignedTo: operatorId, answer: { text: input.text, at, operatorId }, inbox: null },
       { at, event: 'answered', detail: `operator ${operatorId}` },
       at,
       { expect: { assignee: operatorId } },

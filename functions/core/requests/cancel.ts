@@ -17,7 +17,7 @@ export async function cancelOwnRequest(deps: Pick<Deps, 'requests' | 'clock'>, u
     await deps.requests.transition(
       requestId,
       CANCELLABLE,
-      { status: 'cancelled', taskToken: null, checkAt: null },
+      { status: 'cancelled', taskToken: null, checkAt: null, inbox: null },
       { at, event: 'cancelled', detail: 'by the citizen' },
       at,
       releaseSlot ? { releaseSlot } : undefined,

@@ -49,5 +49,7 @@ export async function addCitizenComment(
       throw new StateConflictError('request_closed', 'The request is closed: comments are no longer accepted.');
     case 'too_many':
       throw tooManyComments();
+    case 'not_held':
+      throw new Error('a citizen comment has no holder condition');
   }
 }

@@ -16,12 +16,13 @@ export const STATUSES = [
   'answered',
   'completed',
   'missed',
+  'forwarded',
   'cancelled',
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** Statuses nothing moves a request out of: no comments, no cancel. */
-export const CLOSED_STATUSES: readonly Status[] = ['answered', 'completed', 'missed', 'cancelled'];
+export const CLOSED_STATUSES: readonly Status[] = ['answered', 'completed', 'missed', 'forwarded', 'cancelled'];
 
 export const RELATED_KINDS = ['application', 'inn', 'payment', 'other'] as const;
 export type RelatedKind = (typeof RELATED_KINDS)[number];
@@ -32,16 +33,22 @@ export interface IdentityProblem {
   code: 'mismatch' | 'not_found';
 }
 
-/** What is kept of the identity a citizen typed: folded name, keyed hashes, last digits. */
+/**
+ * What is kept of the identity a citizen typed: folded name, keyed hashes, last digits. The hashes
+ * serve verification only: routing removes them (a request absent them never verifies).
+ */
 export interface StoredIdentity {
   fullNameFolded: string;
-  snilsHash: string;
+  snilsHash?: string;
   snilsLast2: string;
-  passportHash: string;
+  passportHash?: string;
   passportLast2: string;
   registrationAddress?: string;
   phone: string;
 }
+
+/** An identity as filed (and as a profile keeps it): with both hashes. */
+export type HashedIdentity = StoredIdentity & { snilsHash: string; passportHash: string };
 
 export interface WrittenDetails {
   topic: string;
@@ -79,7 +86,13 @@ export interface SupportRequest {
   callback?: CallbackDetails;
   route?: Route;
   problems?: IdentityProblem[];
+  /** A written request's first 59-FZ deadline (the end of day 30 after registration, Moscow time); never moves. */
   dueBy?: string;
+  /** The deadline in force once extended (once per request; functions/core/requests/deadlines.ts). */
+  extendedTo?: string;
+  /** The last comment's time and author (the inbox shows them). */
+  lastCommentAt?: string;
+  lastCommentBy?: 'citizen' | 'operator';
   answer?: { text: string; at: string; operatorId: string };
   scheduledAt?: string;
   /** The booked callback slot (freed on cancel). */

@@ -1,6 +1,7 @@
 import { attachmentView } from '../attachments/model.ts';
 import { maskPhone } from '../phone/phone.ts';
 import { routeFor } from '../routing/routing-table.ts';
+import { deadlineInForce } from './deadlines.ts';
 import type { RequestDetail, SupportRequest } from './model.ts';
 
 /** What a citizen sees of their request: never a SNILS or passport, phones masked. */
@@ -53,7 +54,8 @@ export function requestView(detail: RequestDetail) {
     // (a copy pushed a written request over 1 KB, doubling each write's units).
     questions: r.route ? routeFor(r.type).questions : [],
     problems: r.problems ?? [],
-    ...(r.dueBy ? { dueBy: r.dueBy } : {}),
+    // The deadline in force: an extension's once there is one (deadlines.ts).
+    ...(deadlineInForce(r) !== undefined ? { dueBy: deadlineInForce(r) } : {}),
     ...(r.answer ? { answer: { text: r.answer.text, at: r.answer.at } } : {}),
     ...(r.claimOf ? { claimOf: r.claimOf } : {}),
     timeline: detail.timeline.filter((e) => !e.internal).map(({ at, event, detail: d }) => ({ at, event, ...(d !== undefined ? { detail: d } : {}) })),

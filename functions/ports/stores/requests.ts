@@ -38,7 +38,9 @@ export type CommentOutcome =
   | { kind: 'closed' }
   | { kind: 'not_found' }
   | { kind: 'too_many' }
-  | { kind: 'window_changed' };
+  | { kind: 'window_changed' }
+  /** An operator's comment: the request is no longer held by that operator (CommentLimits `holder`). */
+  | { kind: 'not_held' };
 
 /** The citizen's sliding windows kept in the table: new requests (24 h) and comments (1 h). */
 export type LimitWindow = 'requests' | 'comments';
@@ -53,10 +55,14 @@ export interface CreateLimits {
   openCallbacks?: number;
 }
 
-/** The guards of a citizen's comment: their comment window, and the request's cap on comments. */
+/**
+ * The guards of a comment: the request's cap on comments, the citizen's comment window (a
+ * citizen's comment), and for an operator's comment the operator who must hold the request.
+ */
 export interface CommentLimits {
-  window: WindowGuard;
+  window?: WindowGuard;
   perRequest: number;
+  holder?: string;
 }
 
 /** A page of a citizen's requests, newest first; `next` continues after the last one. */
@@ -83,6 +89,15 @@ export interface RequestPatch {
   resumes?: number;
   attention?: SupportRequest['attention'] | null;
   timeZone?: string;
+  /** The deadline in force once extended (59-FZ). */
+  extendedTo?: string;
+  /**
+   * The request's place in its queue's inbox (GSI3): set with the deadline in force while it waits
+   * for an answer, `null` takes it out.
+   */
+  inbox?: { queue: string; dueAt: string } | null;
+  /** Removes the identity's SNILS and passport hashes: verification is done once a request is routed. */
+  forgetIdentityHashes?: true;
 }
 
 /**
@@ -96,6 +111,10 @@ export interface RequestExpectation {
   attempts?: number;
   /** Nobody but this operator holds the request (`assignedTo` absent or this id). */
   assignee?: string;
+  /** This operator holds the request (`assignedTo` is this id). */
+  holder?: string;
+  /** Not extended yet, and its deadline (`dueBy`) not before this instant. */
+  extendableAt?: string;
 }
 
 /**
