@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryWorkflows } from '#adapters/memory/memory-workflows';
 import { settleUpload } from '#core/attachments/check';
 import { objectKeyOf } from '#core/attachments/model';
+import { routeRequest } from '#core/requests/intake';
 import { addLocalDays, moscowDate } from '#core/scheduling/moscow-time';
 import { provideDeps, resetDeps } from '#functions/deps';
 import { statusOf } from '#http/problem-schemas';
 import { ROUTES, type RouteDef } from '#http/routes';
 import type { Stores } from '#ports/stores';
-import { identity, storedCallbackRequest, storedWrittenRequest, writtenRequest } from '../support/fixtures.ts';
+import { citizenPhone, identity, storedCallbackRequest, storedWrittenRequest, writtenRequest } from '../support/fixtures.ts';
 import { type EventInput, handlerFor, httpEvent, lambdaContext, staffClaims } from '../support/http-event.ts';
 import { freshTable, realSystem } from '../support/integration.ts';
 import { callbackRequest } from '../support/route-catalog.ts';
@@ -33,6 +34,7 @@ const NOT_DRIVEN_HERE: [string, string][] = [
   ['addComment too_many_comments', 'test/integration/citizen-limits.test.ts: a request takes at most 100 comments'],
   ['fileClaim rate_limited', 'test/integration/citizen-limits.test.ts: claims count'],
   ['putQueueCalendar calendar_changed', 'test/integration/calendar-store.test.ts: a queue write against a stale slotMinutes is refused (only a race between two changes reaches it)'],
+  ['addOperatorComment too_many_comments', 'test/integration/citizen-limits.test.ts: a request takes at most 100 comments (operator comments count toward the same cap)'],
   ['verifyConfirmation code_used', 'test/integration/otp-phone-races.test.ts: only a race between two right codes reaches it'],
 ];
 
@@ -320,6 +322,73 @@ describe('every answer of every route is the one the route table declares', () =
       await send('requestPhoneChange', { claims: citizen(), body: { phone: '+7 916 555-66-55' } });
     }
     expect((await send('requestPhoneChange', { claims: citizen(), body: { phone: '+7 916 555-66-55' } })).body.code).toMatch(/^code_(send_limit|resend_too_soon)$/);
+  });
+
+  it('the operator\'s workspace, 59-FZ and notifications', async () => {
+    const DESK = 'rc-desk';
+    const phone = citizenPhone(DESK);
+    expect((await send('putProfile', { claims: admin(), params: { userId: DESK }, body: identity({ phone }) })).status).toBe(201);
+    const file = async () => {
+      const created = await send('createRequest', { claims: citizen(DESK), body: writtenRequest({ identity: identity({ phone }) }) });
+      expect(created.status).toBe(202);
+      const id = created.body.id as string;
+      await routeRequest(deps(), id);
+      return { id, number: created.body.number as string };
+    };
+    const first = await file();
+    const inbox = await send('listInbox', { claims: operator(), params: { queue: 'tech-support' }, query: { limit: '1' } });
+    expect(inbox.status).toBe(200);
+    expect((await send('listInbox', { claims: operator('rc-op-3', ['services']), params: { queue: 'tech-support' } })).status).toBe(403);
+    expect((await send('listInbox', { claims: operator(), params: { queue: 'tech-support' }, query: { cursor: 'forged' } })).status).toBe(400);
+    const view = await send('getOperatorRequest', { claims: operator(), params: { id: first.id } });
+    expect(view.body).toMatchObject({ channel: 'written', citizen: { userId: DESK } });
+    expect((await send('getOperatorRequest', { claims: operator('rc-op-3', ['services']), params: { id: first.id } })).status).toBe(404);
+
+    expect((await send('addOperatorComment', { claims: operator(), params: { id: first.id }, body: { text: 'Уточните, пожалуйста, номер заявления.' } })).status).toBe(201);
+    expect((await send('addOperatorComment', { claims: operator('rc-op-2'), params: { id: first.id }, body: { text: 'Другой оператор' } })).body.code).toBe('taken');
+    expect((await send('releaseRequest', { claims: operator('rc-op-2'), params: { id: first.id } })).body.code).toBe('taken');
+    expect((await send('releaseRequest', { claims: operator(), params: { id: first.id } })).status).toBe(200);
+    expect((await send('releaseRequest', { claims: operator(), params: { id: first.id } })).body.code).toBe('not_taken');
+    expect((await send('extendRequest', { claims: operator(), params: { id: first.id }, body: { days: 5, reason: 'Нужен запрос в другой орган' } })).status).toBe(200);
+    expect((await send('extendRequest', { claims: operator(), params: { id: first.id }, body: { days: 5, reason: 'Ещё раз' } })).body.code).toBe('already_extended');
+    expect((await send('extendRequest', { claims: operator(), params: { id: first.id }, body: { days: 31, reason: 'x' } })).status).toBe(400);
+
+    const second = await file();
+    expect((await send('forwardRequest', { claims: operator(), params: { id: second.id }, body: { to: 'Социальный фонд России', reason: 'Вопрос о пенсии' } })).status).toBe(200);
+    expect((await send('forwardRequest', { claims: operator(), params: { id: second.id }, body: { to: 'Туда же', reason: 'Ещё раз' } })).body.code).toBe('not_answerable');
+    expect((await send('addOperatorComment', { claims: operator(), params: { id: second.id }, body: { text: 'После пересылки' } })).body.code).toBe('request_closed');
+    const callback = await seed({ ...storedCallbackRequest(seedId(), '20261201-RC0010', ago(30), { status: 'scheduled', scheduledAt: ago(-60), route: { queue: 'tech-support', line: '88001001001' } }), userId: DESK });
+    expect((await send('extendRequest', { claims: operator(), params: { id: callback.id }, body: { days: 5, reason: 'x' } })).body.code).toBe('not_written');
+    expect((await send('forwardRequest', { claims: operator(), params: { id: callback.id }, body: { to: 'Орган', reason: 'x' } })).body.code).toBe('not_written');
+    expect((await send('extendRequest', { claims: operator(), params: { id: second.id }, body: { days: 5, reason: 'После пересылки' } })).body.code).toBe('not_answerable');
+
+    expect((await send('search', { claims: operator(), query: { number: first.number } })).status).toBe(200);
+    expect((await send('search', { claims: operator(), query: { phone } })).status).toBe(200);
+    expect((await send('search', { claims: operator(), query: { callAt: ago(10) } })).status).toBe(200);
+    expect((await send('search', { claims: operator(), query: {} })).status).toBe(400);
+
+    // The 59-FZ clocks: a third request on day 8 (too late to forward) and day 32 (too late to extend).
+    const third = await file();
+    expect((await send('addOperatorComment', { claims: operator(), params: { id: third.id }, body: { text: 'Беру в работу.' } })).status).toBe(201);
+    expect((await send('extendRequest', { claims: operator('rc-op-2'), params: { id: third.id }, body: { days: 5, reason: 'Не мой' } })).body.code).toBe('taken');
+    expect((await send('forwardRequest', { claims: operator('rc-op-2'), params: { id: third.id }, body: { to: 'Орган', reason: 'Не мой' } })).body.code).toBe('taken');
+    const before = clockOffsetMs;
+    clockOffsetMs += 8 * 24 * 3600_000;
+    expect((await send('forwardRequest', { claims: operator(), params: { id: third.id }, body: { to: 'Орган', reason: 'Поздно' } })).body.code).toBe('forward_too_late');
+    clockOffsetMs += 24 * 24 * 3600_000;
+    expect((await send('extendRequest', { claims: operator(), params: { id: third.id }, body: { days: 5, reason: 'Поздно' } })).body.code).toBe('overdue');
+    clockOffsetMs = before;
+
+    // Notifications: the notice step writes them (here straight into the store, as that step does).
+    const at = ago(1);
+    await store.notifications.putNotification({ id: `${first.id}-registered`, userId: DESK, at, kind: 'registered', requestId: first.id, text: 'Обращение зарегистрировано.', read: false });
+    const list = await send('listNotifications', { claims: citizen(DESK), query: { limit: '10' } });
+    expect(list.body).toMatchObject({ unread: 1 });
+    expect((await send('listNotifications', { claims: citizen(DESK), query: { cursor: 'forged' } })).status).toBe(400);
+    expect((await send('readNotification', { claims: citizen(OTHER), params: { id: `${first.id}-registered` } })).status).toBe(404);
+    expect((await send('readNotification', { claims: citizen(DESK), params: { id: `${first.id}-registered` } })).status).toBe(200);
+    expect((await send('readAllNotifications', { claims: citizen(DESK) })).status).toBe(200);
+    expect((await send('listNotifications')).status).toBe(401);
   });
 
   it('no answer broke the declarations, and every route answered a success and each of its own codes', () => {
