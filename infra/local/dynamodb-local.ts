@@ -17,15 +17,19 @@ import {
 import { TABLE } from '#adapters/dynamodb/table-definition';
 import { checkJava } from './java.ts';
 import { freePort, waitFor } from './free-port.ts';
+import { startDurableEndpoint } from './durable-endpoint.ts';
 
 /**
  * Amazon's DynamoDB Local, from the jar the npm package amplify-dynamodb-simulator ships. In
  * memory unless a data directory is given. The table comes from the same definition as the CDK's.
  */
 export interface DynamoDbLocal {
+  /** With a data directory, the durable endpoint in front of the emulator (durable-endpoint.ts). */
   endpoint: string;
   client: DynamoDBClient;
   stop(): Promise<void>;
+  /** Tests only: SIGKILL the emulator, as a crash would, and wait until it is gone. */
+  crash(): Promise<void>;
 }
 
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -179,18 +183,37 @@ export async function startDynamoDbLocal(options: { dataDir?: string } = {}): Pr
     stopChild();
     throw error;
   }
+  // On disk, a transaction is answered only once committed (durable-endpoint.ts); in memory a
+  // crash loses everything anyway, and the bench measures the emulator unproxied.
+  let durable: Awaited<ReturnType<typeof startDurableEndpoint>> | undefined;
+  if (options.dataDir) {
+    try {
+      durable = await startDurableEndpoint(endpoint, client);
+    } catch (error) {
+      stopChild();
+      throw error;
+    }
+  }
+  const untilExited = () => new Promise<void>((done) => (exited ? done() : child.once('exit', () => done())));
   return {
-    endpoint,
-    client,
+    endpoint: durable?.endpoint ?? endpoint,
+    client: durable ? localDynamoClient(durable.endpoint) : client,
     async stop() {
+      await durable?.stop();
       // The exit hook stays until the emulator is gone: a stop that hangs and ends in process.exit
       // still signals it.
       if (!exited) {
-        await new Promise<void>((done) => {
-          child.once('exit', () => done());
-          child.kill('SIGTERM');
-        });
+        const gone = untilExited();
+        child.kill('SIGTERM');
+        await gone;
       }
+      process.removeListener('exit', stopChild);
+    },
+    async crash() {
+      const gone = untilExited();
+      child.kill('SIGKILL');
+      await gone;
+      await durable?.stop();
       process.removeListener('exit', stopChild);
     },
   };
