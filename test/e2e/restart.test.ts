@@ -36,7 +36,10 @@ interface Outbox {
 }
 
 describe('kill -9 in the middle of workflows, then npm start again with the same DATA_DIR', () => {
-  it('resumes every unfinished run at start; every request ends final; nothing booked or sent twice', async () => {
+  // Two whole starts of the system (each a JVM, the ASL validation, the web build check) and five
+  // token CLI spawns: on a shared 2-core machine that alone can take a minute. Every wait inside
+  // keeps its own deadline; only the harness's limit for the whole walk is longer than the default.
+  it('resumes every unfinished run at start; every request ends final; nothing booked or sent twice', { timeout: 180_000 }, async () => {
     const admin = cliToken('admin-1', 'admin');
     const operator = cliToken('operator-restart', 'operator');
     const tokens = Object.fromEntries(CITIZENS.map((c) => [c, cliToken(c)]));
