@@ -34,8 +34,10 @@ export function inboxItem(r: SupportRequest, now: Date) {
 }
 
 export async function listInbox(deps: InboxDeps, operator: Operator, queue: string, limit = 20, cursor?: string) {
-  assertWorksQueue(operator, queue);
+  // The query is parsed before the queue is checked, as for the callback queue's `limit`: a bad
+  // cursor is 400 whatever the queue.
   const after = cursor === undefined ? undefined : decodeCursor(cursor);
+  assertWorksQueue(operator, queue);
   const page = await deps.workspace.listInbox(queue, limit, after && { dueAt: after.at, id: after.id });
   const now = deps.clock.now();
   // The index is eventually consistent with the items it points to: the items are read fresh, and
