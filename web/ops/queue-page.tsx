@@ -2,12 +2,13 @@ import { useState } from 'preact/hooks';
 import { FormMessage, SelectField, TextField } from '../shared/fields.tsx';
 import { TYPE_SHORT } from '../shared/labels.ts';
 import { problemText } from '../shared/problems.ts';
-import { QUEUE_LABELS, queueLabel } from '../shared/queues.ts';
+import { queueLabel } from '../shared/queues.ts';
 import { Link, PageTitle, navigate } from '../shared/router.tsx';
 import type { Session } from '../shared/session.ts';
 import { formatDateTime } from '../shared/time.ts';
 import { useResource } from '../shared/use-resource.ts';
 import { api } from './client.ts';
+import { myQueues } from './my-queues.ts';
 import { RecordCall } from './record-call.tsx';
 
 /**
@@ -18,8 +19,7 @@ import { RecordCall } from './record-call.tsx';
 const REFRESH_MS = 5_000;
 
 export function QueuePage({ session }: { session: Session }) {
-  const all = session.queues?.includes('*') ?? true;
-  const queues = all ? Object.keys(QUEUE_LABELS) : (session.queues ?? []);
+  const queues = myQueues(session);
   const [queue, setQueue] = useState(queues[0] ?? '');
   const [taken, setTaken] = useState<Set<string>>(new Set());
   const [message, setMessage] = useState<string>();
