@@ -8,6 +8,7 @@ import { SIGNED_OUT } from './client.ts';
 import { InboxPage } from './inbox-page.tsx';
 import { QueuePage } from './queue-page.tsx';
 import { RequestPage } from './request-page.tsx';
+import { SearchPage } from './search-page.tsx';
 import { SECTIONS } from './sections.ts';
 
 /** The operator's workspace at /ops/: every page needs a signed-in operator. */
@@ -31,6 +32,7 @@ export function App() {
   else if (request) page = <RequestPage id={request.id as string} />;
   else if (path === '/ops' || path === '/ops/') page = <QueuePage session={session} />;
   else if (path === '/ops/inbox') page = <InboxPage session={session} />;
+  else if (path === '/ops/search') page = <SearchPage />;
   else
     page = (
       <main id="main">

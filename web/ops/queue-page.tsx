@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { FormMessage, SelectField, TextField } from '../shared/fields.tsx';
+import { FormMessage, SelectField } from '../shared/fields.tsx';
 import { TYPE_SHORT } from '../shared/labels.ts';
 import { problemText } from '../shared/problems.ts';
 import { queueLabel } from '../shared/queues.ts';
-import { Link, PageTitle, navigate } from '../shared/router.tsx';
+import { Link, PageTitle } from '../shared/router.tsx';
 import type { Session } from '../shared/session.ts';
 import { formatDateTime } from '../shared/time.ts';
 import { useResource } from '../shared/use-resource.ts';
@@ -84,26 +84,6 @@ export function QueuePage({ session }: { session: Session }) {
           </li>
         ))}
       </ul>
-      <OpenById />
     </main>
-  );
-}
-
-/** Until "Поиск" lands (GET /v1/ops/search), a request is opened by its id (the citizen's page shows it in its address). */
-function OpenById() {
-  const [id, setId] = useState('');
-  return (
-    <form
-      class="form"
-      aria-label="Открыть обращение"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (id.trim()) navigate(`/ops/requests/${encodeURIComponent(id.trim())}`);
-      }}
-    >
-      <h2>Открыть обращение</h2>
-      <TextField id="open-id" label="Идентификатор обращения" value={id} onInput={setId} required />
-      <button type="submit">Открыть</button>
-    </form>
   );
 }
