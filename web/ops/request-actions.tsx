@@ -8,16 +8,18 @@ import { api } from './client.ts';
 
 /**
  * What an operator writes on a request: a comment to the citizen, "Продлить срок", "Перенаправить"
- * and "Ответить". Each form sends once, shows the API's problem as a sentence (field problems
- * beside their field) and, done, reloads the request.
+ * and "Ответить". Each form sends once and shows the API's problem as a sentence (field problems
+ * beside their field); done, it hands its sentence to the page (`onDone`), which shows it and
+ * reloads the request (a form may then be gone: an answered request takes no more).
  */
 type Sent = { ok: string } | { problem: Problem | undefined };
 
-function useSend(onDone: () => Promise<void>) {
+export type OnDone = (ok: string) => Promise<void>;
+
+function useSend(onDone: OnDone) {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string>();
   const [fields, setFields] = useState<Record<string, string>>({});
-  const [ok, setOk] = useState<string>();
   async function send(run: () => Promise<Sent>) {
     setBusy(true);
     const result = await run();
@@ -25,19 +27,17 @@ function useSend(onDone: () => Promise<void>) {
     if ('ok' in result) {
       setMessage(undefined);
       setFields({});
-      setOk(result.ok);
-      await onDone();
+      await onDone(result.ok);
     } else {
       const text = problemText(result.problem);
-      setOk(undefined);
       setMessage(text.message);
       setFields(text.fields);
     }
   }
-  return { busy, message, fields, ok, send };
+  return { busy, message, fields, send };
 }
 
-function Form(props: { title: string; id: string; label: string; busy: boolean; submit: string; message?: string | undefined; ok?: string | undefined; onSubmit: () => void; children: ComponentChildren }) {
+function Form(props: { title: string; id: string; label: string; busy: boolean; submit: string; message?: string | undefined; onSubmit: () => void; children: ComponentChildren }) {
   return (
     <section aria-labelledby={`${props.id}-title`}>
       <h2 id={`${props.id}-title`}>{props.title}</h2>
@@ -54,13 +54,12 @@ function Form(props: { title: string; id: string; label: string; busy: boolean; 
           {props.submit}
         </button>
         <FormMessage message={props.message} />
-        <FormMessage message={props.ok} kind="ok" />
       </form>
     </section>
   );
 }
 
-export function CommentForm({ requestId, onDone }: { requestId: string; onDone: () => Promise<void> }) {
+export function CommentForm({ requestId, onDone }: { requestId: string; onDone: OnDone }) {
   const [text, setText] = useState('');
   const s = useSend(onDone);
   const submit = () =>
@@ -73,7 +72,7 @@ export function CommentForm({ requestId, onDone }: { requestId: string; onDone: 
   return (
     <form
       class="form"
-      aria-label="Комментарий гражданину"
+      aria-label="Новый комментарий"
       onSubmit={(e) => {
         e.preventDefault();
         void submit();
@@ -84,12 +83,11 @@ export function CommentForm({ requestId, onDone }: { requestId: string; onDone: 
         Отправить комментарий
       </button>
       <FormMessage message={s.message} />
-      <FormMessage message={s.ok} kind="ok" />
     </form>
   );
 }
 
-export function Extend({ requestId, onDone }: { requestId: string; onDone: () => Promise<void> }) {
+export function Extend({ requestId, onDone }: { requestId: string; onDone: OnDone }) {
   const [days, setDays] = useState('30');
   const [reason, setReason] = useState('');
   const s = useSend(onDone);
@@ -100,14 +98,14 @@ export function Extend({ requestId, onDone }: { requestId: string; onDone: () =>
       return { ok: `Срок ответа продлён до ${formatDateTime(data.dueBy)}.` };
     });
   return (
-    <Form title="Продлить срок" id="extend" label="Продление срока ответа" busy={s.busy} submit="Продлить срок" message={s.message} ok={s.ok} onSubmit={() => void submit()}>
+    <Form title="Продлить срок" id="extend" label="Продление срока ответа" busy={s.busy} submit="Продлить срок" message={s.message} onSubmit={() => void submit()}>
       <TextField id="extend-days" label="На сколько дней" type="number" min={1} max={30} value={days} onInput={setDays} required error={s.fields.days} hint="От 1 до 30 дней; продлить можно один раз." />
       <TextArea id="extend-reason" label="Причина продления" value={reason} onInput={setReason} rows={3} maxLength={1000} required error={s.fields.reason} />
     </Form>
   );
 }
 
-export function Forward({ requestId, onDone }: { requestId: string; onDone: () => Promise<void> }) {
+export function Forward({ requestId, onDone }: { requestId: string; onDone: OnDone }) {
   const [to, setTo] = useState('');
   const [reason, setReason] = useState('');
   const s = useSend(onDone);
@@ -118,14 +116,14 @@ export function Forward({ requestId, onDone }: { requestId: string; onDone: () =
       return { ok: `Обращение перенаправлено: ${to}.` };
     });
   return (
-    <Form title="Перенаправить" id="forward" label="Перенаправление обращения" busy={s.busy} submit="Перенаправить" message={s.message} ok={s.ok} onSubmit={() => void submit()}>
+    <Form title="Перенаправить" id="forward" label="Перенаправление обращения" busy={s.busy} submit="Перенаправить" message={s.message} onSubmit={() => void submit()}>
       <TextField id="forward-to" label="Куда (орган, организация)" value={to} onInput={setTo} maxLength={300} required error={s.fields.to} hint="Перенаправить можно в течение 7 дней после регистрации." />
       <TextArea id="forward-reason" label="Причина перенаправления" value={reason} onInput={setReason} rows={3} maxLength={1000} required error={s.fields.reason} />
     </Form>
   );
 }
 
-export function Answer({ requestId, onDone }: { requestId: string; onDone: () => Promise<void> }) {
+export function Answer({ requestId, onDone }: { requestId: string; onDone: OnDone }) {
   const [text, setText] = useState('');
   const s = useSend(onDone);
   const submit = () =>
@@ -135,7 +133,7 @@ export function Answer({ requestId, onDone }: { requestId: string; onDone: () =>
       return { ok: `Ответ по обращению № ${data.number} отправлен.` };
     });
   return (
-    <Form title="Ответить" id="answer" label="Ответ гражданину" busy={s.busy} submit="Отправить ответ" message={s.message} ok={s.ok} onSubmit={() => void submit()}>
+    <Form title="Ответить" id="answer" label="Ответ гражданину" busy={s.busy} submit="Отправить ответ" message={s.message} onSubmit={() => void submit()}>
       <TextArea id="answer" label="Ответ" value={text} onInput={setText} rows={8} maxLength={10000} required error={s.fields.text} />
     </Form>
   );

@@ -8,7 +8,7 @@ import { Link, PageTitle } from '../shared/router.tsx';
 import { formatDateTime } from '../shared/time.ts';
 import { useResource } from '../shared/use-resource.ts';
 import { api } from './client.ts';
-import { Answer, CommentForm, Extend, Forward } from './request-actions.tsx';
+import { Answer, CommentForm, Extend, Forward, type OnDone } from './request-actions.tsx';
 
 /**
  * A request in the workspace (GET /v1/ops/requests/{id}): the citizen with their full phone, what
@@ -39,6 +39,11 @@ export function RequestPage({ id }: { id: string }) {
     );
   }
 
+  const done: OnDone = async (text) => {
+    setMessage(undefined);
+    setOk(text);
+    await request.reload();
+  };
   async function act(path: '/v1/ops/requests/{id}/take' | '/v1/ops/requests/{id}/release', done: string) {
     const { data, error } = await api.POST(path, { params: { path: { id } } });
     if (data) {
@@ -142,7 +147,7 @@ export function RequestPage({ id }: { id: string }) {
             </li>
           ))}
         </ul>
-        {open ? <CommentForm requestId={id} onDone={request.reload} /> : null}
+        {open ? <CommentForm requestId={id} onDone={done} /> : null}
       </section>
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">История</h2>
@@ -157,9 +162,9 @@ export function RequestPage({ id }: { id: string }) {
       </section>
       {r.channel === 'written' && open ? (
         <>
-          <Extend requestId={id} onDone={request.reload} />
-          <Forward requestId={id} onDone={request.reload} />
-          <Answer requestId={id} onDone={request.reload} />
+          <Extend requestId={id} onDone={done} />
+          <Forward requestId={id} onDone={done} />
+          <Answer requestId={id} onDone={done} />
         </>
       ) : null}
       <p>
