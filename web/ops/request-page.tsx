@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Schemas } from '../shared/api.ts';
 import { FormMessage } from '../shared/fields.tsx';
-import { ATTACHMENT_STATUS_LABELS, STATUS_LABELS, TYPE_SHORT } from '../shared/labels.ts';
+import { ATTACHMENT_STATUS_LABELS, STATUS_LABELS, TYPE_SHORT, eventLabel } from '../shared/labels.ts';
 import { problemText } from '../shared/problems.ts';
 import { queueLabel } from '../shared/queues.ts';
 import { Link, PageTitle } from '../shared/router.tsx';
@@ -154,7 +154,7 @@ export function RequestPage({ id }: { id: string }) {
         <ol class="timeline">
           {r.timeline.map((t, i) => (
             <li key={i}>
-              <span class="hint">{formatDateTime(t.at)}</span> {(STATUS_LABELS as Record<string, string>)[t.event] ?? EVENT_LABELS[t.event] ?? t.event}
+              <span class="hint">{formatDateTime(t.at)}</span> {eventLabel(t.event)}
               {t.detail ? `: ${t.detail}` : ''}
             </li>
           ))}
@@ -173,17 +173,6 @@ export function RequestPage({ id }: { id: string }) {
     </main>
   );
 }
-
-const EVENT_LABELS: Record<string, string> = {
-  attachment_ready: 'Файл проверен',
-  attachment_rejected: 'Файл отклонён',
-  claim_filed: 'Подана претензия',
-  extended: 'Срок ответа продлён',
-  routed: 'Направлено в очередь',
-  call_unanswered: 'Звонок без ответа',
-  callback_resumed: 'Звонок назначен снова',
-  workflow_failed: 'Сбой обработки',
-};
 
 function Files({ requestId, items }: { requestId: string; items: Schemas['Attachment'][] }) {
   const [shown, setShown] = useState<{ id: string; url: string; contentType: string; fileName: string }>();
