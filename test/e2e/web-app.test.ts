@@ -13,7 +13,7 @@ import { type StartedSystem, startSystem } from '../support/local-process.ts';
  * uses it: a citizen writes a request with a file; an operator finds it in «Входящие», takes and
  * releases it, writes a comment, which the citizen sees as a notification with the unread count
  * and marks read; the operator extends the deadline (once) and answers it, and «Поиск» finds it by
- * its number; a citizen books a
+ * its number; a second request is forwarded and the citizen is told where and why; a citizen books a
  * callback in their own time zone, the operator calls and records it, the citizen confirms it with
  * the SMS code (after a wrong one), downloads the PDF, files a claim about the wait and cancels it.
  * Every page passes axe-core (no serious or critical violation) and is photographed at 360 and 1280 px.
@@ -225,6 +225,38 @@ describe('the citizen writes, the operator answers', () => {
     await press(operator, operator.getByRole('link', { name: `Обращение № ${number}` }));
     await operator.getByRole('heading', { name: `Обращение № ${number}`, level: 1 }).waitFor();
     await see(operator, 'Дан ответ');
+  });
+
+  it('a second request, found by its number, is forwarded: final for the operator, and the citizen is told where and why', async () => {
+    await press(citizen, citizen.getByRole('link', { name: 'Написать обращение' }));
+    await choose(citizen, citizen.getByLabel('Тип обращения'), 'Вопрос об услуге (сроки, документы)');
+    await typeInto(citizen, citizen.getByLabel('Тема'), 'Пенсия по старости');
+    await typeInto(citizen, citizen.getByLabel('Текст обращения'), 'Когда пересчитают пенсию после переезда?');
+    await press(citizen, citizen.getByRole('button', { name: 'Отправить' }));
+    await citizen.getByRole('heading', { name: new RegExp(`^Обращение № (?!${number}$)`) }).waitFor();
+    await see(citizen, 'Зарегистрировано');
+    const second = ((await citizen.getByRole('heading', { level: 1 }).textContent()) ?? '').replace('Обращение № ', '');
+
+    await press(operator, operator.getByRole('link', { name: 'Поиск' }));
+    await typeInto(operator, operator.getByLabel('Номер обращения'), second);
+    await press(operator, operator.getByRole('button', { name: 'Найти' }));
+    await press(operator, operator.getByRole('link', { name: `Обращение № ${second}` }));
+    await operator.getByRole('heading', { name: `Обращение № ${second}`, level: 1 }).waitFor();
+    await typeInto(operator, operator.getByLabel('Куда (орган, организация)'), 'Социальный фонд России');
+    await typeInto(operator, operator.getByLabel('Причина перенаправления'), 'Пенсии назначает Социальный фонд.');
+    await press(operator, operator.getByRole('button', { name: 'Перенаправить' }));
+    await see(operator, 'Обращение перенаправлено: Социальный фонд России.');
+    await see(operator, 'Перенаправлено');
+    expect(await operator.getByRole('button', { name: 'Перенаправить' }).count()).toBe(0);
+    expect(await operator.getByRole('button', { name: 'Отправить комментарий' }).count()).toBe(0);
+
+    // Since everything was marked read: the first one's extension and answer, this one's
+    // registration and forwarding (read again on the next page).
+    await press(citizen, citizen.getByRole('link', { name: 'Мои обращения' }));
+    await citizen.getByRole('link', { name: 'Уведомления (4)' }).waitFor({ timeout: 30_000 });
+    await press(citizen, citizen.getByRole('link', { name: /^Уведомления/ }));
+    await see(citizen, new RegExp(`^Срок ответа на обращение № ${number} продлён до .*Причина: Нужен запрос оператору связи\\.$`));
+    await see(citizen, `Обращение № ${second} направлено по компетенции в Социальный фонд России. Причина: Пенсии назначает Социальный фонд.`);
   });
 });
 
