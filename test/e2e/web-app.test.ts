@@ -10,7 +10,10 @@ import { type StartedSystem, startSystem } from '../support/local-process.ts';
 /**
  * The web app in a real browser (Debian's Chromium) against `npm start`, driven with the keyboard
  * alone (Tab, Enter, Space, arrows, typing) and found by roles and Russian labels, as a person
- * uses it: a citizen writes a request with a file, an operator answers it; a citizen books a
+ * uses it: a citizen writes a request with a file; an operator finds it in «Входящие», takes and
+ * releases it, writes a comment, which the citizen sees as a notification with the unread count
+ * and marks read; the operator extends the deadline (once) and answers it, and «Поиск» finds it by
+ * its number; a second request is forwarded and the citizen is told where and why; a citizen books a
  * callback in their own time zone, the operator calls and records it, the citizen confirms it with
  * the SMS code (after a wrong one), downloads the PDF, files a claim about the wait and cancels it.
  * Every page passes axe-core (no serious or critical violation) and is photographed at 360 and 1280 px.
@@ -72,8 +75,8 @@ describe('the citizen writes, the operator answers', () => {
     expect(await citizen.getByRole('row').count()).toBe(6);
     await see(citizen, '8 800 100-10-01');
     await citizen.getByRole('heading', { name: 'Ожидание сейчас' }).waitFor();
-    // Notifications are not in the navigation until their routes land.
-    expect(await citizen.getByRole('link', { name: 'Уведомления' }).count()).toBe(0);
+    // «Уведомления» are a signed-in citizen's: not in the navigation before signing in.
+    expect(await citizen.getByRole('link', { name: /^Уведомления/ }).count()).toBe(0);
     await expectAccessible(citizen, 'help page');
     await screenshots(citizen, 'citizen-help');
   });
@@ -120,23 +123,83 @@ describe('the citizen writes, the operator answers', () => {
     await expectAccessible(citizen, 'request page');
   });
 
-  it('the operator opens it, sees the file in place and answers: the citizen reads «Дан ответ»', async () => {
+  it('the operator finds it in «Входящие» by itself, opens it with the citizen and the full phone, takes and releases it', async () => {
     await operator.goto(`${system.url}/ops/`);
     await expectAccessible(operator, 'operator sign-in');
     await screenshots(operator, 'ops-sign-in');
     await signIn(operator, 'web-operator', '*');
     await operator.getByRole('heading', { name: 'Очередь звонков' }).waitFor();
-    await typeInto(operator, operator.getByLabel('Идентификатор обращения'), requestId);
-    await press(operator, operator.getByRole('button', { name: 'Открыть' }));
+    await press(operator, operator.getByRole('link', { name: 'Входящие' }));
+    await operator.getByRole('heading', { name: 'Входящие', level: 1 }).waitFor();
+    const row = operator.getByRole('listitem', { name: `Обращение № ${number}` });
+    await row.waitFor({ timeout: 30_000 });
+    expect(await row.textContent()).toContain('Не приходит СМС-код');
+    expect(await row.textContent()).toContain('файлов: 1');
+    await expectAccessible(operator, 'inbox');
+    await screenshots(operator, 'ops-inbox');
+    await press(operator, row.getByRole('link', { name: `Обращение № ${number}` }));
+    await operator.getByRole('heading', { name: `Обращение № ${number}`, level: 1 }).waitFor();
+    const me = testCitizen(WRITER);
+    await see(operator, me.fullName);
+    await see(operator, me.phoneE164);
+    await see(operator, 'При входе в личный кабинет код из СМС не приходит второй день.');
     await press(operator, operator.getByRole('button', { name: 'Взять в работу' }));
     await see(operator, 'Обращение в работе у вас.');
+    await see(operator, 'В работе');
+    await press(operator, operator.getByRole('button', { name: 'Вернуть в очередь' }));
+    await see(operator, 'Обращение возвращено в очередь.');
+    await see(operator, 'Зарегистрировано');
+    await operator.getByRole('button', { name: 'Взять в работу' }).waitFor();
+  });
+
+  it('the operator writes a comment; the citizen sees the unread count and the notice, and marks them read', async () => {
     await press(operator, operator.getByRole('button', { name: 'Показать screen.png' }));
     await operator.getByRole('img', { name: 'screen.png' }).waitFor();
-    await typeInto(operator, operator.getByLabel('Ответ', { exact: true }), 'Код отправлен повторно. Проверьте, что номер в профиле верный.');
+    await typeInto(operator, operator.getByRole('textbox', { name: 'Комментарий гражданину' }), 'Уточните, пожалуйста, оператора связи.');
+    await press(operator, operator.getByRole('button', { name: 'Отправить комментарий' }));
+    await see(operator, 'Комментарий отправлен гражданину.');
+    await see(operator, 'Уточните, пожалуйста, оператора связи.');
+    // A comment on a request nobody holds takes it.
+    await see(operator, 'В работе');
     await expectAccessible(operator, 'operator request page');
     await screenshots(operator, 'ops-request');
+
+    // «Зарегистрировано» and the comment: two unread, in the navigation without opening anything.
+    await press(citizen, citizen.getByRole('link', { name: 'Мои обращения' }));
+    const bell = citizen.getByRole('link', { name: /^Уведомления/ });
+    await citizen.getByRole('link', { name: 'Уведомления (2)' }).waitFor({ timeout: 30_000 });
+    await press(citizen, bell);
+    await citizen.getByRole('heading', { name: 'Уведомления', level: 1 }).waitFor();
+    await see(citizen, 'Непрочитанных: 2');
+    await see(citizen, `В обращении № ${number} новое сообщение от оператора.`);
+    await expectAccessible(citizen, 'notifications');
+    await screenshots(citizen, 'citizen-notifications');
+    const newest = citizen.getByRole('listitem').filter({ hasText: 'новое сообщение от оператора' });
+    await press(citizen, newest.getByRole('button', { name: 'Отметить прочитанным' }));
+    await see(citizen, 'Непрочитанных: 1');
+    await citizen.getByRole('link', { name: 'Уведомления (1)' }).waitFor();
+    expect(await newest.getByRole('button', { name: 'Отметить прочитанным' }).count()).toBe(0);
+    await press(citizen, citizen.getByRole('button', { name: 'Отметить все прочитанными' }));
+    await see(citizen, 'Непрочитанных: 0');
+    await citizen.getByRole('link', { name: 'Уведомления', exact: true }).waitFor();
+  });
+
+  it('the operator extends the deadline once (a second time is a sentence), then answers: the citizen reads «Дан ответ»', async () => {
+    await typeInto(operator, operator.getByLabel('На сколько дней'), '10');
+    await typeInto(operator, operator.getByLabel('Причина продления'), 'Нужен запрос оператору связи.');
+    await press(operator, operator.getByRole('button', { name: 'Продлить срок' }));
+    await see(operator, /^Срок ответа продлён до \d{2}\.\d{2}\.\d{4} \d{2}:\d{2} \(МСК\)\.$/);
+    await see(operator, /\(срок продлён\)/);
+    await see(operator, /Срок ответа продлён: .*Нужен запрос оператору связи\./);
+    await press(operator, operator.getByRole('button', { name: 'Продлить срок' }));
+    await see(operator, 'Срок ответа уже продлевали: продлить можно один раз.');
+    await typeInto(operator, operator.getByLabel('Ответ', { exact: true }), 'Код отправлен повторно. Проверьте, что номер в профиле верный.');
+    await expectAccessible(operator, 'operator request page with a problem');
     await press(operator, operator.getByRole('button', { name: 'Отправить ответ' }));
     await see(operator, `Ответ по обращению № ${number} отправлен.`);
+    await see(operator, 'Дан ответ');
+    // Answered, it takes no more: the forms are gone.
+    expect(await operator.getByRole('button', { name: 'Продлить срок' }).count()).toBe(0);
 
     await press(citizen, citizen.getByRole('link', { name: 'Мои обращения' }));
     await press(citizen, citizen.getByRole('link', { name: `Обращение № ${number}` }));
@@ -144,6 +207,56 @@ describe('the citizen writes, the operator answers', () => {
     await see(citizen, 'Код отправлен повторно. Проверьте, что номер в профиле верный.');
     await expectAccessible(citizen, 'answered request');
     await screenshots(citizen, 'citizen-request-answered');
+  });
+
+  it('«Поиск» by the request number finds it and opens it; a malformed number is a sentence beside the field', async () => {
+    await press(operator, operator.getByRole('link', { name: 'Поиск' }));
+    await operator.getByRole('heading', { name: 'Поиск', level: 1 }).waitFor();
+    const field = operator.getByLabel('Номер обращения');
+    await typeInto(operator, field, 'не номер');
+    await press(operator, operator.getByRole('button', { name: 'Найти' }));
+    await see(operator, 'Неверный формат.');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    await typeInto(operator, field, number.toLowerCase());
+    await press(operator, operator.getByRole('button', { name: 'Найти' }));
+    await operator.getByRole('heading', { name: 'Обращения: 1' }).waitFor();
+    await expectAccessible(operator, 'search');
+    await screenshots(operator, 'ops-search');
+    await press(operator, operator.getByRole('link', { name: `Обращение № ${number}` }));
+    await operator.getByRole('heading', { name: `Обращение № ${number}`, level: 1 }).waitFor();
+    await see(operator, 'Дан ответ');
+  });
+
+  it('a second request, found by its number, is forwarded: final for the operator, and the citizen is told where and why', async () => {
+    await press(citizen, citizen.getByRole('link', { name: 'Написать обращение' }));
+    await choose(citizen, citizen.getByLabel('Тип обращения'), 'Вопрос об услуге (сроки, документы)');
+    await typeInto(citizen, citizen.getByLabel('Тема'), 'Пенсия по старости');
+    await typeInto(citizen, citizen.getByLabel('Текст обращения'), 'Когда пересчитают пенсию после переезда?');
+    await press(citizen, citizen.getByRole('button', { name: 'Отправить' }));
+    await citizen.getByRole('heading', { name: new RegExp(`^Обращение № (?!${number}$)`) }).waitFor();
+    await see(citizen, 'Зарегистрировано');
+    const second = ((await citizen.getByRole('heading', { level: 1 }).textContent()) ?? '').replace('Обращение № ', '');
+
+    await press(operator, operator.getByRole('link', { name: 'Поиск' }));
+    await typeInto(operator, operator.getByLabel('Номер обращения'), second);
+    await press(operator, operator.getByRole('button', { name: 'Найти' }));
+    await press(operator, operator.getByRole('link', { name: `Обращение № ${second}` }));
+    await operator.getByRole('heading', { name: `Обращение № ${second}`, level: 1 }).waitFor();
+    await typeInto(operator, operator.getByLabel('Куда (орган, организация)'), 'Социальный фонд России');
+    await typeInto(operator, operator.getByLabel('Причина перенаправления'), 'Пенсии назначает Социальный фонд.');
+    await press(operator, operator.getByRole('button', { name: 'Перенаправить' }));
+    await see(operator, 'Обращение перенаправлено: Социальный фонд России.');
+    await see(operator, 'Перенаправлено');
+    expect(await operator.getByRole('button', { name: 'Перенаправить' }).count()).toBe(0);
+    expect(await operator.getByRole('button', { name: 'Отправить комментарий' }).count()).toBe(0);
+
+    // Since everything was marked read: the first one's extension and answer, this one's
+    // registration and forwarding (read again on the next page).
+    await press(citizen, citizen.getByRole('link', { name: 'Мои обращения' }));
+    await citizen.getByRole('link', { name: 'Уведомления (4)' }).waitFor({ timeout: 30_000 });
+    await press(citizen, citizen.getByRole('link', { name: /^Уведомления/ }));
+    await see(citizen, new RegExp(`^Срок ответа на обращение № ${number} продлён до .*Причина: Нужен запрос оператору связи\\.$`));
+    await see(citizen, `Обращение № ${second} направлено по компетенции в Социальный фонд России. Причина: Пенсии назначает Социальный фонд.`);
   });
 });
 

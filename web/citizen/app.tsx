@@ -7,13 +7,15 @@ import { LocalSignIn } from '../shared/sign-in-page.tsx';
 import { CallbackPage } from './callback-page.tsx';
 import { SIGNED_OUT } from './client.ts';
 import { HelpPage } from './help-page.tsx';
+import { NotificationsPage } from './notifications-page.tsx';
+import { useUnread } from './notifications.ts';
 import { RequestPage } from './request-page.tsx';
 import { RequestsPage } from './requests-page.tsx';
 import { WritePage } from './write-page.tsx';
 
 /**
- * The citizen's "Помощь и поддержка": the help page is public; the forms and "Мои обращения" need
- * a signed-in citizen. "Уведомления" joins NAV once the notifications routes land.
+ * The citizen's "Помощь и поддержка": the help page is public; the forms, "Мои обращения" and
+ * "Уведомления" need a signed-in citizen. The unread count stands in the navigation's link.
  */
 const NAV = [
   { href: '/', label: 'Помощь и поддержка' },
@@ -21,6 +23,7 @@ const NAV = [
   { href: '/callback', label: 'Заказать обратный звонок' },
   { href: '/requests', label: 'Мои обращения' },
 ];
+const NOTIFICATIONS = '/notifications';
 
 export function App() {
   const path = usePath();
@@ -30,7 +33,9 @@ export function App() {
     window.addEventListener(SIGNED_OUT, out);
     return () => window.removeEventListener(SIGNED_OUT, out);
   }, []);
-  const nav = NAV.map((n) => ({ ...n, current: n.href === '/' ? path === '/' : path.startsWith(n.href) }));
+  const unread = useUnread(session !== undefined, path);
+  const links = session ? [...NAV, { href: NOTIFICATIONS, label: unread > 0 ? `Уведомления (${unread})` : 'Уведомления' }] : NAV;
+  const nav = links.map((n) => ({ ...n, current: n.href === '/' ? path === '/' : path.startsWith(n.href) }));
   const signOut = () => {
     clearSession('citizen');
     setSession(undefined);
@@ -44,6 +49,7 @@ export function App() {
   else if (path === '/write') page = <WritePage session={session} />;
   else if (path === '/callback') page = <CallbackPage session={session} />;
   else if (path === '/requests') page = <RequestsPage />;
+  else if (path === NOTIFICATIONS) page = <NotificationsPage session={session} />;
   else if (request) page = <RequestPage id={request.id as string} session={session} />;
   else page = <NotFound />;
   return (

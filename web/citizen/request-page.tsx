@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Schemas } from '../shared/api.ts';
 import { FormMessage, TextArea } from '../shared/fields.tsx';
-import { PROBLEM_FIELD_LABELS, STATUS_LABELS, type Status, TYPE_SHORT } from '../shared/labels.ts';
+import { PROBLEM_FIELD_LABELS, STATUS_LABELS, type Status, TYPE_SHORT, eventLabel } from '../shared/labels.ts';
 import { problemText } from '../shared/problems.ts';
 import { Link, PageTitle } from '../shared/router.tsx';
 import type { Session } from '../shared/session.ts';
@@ -18,16 +18,6 @@ import { api } from './client.ts';
 type Detail = Schemas['RequestDetail'];
 const CLOSED: Status[] = ['cancelled', 'answered', 'completed', 'missed', 'forwarded'];
 const NOT_CANCELLABLE: Status[] = CLOSED;
-
-const EVENT_LABELS: Record<string, string> = {
-  attachment_ready: 'Файл проверен',
-  attachment_rejected: 'Файл отклонён',
-  claim_filed: 'Подана претензия',
-};
-
-function eventLabel(event: string): string {
-  return (STATUS_LABELS as Record<string, string>)[event] ?? EVENT_LABELS[event] ?? event;
-}
 
 export function RequestPage({ id, session }: { id: string; session: Session }) {
   const request = useResource(async () => api.GET('/v1/requests/{id}', { params: { path: { id } } }), id, (d) =>

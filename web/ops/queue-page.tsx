@@ -1,13 +1,14 @@
 import { useState } from 'preact/hooks';
-import { FormMessage, SelectField, TextField } from '../shared/fields.tsx';
+import { FormMessage, SelectField } from '../shared/fields.tsx';
 import { TYPE_SHORT } from '../shared/labels.ts';
 import { problemText } from '../shared/problems.ts';
-import { QUEUE_LABELS, queueLabel } from '../shared/queues.ts';
-import { Link, PageTitle, navigate } from '../shared/router.tsx';
+import { queueLabel } from '../shared/queues.ts';
+import { Link, PageTitle } from '../shared/router.tsx';
 import type { Session } from '../shared/session.ts';
 import { formatDateTime } from '../shared/time.ts';
 import { useResource } from '../shared/use-resource.ts';
 import { api } from './client.ts';
+import { myQueues } from './my-queues.ts';
 import { RecordCall } from './record-call.tsx';
 
 /**
@@ -18,8 +19,7 @@ import { RecordCall } from './record-call.tsx';
 const REFRESH_MS = 5_000;
 
 export function QueuePage({ session }: { session: Session }) {
-  const all = session.queues?.includes('*') ?? true;
-  const queues = all ? Object.keys(QUEUE_LABELS) : (session.queues ?? []);
+  const queues = myQueues(session);
   const [queue, setQueue] = useState(queues[0] ?? '');
   const [taken, setTaken] = useState<Set<string>>(new Set());
   const [message, setMessage] = useState<string>();
@@ -84,26 +84,6 @@ export function QueuePage({ session }: { session: Session }) {
           </li>
         ))}
       </ul>
-      <OpenById />
     </main>
-  );
-}
-
-/** Until "Поиск" lands (GET /v1/ops/search), a request is opened by its id (the citizen's page shows it in its address). */
-function OpenById() {
-  const [id, setId] = useState('');
-  return (
-    <form
-      class="form"
-      aria-label="Открыть обращение"
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (id.trim()) navigate(`/ops/requests/${encodeURIComponent(id.trim())}`);
-      }}
-    >
-      <h2>Открыть обращение</h2>
-      <TextField id="open-id" label="Идентификатор обращения" value={id} onInput={setId} required />
-      <button type="submit">Открыть</button>
-    </form>
   );
 }

@@ -1,49 +1,174 @@
 import { useState } from 'preact/hooks';
 import type { Schemas } from '../shared/api.ts';
-import { FormMessage, TextArea } from '../shared/fields.tsx';
-import { ATTACHMENT_STATUS_LABELS } from '../shared/labels.ts';
+import { FormMessage } from '../shared/fields.tsx';
+import { ATTACHMENT_STATUS_LABELS, STATUS_LABELS, TYPE_SHORT, eventLabel } from '../shared/labels.ts';
 import { problemText } from '../shared/problems.ts';
+import { queueLabel } from '../shared/queues.ts';
 import { Link, PageTitle } from '../shared/router.tsx';
+import { formatDateTime } from '../shared/time.ts';
 import { useResource } from '../shared/use-resource.ts';
 import { api } from './client.ts';
+import { Answer, CommentForm, Extend, Forward, type OnDone } from './request-actions.tsx';
 
 /**
- * A request in the workspace, with what the API offers an operator today: "Взять в работу", its
- * files opened in place, and "Ответить". The full view (GET /v1/ops/requests/{id}: the submitted
- * text, timeline, comments, the citizen), comments, "Вернуть в очередь", extend and forward join
- * here as those routes land (ops/sections.ts).
+ * A request in the workspace (GET /v1/ops/requests/{id}): the citizen with their full phone, what
+ * they wrote, the deadline, timeline, comments and files; "Взять в работу" / "Вернуть в очередь",
+ * a comment to the citizen, "Продлить срок", "Перенаправить" and "Ответить". Every action reloads
+ * the view, so what it shows is the API's state, not the page's guess.
  */
+const OPEN: Schemas['OperatorRequest']['status'][] = ['registered', 'scheduled', 'in_progress'];
+
 export function RequestPage({ id }: { id: string }) {
-  const files = useResource(async () => api.GET('/v1/ops/requests/{id}/attachments', { params: { path: { id } } }), id, (d) =>
-    d?.items.some((a) => a.status === 'pending') ? 2_000 : undefined,
+  const request = useResource(async () => api.GET('/v1/ops/requests/{id}', { params: { path: { id } } }), id, (d) =>
+    d?.attachments.some((a) => a.status === 'pending') ? 2_000 : 15_000,
   );
   const [message, setMessage] = useState<string>();
   const [ok, setOk] = useState<string>();
-
-  async function take() {
-    const { data, error } = await api.POST('/v1/ops/requests/{id}/take', { params: { path: { id } } });
-    if (data) {
-      setMessage(undefined);
-      setOk('Обращение в работе у вас.');
-    } else setMessage(problemText(error).message);
+  const r = request.data;
+  if (!r) {
+    return (
+      <main id="main">
+        <PageTitle>Обращение</PageTitle>
+        {request.problem ? (
+          <p role="alert">{request.problem.status === 404 ? 'Обращение не найдено в ваших очередях.' : problemText(request.problem).message}</p>
+        ) : (
+          <p aria-busy="true">Загрузка…</p>
+        )}
+        <Link href="/ops/inbox">Ко входящим</Link>
+      </main>
+    );
   }
 
+  const done: OnDone = async (text) => {
+    setMessage(undefined);
+    setOk(text);
+    await request.reload();
+  };
+  async function act(path: '/v1/ops/requests/{id}/take' | '/v1/ops/requests/{id}/release', done: string) {
+    const { data, error } = await api.POST(path, { params: { path: { id } } });
+    if (data) {
+      setMessage(undefined);
+      setOk(done);
+      await request.reload();
+    } else {
+      setOk(undefined);
+      setMessage(problemText(error).message);
+    }
+  }
+  const open = OPEN.includes(r.status);
+  const written = r.channel === 'written' ? r.written : undefined;
+  const callback = r.channel === 'callback' ? r.callback : undefined;
   return (
     <main id="main">
-      <PageTitle>Обращение</PageTitle>
-      <p class="hint">Идентификатор: {id}</p>
-      {files.problem?.status === 404 ? <p role="alert">Обращение не найдено в ваших очередях.</p> : null}
-      <div class="actions">
-        <button type="button" onClick={take}>
-          Взять в работу
-        </button>
-      </div>
+      <PageTitle>Обращение № {r.number}</PageTitle>
+      <p class="status-line">
+        Статус: <strong aria-live="polite">{STATUS_LABELS[r.status]}</strong>
+        {r.assignedTo ? ` · в работе у ${r.assignedTo}` : ''}
+      </p>
+      <dl class="facts">
+        <dt>Гражданин</dt>
+        <dd>{r.citizen.fullName}</dd>
+        <dt>Телефон</dt>
+        <dd>
+          <a href={`tel:${r.citizen.phone}`}>{r.citizen.phone}</a>
+        </dd>
+        <dt>Тип</dt>
+        <dd>{TYPE_SHORT[r.type]}</dd>
+        {r.route ? (
+          <>
+            <dt>Очередь</dt>
+            <dd>{queueLabel(r.route.queue)}</dd>
+          </>
+        ) : null}
+        <dt>Подано</dt>
+        <dd>{formatDateTime(r.createdAt)}</dd>
+        {r.dueBy ? (
+          <>
+            <dt>Ответить до</dt>
+            <dd class={r.overdue ? 'form-error' : undefined}>
+              {formatDateTime(r.dueBy)}
+              {r.extendedTo ? ' (срок продлён)' : ''}
+              {r.overdue ? ' — срок истёк' : ''}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {written ? (
+        <section aria-labelledby="text-title">
+          <h2 id="text-title">{written.topic}</h2>
+          <p class="pre">{written.text}</p>
+          {written.desiredOutcome ? <p class="pre">Ожидаемый результат: {written.desiredOutcome}</p> : null}
+          {written.contactPhone ? <p>Контактный телефон: {written.contactPhone.phone}{written.contactPhone.extension ? `, доб. ${written.contactPhone.extension}` : ''}</p> : null}
+        </section>
+      ) : null}
+      {callback ? (
+        <section aria-labelledby="text-title">
+          <h2 id="text-title">Обратный звонок</h2>
+          <p>
+            Позвонить: <a href={`tel:${callback.phone}`}>{callback.phone}</a>
+            {callback.extension ? `, доб. ${callback.extension}` : ''}
+          </p>
+          <p class="pre">{callback.description}</p>
+          {callback.note ? <p class="pre">Примечание: {callback.note}</p> : null}
+        </section>
+      ) : null}
+      {r.answer ? (
+        <section aria-labelledby="answer-given-title">
+          <h2 id="answer-given-title">Ответ</h2>
+          <p class="pre">{r.answer.text}</p>
+        </section>
+      ) : null}
+      {open ? (
+        <div class="actions">
+          {r.assignedTo ? (
+            <button type="button" onClick={() => act('/v1/ops/requests/{id}/release', 'Обращение возвращено в очередь.')}>
+              Вернуть в очередь
+            </button>
+          ) : (
+            <button type="button" onClick={() => act('/v1/ops/requests/{id}/take', 'Обращение в работе у вас.')}>
+              Взять в работу
+            </button>
+          )}
+        </div>
+      ) : null}
       <FormMessage message={message} />
       <FormMessage message={ok} kind="ok" />
-      <Files requestId={id} items={files.data?.items ?? []} />
-      <Answer requestId={id} />
+      <Files requestId={id} items={r.attachments} />
+      <section aria-labelledby="comments-title">
+        <h2 id="comments-title">Комментарии</h2>
+        {r.comments.length === 0 ? <p>Комментариев нет.</p> : null}
+        <ul class="comments">
+          {r.comments.map((c) => (
+            <li key={c.id}>
+              <span class="hint">
+                {c.author === 'citizen' ? 'Гражданин' : 'Оператор'}, {formatDateTime(c.at)}
+              </span>
+              <p class="pre">{c.text}</p>
+            </li>
+          ))}
+        </ul>
+        {open ? <CommentForm requestId={id} onDone={done} /> : null}
+      </section>
+      <section aria-labelledby="timeline-title">
+        <h2 id="timeline-title">История</h2>
+        <ol class="timeline">
+          {r.timeline.map((t, i) => (
+            <li key={i}>
+              <span class="hint">{formatDateTime(t.at)}</span> {eventLabel(t.event)}
+              {t.detail ? `: ${t.detail}` : ''}
+            </li>
+          ))}
+        </ol>
+      </section>
+      {r.channel === 'written' && open ? (
+        <>
+          <Extend requestId={id} onDone={done} />
+          <Forward requestId={id} onDone={done} />
+          <Answer requestId={id} onDone={done} />
+        </>
+      ) : null}
       <p>
-        <Link href="/ops/">К очереди звонков</Link>
+        <Link href="/ops/inbox">Ко входящим</Link>
       </p>
     </main>
   );
@@ -81,34 +206,6 @@ function Files({ requestId, items }: { requestId: string; items: Schemas['Attach
           <img class="attachment-view" src={shown.url} alt={shown.fileName} />
         )
       ) : null}
-    </section>
-  );
-}
-
-function Answer({ requestId }: { requestId: string }) {
-  const [text, setText] = useState('');
-  const [message, setMessage] = useState<string>();
-  const [ok, setOk] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  async function submit(event: Event) {
-    event.preventDefault();
-    setBusy(true);
-    const { data, error } = await api.POST('/v1/ops/requests/{id}/answer', { params: { path: { id: requestId } }, body: { text } });
-    setBusy(false);
-    if (!data) return setMessage(problemText(error).message);
-    setMessage(undefined);
-    setOk(`Ответ по обращению № ${data.number} отправлен.`);
-  }
-  return (
-    <section aria-labelledby="answer-title">
-      <h2 id="answer-title">Ответить</h2>
-      <form class="form" onSubmit={submit} aria-label="Ответ гражданину">
-        <TextArea id="answer" label="Ответ" value={text} onInput={setText} rows={8} maxLength={10000} required error={message} />
-        <button type="submit" disabled={busy}>
-          Отправить ответ
-        </button>
-        <FormMessage message={ok} kind="ok" />
-      </form>
     </section>
   );
 }

@@ -67,3 +67,19 @@ export const PROBLEM_FIELD_LABELS: Record<string, string> = {
   phone: 'телефон',
   profile: 'профиль',
 };
+
+/** Timeline events that are not a status, in Russian (a status event reads as its status). */
+const EVENT_LABELS: Record<string, string> = {
+  attachment_ready: 'Файл проверен',
+  attachment_rejected: 'Файл отклонён',
+  claim_filed: 'Подана претензия',
+  extended: 'Срок ответа продлён',
+  routed: 'Направлено в очередь',
+  call_unanswered: 'Звонок без ответа',
+  callback_resumed: 'Звонок назначен снова',
+  workflow_failed: 'Сбой обработки',
+};
+
+export function eventLabel(event: string): string {
+  return (STATUS_LABELS as Record<string, string>)[event] ?? EVENT_LABELS[event] ?? event;
+}
