@@ -1,11 +1,7 @@
 import type { Schemas } from './api.ts';
 
 /** The Russian words for the API's enumerations, one place for both faces. */
-/**
- * `forwarded` is in the contract (59-FZ) but not yet in the document's status enumeration; it
- * joins the generated type when the workspace routes land, and this union then adds nothing.
- */
-export type Status = Schemas['RequestDetail']['status'] | 'forwarded';
+export type Status = Schemas['RequestDetail']['status'];
 export type RequestType = Schemas['RequestDetail']['type'];
 export type CallOutcome = Schemas['NewCall']['outcome'];
 
