@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { paths } from '../api/schema';
+import type { Zone } from '../shared/session.ts';
 import type { Schemas } from '../shared/api.ts';
 import type { RequestType } from '../shared/labels.ts';
 import { dayKey, formatClock, formatDay, mskLabel } from '../shared/time.ts';
@@ -12,11 +12,10 @@ import { api } from './client.ts';
  * "Как можно раньше" sends no window (the earliest free slot).
  */
 export type Slot = Schemas['CallbackSlots']['items'][number];
-type Zone = NonNullable<NonNullable<paths['/v1/callback-slots']['get']['parameters']['query']>['timeZone']>;
 
-export function SlotPicker({ type, timeZone, value, onChange }: { type: RequestType; timeZone: string; value: Slot | undefined; onChange: (slot: Slot | undefined) => void }) {
+export function SlotPicker({ type, timeZone, value, onChange }: { type: RequestType; timeZone: Zone; value: Slot | undefined; onChange: (slot: Slot | undefined) => void }) {
   const slots = useResource(
-    async () => api.GET('/v1/callback-slots', { params: { query: { type, timeZone: timeZone as Zone } } }),
+    async () => api.GET('/v1/callback-slots', { params: { query: { type, timeZone } } }),
     `${type}:${timeZone}`,
     () => 60_000,
   );

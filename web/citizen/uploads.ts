@@ -14,8 +14,13 @@ export const MAX_FILES = 5;
 /** Files chosen on the "Написать обращение" form, uploaded by the request's page once it exists. */
 export const pendingFiles = new Map<string, File[]>();
 
+/** The file's type as the API names it, when it is one the API takes. */
+function acceptedType(type: string): AcceptedType | undefined {
+  return ACCEPTED_TYPES.find((t) => t === type);
+}
+
 export function fileProblem(file: File): string | undefined {
-  if (!(ACCEPTED_TYPES as readonly string[]).includes(file.type)) return `${file.name}: можно прикрепить PNG, JPEG или PDF.`;
+  if (!acceptedType(file.type)) return `${file.name}: можно прикрепить PNG, JPEG или PDF.`;
   if (file.size < 1 || file.size > MAX_BYTES) return `${file.name}: файл должен быть не больше 10 МБ.`;
   return undefined;
 }
@@ -38,9 +43,11 @@ function put(upload: Schemas['AttachmentUpload']['upload'], file: File, onProgre
 }
 
 export async function uploadFile(requestId: string, file: File, onProgress: (fraction: number) => void): Promise<void> {
+  const contentType = acceptedType(file.type);
+  if (!contentType) throw new Error(fileProblem(file));
   const { data, error } = await api.POST('/v1/requests/{id}/attachments', {
     params: { path: { id: requestId } },
-    body: { fileName: file.name, contentType: file.type as AcceptedType, size: file.size },
+    body: { fileName: file.name, contentType, size: file.size },
   });
   if (!data) throw new Error(problemText(error).message);
   await put(data.upload, file, onProgress);

@@ -3,14 +3,18 @@
  * citizen and an operator may be signed in side by side. The identity is what the identity
  * provider said about the citizen (locally: the test citizen's), used only to prefill the forms.
  */
+import type { Schemas } from './api.ts';
+
 export type Face = 'citizen' | 'operator';
+/** A time zone of Russia, as the API names them. */
+export type Zone = NonNullable<Schemas['Profile']['timeZone']>;
 
 export interface Identity {
   fullName: string;
   snils: string;
   passport: { series: string; number: string; issuedOn: string };
   phone: string;
-  timeZone: string;
+  timeZone: Zone;
 }
 
 export interface Session {
