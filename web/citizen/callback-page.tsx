@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'preact/hooks';
-import { FormMessage, SelectField, TextArea, TextField } from '../shared/fields.tsx';
-import { REQUEST_TYPES, type RequestType, TYPE_LABELS } from '../shared/labels.ts';
+import { FormMessage, TextArea, TextField } from '../shared/fields.tsx';
+import type { RequestType } from '../shared/labels.ts';
 import { PageTitle, navigate } from '../shared/router.tsx';
 import type { Session } from '../shared/session.ts';
 import { MOSCOW } from '../shared/time.ts';
+import { RequestTypeField } from './request-type-field.tsx';
 import { IdentityFields, identityBody, identityFrom } from './identity-fields.tsx';
 import { type Slot, SlotPicker } from './slot-picker.tsx';
 import { requestSender } from './submit-request.ts';
@@ -55,16 +56,7 @@ export function CallbackPage({ session }: { session: Session }) {
       <PageTitle>Заказать обратный звонок</PageTitle>
       <p>Оператор позвонит в выбранное время. После звонка его можно подтвердить кодом из СМС и скачать запись разговора.</p>
       <form class="form" onSubmit={submit} noValidate>
-        <SelectField
-          id="type"
-          label="Тип обращения"
-          value={type}
-          placeholder="Выберите тип"
-          options={REQUEST_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))}
-          onChange={setType}
-          error={errors.type}
-          required
-        />
+        <RequestTypeField value={type} onChange={setType} error={errors.type} />
         <TextField id="callback-phone" label="Телефон для звонка" hint="Можно городской, с добавочным: доб. 12" type="tel" value={phone} onInput={setPhone} error={errors['callback.phone']} required />
         <TextArea id="description" label="Описание проблемы" value={description} onInput={setDescription} error={errors['callback.description']} maxLength={1000} required />
         <TextArea id="note" label="Примечание" value={note} onInput={setNote} error={errors['callback.note']} maxLength={1000} rows={2} />

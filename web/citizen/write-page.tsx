@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Schemas } from '../shared/api.ts';
-import { FormMessage, SelectField, TextArea, TextField } from '../shared/fields.tsx';
-import { REQUEST_TYPES, type RequestType, TYPE_LABELS } from '../shared/labels.ts';
+import { FormMessage, TextArea, TextField } from '../shared/fields.tsx';
+import type { RequestType } from '../shared/labels.ts';
 import { PageTitle, navigate } from '../shared/router.tsx';
 import type { Session } from '../shared/session.ts';
+import { RequestTypeField } from './request-type-field.tsx';
 import { IdentityFields, identityBody, identityFrom } from './identity-fields.tsx';
 import { requestSender } from './submit-request.ts';
 import { MAX_FILES, fileProblem, pendingFiles } from './uploads.ts';
@@ -69,16 +70,7 @@ export function WritePage({ session }: { session: Session }) {
       <PageTitle>Написать обращение</PageTitle>
       <p>Ответ придёт в «Мои обращения» и по СМС. Срок ответа — 30 дней.</p>
       <form class="form" onSubmit={submit} noValidate>
-        <SelectField
-          id="type"
-          label="Тип обращения"
-          value={type}
-          placeholder="Выберите тип"
-          options={REQUEST_TYPES.map((t) => ({ value: t, label: TYPE_LABELS[t] }))}
-          onChange={setType}
-          error={errors.type}
-          required
-        />
+        <RequestTypeField value={type} onChange={setType} error={errors.type} />
         <TextField id="topic" label="Тема" value={topic} onInput={setTopic} error={errors['written.topic']} maxLength={200} required />
         <TextArea id="text" label="Текст обращения" value={text} onInput={setText} error={errors['written.text']} maxLength={10000} rows={8} required />
         <TextField id="contactPhone" label="Телефон для связи" hint="Если отличается от мобильного в профиле" type="tel" value={contactPhone} onInput={setContactPhone} error={errors['written.contactPhone']} />
