@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '#infra/local/local-paths';
 import { testCitizen } from '#infra/local/test-citizens';
-import { choose, expectAccessible, launchChromium, press, screenshots, tabTo, typeInto } from '../support/browser.ts';
+import { choose, expectAccessible, launchChromium, pickFile, press, screenshots, tabTo, typeInto } from '../support/browser.ts';
 import { type StartedSystem, startSystem } from '../support/local-process.ts';
 
 /**
@@ -110,9 +110,7 @@ describe('the citizen writes, the operator answers', () => {
 
   it('with a file attached it reaches «Зарегистрировано», the file checked', async () => {
     await typeInto(citizen, citizen.getByLabel('Какой результат вы ждёте'), 'Восстановить вход');
-    await tabTo(citizen, citizen.getByLabel('Файлы'));
-    const [chooser] = await Promise.all([citizen.waitForEvent('filechooser'), citizen.keyboard.press('Space')]);
-    await chooser.setFiles(SCREEN_PNG);
+    await pickFile(citizen, citizen.getByLabel('Файлы'), SCREEN_PNG);
     await screenshots(citizen, 'citizen-write');
     await press(citizen, citizen.getByRole('button', { name: 'Отправить' }));
     await citizen.getByRole('heading', { name: /^Обращение № / }).waitFor();

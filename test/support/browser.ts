@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
+import { type Browser, type FileChooser, type Locator, type Page, chromium } from 'playwright-core';
 import { expect } from 'vitest';
 import { REPO_ROOT } from '#infra/local/local-paths';
 
@@ -74,6 +74,33 @@ export async function typeInto(page: Page, field: Locator, text: string): Promis
 export async function press(page: Page, target: Locator): Promise<void> {
   await tabTo(page, target);
   await page.keyboard.press('Enter');
+}
+
+/**
+ * Tab to a file input, open its chooser with Space and pick `file`. Playwright turns the browser's
+ * file-chooser interception on only when a listener is added, with a protocol call it does not
+ * wait for, so a key pressed at once can open a chooser nobody intercepts and the event never
+ * comes (it did, once, in CI). The listener is added first and Space pressed again every few
+ * seconds until a chooser is caught or the deadline passes.
+ */
+export async function pickFile(page: Page, input: Locator, file: string, deadlineMs = 30_000): Promise<void> {
+  await tabTo(page, input);
+  // Held for the whole loop, so interception stays on between attempts.
+  const keepIntercepting = () => {};
+  page.on('filechooser', keepIntercepting);
+  let chooser: FileChooser | undefined;
+  try {
+    const deadline = Date.now() + deadlineMs;
+    while (!chooser && Date.now() < deadline) {
+      const next = page.waitForEvent('filechooser', { timeout: Math.min(5_000, deadline - Date.now()) }).catch(() => undefined);
+      await page.keyboard.press('Space');
+      chooser = await next;
+    }
+  } finally {
+    page.off('filechooser', keepIntercepting);
+  }
+  if (!chooser) throw new Error(`no file chooser opened from ${input} within ${deadlineMs} ms`);
+  await chooser.setFiles(file);
 }
 
 /** Tab to a select and move with the arrow keys until the option labelled `label` is chosen. */
