@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type CryptoKey, type JWK, SignJWT, exportJWK, generateKeyPair, importJWK } from 'jose';
 import { ROLE_SCOPES } from '#http/routes';
 import { LOCAL_STATE_DIR } from './local-paths.ts';
@@ -14,35 +14,50 @@ export const LOCAL_ALG = 'ES256';
 
 const KEY_FILE = join(LOCAL_STATE_DIR, 'jwt-es256.json');
 
-interface KeyFile {
+export interface KeyFile {
   kid: string;
   privateJwk: JWK;
   publicJwk: JWK;
 }
 
-async function createKeyFile(): Promise<KeyFile> {
+/** A fresh key pair, not yet stored. */
+export async function newKeyFile(): Promise<KeyFile> {
   const { privateKey, publicKey } = await generateKeyPair(LOCAL_ALG, { extractable: true });
-  const kid = `local-${Date.now().toString(36)}`;
-  const file: KeyFile = { kid, privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
-  mkdirSync(LOCAL_STATE_DIR, { recursive: true });
+  const kid = `local-${Date.now().toString(36)}-${process.pid}`;
+  return { kid, privateJwk: await exportJWK(privateKey), publicJwk: await exportJWK(publicKey) };
+}
+
+/** Stores `file` at `path` unless a key is there already; answers the key that is stored. */
+function storeKeyFile(path: string, file: KeyFile): KeyFile {
+  mkdirSync(dirname(path), { recursive: true });
+  const kid = file.kid;
+  // Written whole under a name of its own, then linked into place: link() fails if the file is
+  // already there, so when two processes race the first one's key wins for both, and nobody ever
+  // reads a half-written file (a `wx` create followed by the write left that window open).
+  const draft = `${path}.${kid}`;
+  writeFileSync(draft, JSON.stringify(file), { mode: 0o600 });
   try {
-    // `wx`: when two processes race to create it, the first one's key wins for both.
-    writeFileSync(KEY_FILE, JSON.stringify(file), { flag: 'wx', mode: 0o600 });
+    linkSync(draft, path);
     return file;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return JSON.parse(readFileSync(KEY_FILE, 'utf8')) as KeyFile;
+    return JSON.parse(readFileSync(path, 'utf8')) as KeyFile;
+  } finally {
+    unlinkSync(draft);
   }
 }
 
-async function keyFile(): Promise<KeyFile> {
+/** The key stored at `path`, made with `make` and stored when there is none. */
+export async function keyFileAt(path: string, make: () => Promise<KeyFile> = newKeyFile): Promise<KeyFile> {
   try {
-    return JSON.parse(readFileSync(KEY_FILE, 'utf8')) as KeyFile;
+    return JSON.parse(readFileSync(path, 'utf8')) as KeyFile;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return createKeyFile();
+    return storeKeyFile(path, await make());
   }
 }
+
+const keyFile = () => keyFileAt(KEY_FILE);
 
 export async function localSigningKey(): Promise<{ kid: string; key: CryptoKey }> {
   const file = await keyFile();
