@@ -6,6 +6,9 @@ import { REPO_ROOT } from '#infra/local/local-paths';
 import { testCitizen } from '#infra/local/test-citizens';
 import { choose, expectAccessible, launchChromium, press, screenshots, tabTo, typeInto } from '../support/browser.ts';
 import { type StartedSystem, startSystem } from '../support/local-process.ts';
+import { typeDateTime } from '../support/datetime-field.ts';
+import { writtenRequest } from '../support/fixtures.ts';
+import { eventually } from '../support/integration.ts';
 
 /**
  * The web app in a real browser (Debian's Chromium) against `npm start`, driven with the keyboard
@@ -67,6 +70,7 @@ afterAll(async () => {
 describe('the citizen writes, the operator answers', () => {
   let requestId = '';
   let number = '';
+  let second = '';
 
   it('the help page lists the channels, a line per type and the live queues', async () => {
     await citizen.goto(system.url);
@@ -235,7 +239,7 @@ describe('the citizen writes, the operator answers', () => {
     await press(citizen, citizen.getByRole('button', { name: 'Отправить' }));
     await citizen.getByRole('heading', { name: new RegExp(`^Обращение № (?!${number}$)`) }).waitFor();
     await see(citizen, 'Зарегистрировано');
-    const second = ((await citizen.getByRole('heading', { level: 1 }).textContent()) ?? '').replace('Обращение № ', '');
+    second = ((await citizen.getByRole('heading', { level: 1 }).textContent()) ?? '').replace('Обращение № ', '');
 
     await press(operator, operator.getByRole('link', { name: 'Поиск' }));
     await typeInto(operator, operator.getByLabel('Номер обращения'), second);
@@ -258,11 +262,30 @@ describe('the citizen writes, the operator answers', () => {
     await see(citizen, new RegExp(`^Срок ответа на обращение № ${number} продлён до .*Причина: Нужен запрос оператору связи\\.$`));
     await see(citizen, `Обращение № ${second} направлено по компетенции в Социальный фонд России. Причина: Пенсии назначает Социальный фонд.`);
   });
+
+  it('«Поиск» by phone, written as people write it (8, brackets, dashes), finds both of the citizen\'s requests; a number that is no phone is a sentence beside the field', async () => {
+    await press(operator, operator.getByRole('link', { name: 'Поиск' }));
+    await operator.getByRole('heading', { name: 'Поиск', level: 1 }).waitFor();
+    const field = operator.getByLabel('Телефон', { exact: true });
+    await typeInto(operator, field, '8 (912) 345');
+    await press(operator, operator.getByRole('button', { name: 'Найти' }));
+    await see(operator, 'Номер телефона должен содержать 10 цифр после +7 или 8.');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    const d = testCitizen(WRITER).phoneE164.slice(2);
+    await typeInto(operator, field, `8 (${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6, 8)}-${d.slice(8)}`);
+    await press(operator, operator.getByRole('button', { name: 'Найти' }));
+    await operator.getByRole('heading', { name: 'Обращения: 2' }).waitFor();
+    await operator.getByRole('heading', { name: 'Звонки: 0' }).waitFor();
+    expect(await field.getAttribute('aria-invalid')).toBeNull();
+    for (const n of [number, second]) await operator.getByRole('link', { name: `Обращение № ${n}` }).waitFor();
+  });
 });
 
 describe('the citizen books a callback, the operator calls, the citizen confirms it', () => {
   let number = '';
   let slotLabel = '';
+  /** When the recorded call was queued, to the second (what the form took). */
+  let queuedAt = 0;
 
   it('the slot picker shows free slots in the citizen\'s own time (МСК+4) and books the one picked', async () => {
     // The operator watches the queue before the callback exists: it must appear there by itself.
@@ -304,17 +327,10 @@ describe('the citizen books a callback, the operator calls, the citizen confirms
     await expectAccessible(operator, 'queue');
     await screenshots(operator, 'ops-queue');
     await press(operator, item.getByRole('button', { name: 'Взять в работу' }));
-    const now = Date.now();
-    const local = (ms: number) => {
-      const d = new Date(ms);
-      const p = (n: number) => String(n).padStart(2, '0');
-      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-    };
-    // datetime-local is segment-typed in a locale-dependent way: focus it with Tab, set its value.
-    for (const [label, at] of [['В очереди с', now - 15 * 60_000], ['Ответ в', now - 3 * 60_000], ['Завершён в', now - 60_000]] as const) {
-      const field = item.getByLabel(label);
-      await tabTo(operator, field);
-      await field.fill(local(at));
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    queuedAt = now - 15 * 60_000;
+    for (const [label, at] of [['В очереди с', queuedAt], ['Ответ в', now - 3 * 60_000], ['Завершён в', now - 60_000]] as const) {
+      await typeDateTime(operator, item.getByLabel(label), new Date(at));
     }
     await press(operator, item.getByRole('button', { name: 'Добавить реплику' }));
     await typeInto(operator, item.getByLabel('Текст (реплика 1)'), 'Здравствуйте! Служба поддержки Госуслуг.');
@@ -366,6 +382,133 @@ describe('the citizen books a callback, the operator calls, the citizen confirms
     await see(citizen, 'Звонок состоялся');
     await expectAccessible(citizen, 'my requests');
     await screenshots(citizen, 'citizen-requests');
+  });
+
+  it('«Поиск» by the time of a call finds it 14 minutes before it began and opens its request; 16 minutes before, nothing', async () => {
+    await press(operator, operator.getByRole('link', { name: 'Поиск' }));
+    await operator.getByRole('heading', { name: 'Поиск', level: 1 }).waitFor();
+    const field = operator.getByLabel('Время звонка');
+    await typeDateTime(operator, field, new Date(queuedAt - 16 * 60_000));
+    await press(operator, operator.getByRole('button', { name: 'Найти' }));
+    await operator.getByRole('heading', { name: 'Звонки: 0' }).waitFor();
+    await typeDateTime(operator, field, new Date(queuedAt - 14 * 60_000));
+    await press(operator, operator.getByRole('button', { name: 'Найти' }));
+    await operator.getByRole('heading', { name: 'Звонки: 1' }).waitFor();
+    await operator.getByRole('heading', { name: 'Обращения: 1' }).waitFor();
+    await operator.getByRole('link', { name: `Обращение № ${number}` }).waitFor();
+    await press(operator, operator.getByRole('link', { name: /^Открыть обращение звонка / }));
+    await operator.getByRole('heading', { name: `Обращение № ${number}`, level: 1 }).waitFor();
+    await see(operator, 'Звонок состоялся');
+  });
+});
+
+describe('the workspace refuses in sentences: a request taken or given back meanwhile, a forward after 7 days, an extension once overdue', () => {
+  const OPERATOR = 'web-operator';
+  const DAY = 86_400;
+  let citizenToken = '';
+
+  async function localSignIn(body: { user: string; role: 'citizen' | 'operator'; queues?: string }): Promise<string> {
+    const res = await fetch(`${system.url}/_local/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  async function api(path: string, token: string, method = 'GET', body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await fetch(`${system.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  /** A written request filed through the API (this part is about the operator), once registered. */
+  async function registered(topic: string): Promise<string> {
+    const { phone, fullName, snils, passport } = testCitizen('web-refusals');
+    const created = await api('/v1/requests', citizenToken, 'POST', writtenRequest({ identity: { fullName, snils, passport, phone }, written: { topic, text: `${topic}: подробности.` } }));
+    expect(created.status).toBe(202);
+    const id = created.body.id as string;
+    await eventually(async () => ((await api(`/v1/requests/${id}`, citizenToken)).body.status === 'registered' ? true : undefined), 'registered', 30_000);
+    return created.body.number as string;
+  }
+
+  async function moveClock(query: string) {
+    const res = await fetch(`${system.url}/_local/clock?${query}`, { method: 'POST' });
+    expect(res.status).toBe(200);
+  }
+
+  /** «Поиск» by number, then the request: a fresh page (its own refresh timer starts now). */
+  async function openByNumber(n: string) {
+    await press(operator, operator.getByRole('link', { name: 'Поиск' }));
+    await typeInto(operator, operator.getByLabel('Номер обращения'), n);
+    await press(operator, operator.getByRole('button', { name: 'Найти' }));
+    await press(operator, operator.getByRole('link', { name: `Обращение № ${n}` }));
+    await operator.getByRole('heading', { name: `Обращение № ${n}`, level: 1 }).waitFor();
+  }
+
+  beforeAll(async () => {
+    citizenToken = await localSignIn({ user: 'web-refusals', role: 'citizen' });
+  });
+
+  afterAll(async () => {
+    // The clock is the whole system's: back to the real time for whatever runs next.
+    await moveClock('offsetSeconds=0');
+  });
+
+  it('taken meanwhile by another operator: a sentence, then the page shows who holds it and offers nothing', async () => {
+    const n = await registered('Занят другим оператором');
+    await openByNumber(n);
+    const other = await localSignIn({ user: 'web-operator-2', role: 'operator', queues: '*' });
+    const id = requestIdOf(operator);
+    expect((await api(`/v1/ops/requests/${id}/take`, other, 'POST')).status).toBe(200);
+    await press(operator, operator.getByRole('button', { name: 'Взять в работу' }));
+    await see(operator, 'Обращение уже взял в работу другой оператор.');
+    await see(operator, /в работе у web-operator-2/);
+    await see(operator, 'Обращение в работе у другого оператора: действовать по нему может только он.');
+    for (const name of ['Взять в работу', 'Вернуть в очередь', 'Отправить комментарий', 'Отправить ответ']) expect(await operator.getByRole('button', { name }).count(), name).toBe(0);
+    await expectAccessible(operator, 'a request another operator holds');
+  });
+
+  it('given back meanwhile (nobody holds it): «Вернуть в очередь» is a sentence, and the page offers to take it', async () => {
+    const n = await registered('Уже возвращено');
+    await openByNumber(n);
+    await press(operator, operator.getByRole('button', { name: 'Взять в работу' }));
+    await see(operator, 'Обращение в работе у вас.');
+    // The same operator gives it back elsewhere (another tab, another desk) while this page still shows it taken.
+    const same = await localSignIn({ user: OPERATOR, role: 'operator', queues: '*' });
+    expect((await api(`/v1/ops/requests/${requestIdOf(operator)}/release`, same, 'POST')).status).toBe(200);
+    await press(operator, operator.getByRole('button', { name: 'Вернуть в очередь' }));
+    await see(operator, 'Обращение никто не взял в работу: возвращать нечего.');
+    await operator.getByRole('button', { name: 'Взять в работу' }).waitFor();
+  });
+
+  it('on day 8 a forward is refused; on day 31 «Входящие» marks the request overdue and an extension is refused', async () => {
+    const late = await registered('Поздно перенаправлять');
+    await moveClock(`advanceSeconds=${8 * DAY}`);
+    await openByNumber(late);
+    await typeInto(operator, operator.getByLabel('Куда (орган, организация)'), 'Социальный фонд России');
+    await typeInto(operator, operator.getByLabel('Причина перенаправления'), 'Пенсии назначает Социальный фонд.');
+    await press(operator, operator.getByRole('button', { name: 'Перенаправить' }));
+    await see(operator, 'Перенаправить можно только в течение 7 дней после регистрации.');
+    await see(operator, 'Зарегистрировано');
+
+    await moveClock(`advanceSeconds=${23 * DAY}`);
+    const fresh = await registered('Только что подано');
+    await press(operator, operator.getByRole('link', { name: 'Входящие' }));
+    await choose(operator, operator.getByLabel('Очередь', { exact: true }), 'Техническая поддержка');
+    const overdueRow = operator.getByRole('listitem', { name: `Обращение № ${late}` });
+    const freshRow = operator.getByRole('listitem', { name: `Обращение № ${fresh}` });
+    await overdueRow.getByText(/^Срок ответа истёк: \d{2}\.\d{2}\.\d{4} \d{2}:\d{2}/).waitFor({ timeout: 30_000 });
+    await freshRow.getByText(/^Ответить до \d{2}\.\d{2}\.\d{4}/).waitFor({ timeout: 30_000 });
+    expect(await freshRow.getByText(/Срок ответа истёк/).count()).toBe(0);
+    await expectAccessible(operator, 'inbox with an overdue request');
+    await screenshots(operator, 'ops-inbox-overdue');
+    await press(operator, overdueRow.getByRole('link', { name: `Обращение № ${late}` }));
+    await operator.getByRole('heading', { name: `Обращение № ${late}`, level: 1 }).waitFor();
+    await see(operator, / — срок истёк$/);
+    await typeInto(operator, operator.getByLabel('Причина продления'), 'Нужен запрос в другой орган.');
+    await press(operator, operator.getByRole('button', { name: 'Продлить срок' }));
+    await see(operator, 'Срок ответа уже истёк: продлить его нельзя.');
   });
 });
 
