@@ -16,9 +16,13 @@ import { eventually } from '../support/integration.ts';
  * uses it: a citizen writes a request with a file; an operator finds it in «Входящие», takes and
  * releases it, writes a comment, which the citizen sees as a notification with the unread count
  * and marks read; the operator extends the deadline (once) and answers it, and «Поиск» finds it by
- * its number; a second request is forwarded and the citizen is told where and why; a citizen books a
- * callback in their own time zone, the operator calls and records it, the citizen confirms it with
- * the SMS code (after a wrong one), downloads the PDF, files a claim about the wait and cancels it.
+ * its number and by the citizen's phone; a second request is forwarded and the citizen is told where
+ * and why; a citizen books a callback in their own time zone, the operator calls and records it (the
+ * times typed segment by segment), the citizen confirms it with the SMS code (after a wrong one),
+ * downloads the PDF, files a claim about the wait and cancels it, and «Поиск» finds the call by its
+ * time. The workspace's refusals read as sentences: a request taken or given back meanwhile, and, on
+ * the local clock moved 8 and 31 days on (then back), a forward too late and an extension of an
+ * overdue request, which «Входящие» marks.
  * Every page passes axe-core (no serious or critical violation) and is photographed at 360 and 1280 px.
  */
 let system: StartedSystem;
@@ -453,6 +457,7 @@ describe('the workspace refuses in sentences: a request taken or given back mean
   afterAll(async () => {
     // The clock is the whole system's: back to the real time for whatever runs next.
     await moveClock('offsetSeconds=0');
+    expect(((await (await fetch(`${system.url}/_local/clock`)).json()) as { offsetSeconds: number }).offsetSeconds).toBe(0);
   });
 
   it('taken meanwhile by another operator: a sentence, then the page shows who holds it and offers nothing', async () => {
@@ -463,7 +468,8 @@ describe('the workspace refuses in sentences: a request taken or given back mean
     expect((await api(`/v1/ops/requests/${id}/take`, other, 'POST')).status).toBe(200);
     await press(operator, operator.getByRole('button', { name: 'Взять в работу' }));
     await see(operator, 'Обращение уже взял в работу другой оператор.');
-    await see(operator, /в работе у web-operator-2/);
+    // Reloaded with the refusal, not at the page's next refresh (15 s after it opened).
+    await see(operator, /в работе у web-operator-2/, 10_000);
     await see(operator, 'Обращение в работе у другого оператора: действовать по нему может только он.');
     for (const name of ['Взять в работу', 'Вернуть в очередь', 'Отправить комментарий', 'Отправить ответ']) expect(await operator.getByRole('button', { name }).count(), name).toBe(0);
     await expectAccessible(operator, 'a request another operator holds');
@@ -479,7 +485,7 @@ describe('the workspace refuses in sentences: a request taken or given back mean
     expect((await api(`/v1/ops/requests/${requestIdOf(operator)}/release`, same, 'POST')).status).toBe(200);
     await press(operator, operator.getByRole('button', { name: 'Вернуть в очередь' }));
     await see(operator, 'Обращение никто не взял в работу: возвращать нечего.');
-    await operator.getByRole('button', { name: 'Взять в работу' }).waitFor();
+    await operator.getByRole('button', { name: 'Взять в работу' }).waitFor({ timeout: 10_000 });
   });
 
   it('on day 8 a forward is refused; on day 31 «Входящие» marks the request overdue and an extension is refused', async () => {
