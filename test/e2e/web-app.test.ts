@@ -213,6 +213,11 @@ describe('the citizen writes, the operator answers', () => {
     await press(citizen, citizen.getByRole('link', { name: `Обращение № ${number}` }));
     await see(citizen, 'Дан ответ');
     await see(citizen, 'Код отправлен повторно. Проверьте, что номер в профиле верный.');
+    // The history says what the citizen was told (the new deadline and why), not the staff's notes.
+    const history = (await citizen.getByRole('region', { name: 'История' }).textContent()) ?? '';
+    expect(history).toMatch(/Срок ответа продлён: \d{2}\.\d{2}\.\d{4} \d{2}:\d{2} \(МСК\): Нужен запрос оператору связи\./);
+    expect(history).toContain('Файл проверен');
+    expect(history).not.toMatch(/operator|queue|tech-support|[0-9A-Z]{26}/);
     await expectAccessible(citizen, 'answered request');
     await screenshots(citizen, 'citizen-request-answered');
   });
@@ -323,6 +328,9 @@ describe('the citizen books a callback, the operator calls, the citizen confirms
     number = ((await citizen.getByRole('heading', { level: 1 }).textContent()) ?? '').replace('Обращение № ', '');
     // The booked time, on the citizen's clock, is the start of the slot picked.
     await see(citizen, new RegExp(`${slotLabel.split('–')[0]} \\(МСК\\+4\\)`));
+    const history = (await citizen.getByRole('region', { name: 'История' }).textContent()) ?? '';
+    expect(history).toMatch(new RegExp(`Звонок запланирован: \\d{2}\\.\\d{2}\\.\\d{4} ${slotLabel.split('–')[0]} \\(МСК\\+4\\)`));
+    expect(history).not.toContain('queue');
   });
 
   it('the queue shows it by itself; the operator takes it and records the call with a 12-minute wait', async () => {

@@ -10,8 +10,8 @@ import { tabTo } from './browser.ts';
  * shows), never assumed, and the value is checked afterwards.
  *
  * How Chromium takes digits (and why this needs no timing): a two-digit segment moves on by itself
- * once two digits are in, the year (up to six digits) does not, so ArrowRight moves on from it; the
- * AM/PM segment takes the letter A or P. Focus may land on the last segment (Shift+Tab), so the
+ * once two digits are in, however slowly they come (tried with 1.2 s between keys), the year (up to
+ * six digits) does not, so ArrowRight moves on from it; the AM/PM segment takes the letter A or P. Focus may land on the last segment (Shift+Tab), so the
  * typing starts from the first one, reached with ArrowLeft.
  */
 type Segment = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'ampm';
