@@ -7,22 +7,20 @@ import { testCitizen } from '#infra/local/test-citizens';
 import { choose, expectAccessible, launchChromium, press, screenshots, tabTo, typeInto } from '../support/browser.ts';
 import { type StartedSystem, startSystem } from '../support/local-process.ts';
 import { typeDateTime } from '../support/datetime-field.ts';
-import { writtenRequest } from '../support/fixtures.ts';
-import { eventually } from '../support/integration.ts';
+import { requestIdOf, see, signIn } from '../support/web-steps.ts';
 
 /**
  * The web app in a real browser (Debian's Chromium) against `npm start`, driven with the keyboard
  * alone (Tab, Enter, Space, arrows, typing) and found by roles and Russian labels, as a person
- * uses it: a citizen writes a request with a file; an operator finds it in «Входящие», takes and
- * releases it, writes a comment, which the citizen sees as a notification with the unread count
- * and marks read; the operator extends the deadline (once) and answers it, and «Поиск» finds it by
+ * uses it: a citizen writes a request with an earlier attempt to reach support (its time typed
+ * segment by segment) and a file; an operator finds it in «Входящие», takes and releases it, writes
+ * a comment, which the citizen sees as a notification with the unread count and marks read, and
+ * replies to; the operator extends the deadline (once) and answers it, and «Поиск» finds it by
  * its number and by the citizen's phone; a second request is forwarded and the citizen is told where
  * and why; a citizen books a callback in their own time zone, the operator calls and records it (the
- * times typed segment by segment), the citizen confirms it with the SMS code (after a wrong one),
+ * times typed too), the citizen confirms it with the SMS code (after a wrong one),
  * downloads the PDF, files a claim about the wait and cancels it, and «Поиск» finds the call by its
- * time. The workspace's refusals read as sentences: a request taken or given back meanwhile, and, on
- * the local clock moved 8 and 31 days on (then back), a forward too late and an extension of an
- * overdue request, which «Входящие» marks.
+ * time (the workspace's refusals: web-workspace-refusals.test.ts).
  * Every page passes axe-core (no serious or critical violation) and is photographed at 360 and 1280 px.
  */
 let system: StartedSystem;
@@ -35,25 +33,17 @@ let operator: Page;
 const WRITER = 'web-written';
 const CALLER = 'web-callback';
 const SCREEN_PNG = join(REPO_ROOT, 'docs', 'examples', 'screen.png');
-
-/** The visible text, exactly (statuses, sentences). */
-const see = (page: Page, text: string | RegExp, timeout = 30_000) => page.getByText(text, typeof text === 'string' ? { exact: true } : {}).first().waitFor({ timeout });
-
-async function signIn(page: Page, user: string, queues?: string) {
-  await page.getByRole('heading', { name: 'Вход' }).waitFor();
-  await typeInto(page, page.getByLabel('Пользователь'), user);
-  if (queues) await typeInto(page, page.getByLabel('Очереди'), queues);
-  await press(page, page.getByRole('button', { name: 'Войти' }));
-}
+/** When the citizen last tried to reach support: yesterday at 09:15 on the browser's clock. */
+const TRIED_AT = new Date(new Date().setDate(new Date().getDate() - 1));
+TRIED_AT.setHours(9, 15, 0, 0);
+/** `HH:MM` of a moment in Moscow time, as the workspace shows times. */
+const moscowTime = (at: Date) => new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', hour: '2-digit', minute: '2-digit' }).format(at);
 
 async function outboxCode(phone: string): Promise<string> {
   const res = await fetch(`${system.url}/_local/outbox?to=${encodeURIComponent(phone)}`);
   const items = ((await res.json()) as { items: { text: string }[] }).items.filter((m) => m.text.startsWith('Код подтверждения'));
   return /(\d{6})/.exec(items.at(-1)?.text ?? '')?.[1] ?? '';
 }
-
-/** Where a page of the app lives now (its request id is the last path segment). */
-const requestIdOf = (page: Page) => new URL(page.url()).pathname.split('/').at(-1) as string;
 
 beforeAll(async () => {
   system = await startSystem();
@@ -105,12 +95,18 @@ describe('the citizen writes, the operator answers', () => {
     await choose(citizen, citizen.getByLabel('Тип обращения'), 'Технический вопрос (вход, СМС-коды, ошибки сайта)');
     await typeInto(citizen, citizen.getByLabel('Тема'), 'Не приходит СМС-код');
     await typeInto(citizen, citizen.getByLabel('Текст обращения'), 'При входе в личный кабинет код из СМС не приходит второй день.');
+    await press(citizen, citizen.getByRole('button', { name: 'Добавить попытку' }));
+    await typeDateTime(citizen, citizen.getByLabel('Когда (попытка 1)'), TRIED_AT);
+    await typeInto(citizen, citizen.getByLabel('Куда звонили (попытка 1)'), '8 800 100-70-10');
+    await typeInto(citizen, citizen.getByLabel('Что случилось (попытка 1)'), 'Линия занята');
     const snils = citizen.getByLabel('СНИЛС');
     await typeInto(citizen, snils, '112-233-445 00');
     await press(citizen, citizen.getByRole('button', { name: 'Отправить' }));
     await see(citizen, 'СНИЛС указан с ошибкой: проверьте цифры.');
     const describedBy = (await snils.getAttribute('aria-describedby')) ?? '';
-    expect(await citizen.locator(`[id="${describedBy}"]`).textContent()).toBe('СНИЛС указан с ошибкой: проверьте цифры.');
+    // The sentence is the field's accessible description, what a screen reader reads with it.
+    const description = await snils.evaluate((el, ids) => ids.split(' ').map((id) => el.ownerDocument.getElementById(id)?.textContent ?? '').join(' '), describedBy);
+    expect(description).toBe('СНИЛС указан с ошибкой: проверьте цифры.');
     expect(await snils.getAttribute('aria-invalid')).toBe('true');
     await expectAccessible(citizen, 'write page with an error');
     await typeInto(citizen, snils, testCitizen(WRITER).snils);
@@ -151,6 +147,8 @@ describe('the citizen writes, the operator answers', () => {
     await see(operator, me.fullName);
     await see(operator, me.phoneE164);
     await see(operator, 'При входе в личный кабинет код из СМС не приходит второй день.');
+    // The attempt the citizen typed, its time in Moscow time.
+    await see(operator, new RegExp(`^\\d{2}\\.\\d{2}\\.\\d{4} ${moscowTime(TRIED_AT)} \\(МСК\\) · .*8001007010 · Линия занята$`));
     await press(operator, operator.getByRole('button', { name: 'Взять в работу' }));
     await see(operator, 'Обращение в работе у вас.');
     await see(operator, 'В работе');
@@ -190,6 +188,18 @@ describe('the citizen writes, the operator answers', () => {
     await press(citizen, citizen.getByRole('button', { name: 'Отметить все прочитанными' }));
     await see(citizen, 'Непрочитанных: 0');
     await citizen.getByRole('link', { name: 'Уведомления', exact: true }).waitFor();
+  });
+
+  it('the citizen replies with a comment of their own, which the operator\'s page shows by itself', async () => {
+    await press(citizen, citizen.getByRole('link', { name: 'Мои обращения' }));
+    await press(citizen, citizen.getByRole('link', { name: `Обращение № ${number}` }));
+    const form = citizen.getByRole('form', { name: 'Новый комментарий' });
+    await typeInto(citizen, form.getByLabel('Комментарий'), 'Оператор связи — МТС.');
+    await press(citizen, form.getByRole('button', { name: 'Отправить' }));
+    await citizen.getByRole('region', { name: 'Комментарии' }).getByText('Оператор связи — МТС.').waitFor();
+    expect(await form.getByLabel('Комментарий').inputValue()).toBe('');
+    await operator.getByRole('region', { name: 'Комментарии' }).getByText('Оператор связи — МТС.').waitFor({ timeout: 30_000 });
+    expect(await operator.getByRole('region', { name: 'Комментарии' }).textContent()).toMatch(/Гражданин, \d{2}\.\d{2}\.\d{4} \d{2}:\d{2} \(МСК\)Оператор связи — МТС\./);
   });
 
   it('the operator extends the deadline once (a second time is a sentence), then answers: the citizen reads «Дан ответ»', async () => {
@@ -313,14 +323,16 @@ describe('the citizen books a callback, the operator calls, the citizen confirms
     await typeInto(citizen, citizen.getByLabel('Примечание'), 'Лучше после обеда');
     await see(citizen, 'Время указано по вашему часовому поясу (МСК+4).');
     const day = citizen.getByLabel('День');
-    await day.locator('option').nth(1).waitFor({ state: 'attached' });
-    const days = await day.locator('option').allTextContents();
+    await day.getByRole('option').nth(1).waitFor({ state: 'attached' });
+    const days = await day.getByRole('option').allTextContents();
     await choose(citizen, day, days[1] as string);
     const times = citizen.getByRole('group', { name: 'Время звонка' }).getByRole('radio');
     await tabTo(citizen, times.first());
     await citizen.keyboard.press('Space');
     expect(await times.first().isChecked()).toBe(true);
-    slotLabel = ((await citizen.locator('label.slot').first().textContent()) ?? '').trim();
+    // The slot's accessible name, as a screen reader announces the radio.
+    slotLabel = /radio "([^"]+)"/.exec(await times.first().ariaSnapshot())?.[1] ?? '';
+    expect(slotLabel).toMatch(/^\d{2}:\d{2}–\d{2}:\d{2}$/);
     await expectAccessible(citizen, 'callback page');
     await screenshots(citizen, 'citizen-callback');
     await press(citizen, citizen.getByRole('button', { name: 'Отправить' }));
@@ -411,118 +423,6 @@ describe('the citizen books a callback, the operator calls, the citizen confirms
     await press(operator, operator.getByRole('link', { name: /^Открыть обращение звонка / }));
     await operator.getByRole('heading', { name: `Обращение № ${number}`, level: 1 }).waitFor();
     await see(operator, 'Звонок состоялся');
-  });
-});
-
-describe('the workspace refuses in sentences: a request taken or given back meanwhile, a forward after 7 days, an extension once overdue', () => {
-  const OPERATOR = 'web-operator';
-  const DAY = 86_400;
-  let citizenToken = '';
-
-  async function localSignIn(body: { user: string; role: 'citizen' | 'operator'; queues?: string }): Promise<string> {
-    const res = await fetch(`${system.url}/_local/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { token: string }).token;
-  }
-
-  async function api(path: string, token: string, method = 'GET', body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await fetch(`${system.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
-
-  /** A written request filed through the API (this part is about the operator), once registered. */
-  async function registered(topic: string): Promise<string> {
-    const { phone, fullName, snils, passport } = testCitizen('web-refusals');
-    const created = await api('/v1/requests', citizenToken, 'POST', writtenRequest({ identity: { fullName, snils, passport, phone }, written: { topic, text: `${topic}: подробности.` } }));
-    expect(created.status).toBe(202);
-    const id = created.body.id as string;
-    await eventually(async () => ((await api(`/v1/requests/${id}`, citizenToken)).body.status === 'registered' ? true : undefined), 'registered', 30_000);
-    return created.body.number as string;
-  }
-
-  async function moveClock(query: string) {
-    const res = await fetch(`${system.url}/_local/clock?${query}`, { method: 'POST' });
-    expect(res.status).toBe(200);
-  }
-
-  /** «Поиск» by number, then the request: a fresh page (its own refresh timer starts now). */
-  async function openByNumber(n: string) {
-    await press(operator, operator.getByRole('link', { name: 'Поиск' }));
-    await typeInto(operator, operator.getByLabel('Номер обращения'), n);
-    await press(operator, operator.getByRole('button', { name: 'Найти' }));
-    await press(operator, operator.getByRole('link', { name: `Обращение № ${n}` }));
-    await operator.getByRole('heading', { name: `Обращение № ${n}`, level: 1 }).waitFor();
-  }
-
-  beforeAll(async () => {
-    citizenToken = await localSignIn({ user: 'web-refusals', role: 'citizen' });
-  });
-
-  afterAll(async () => {
-    // The clock is the whole system's: back to the real time for whatever runs next.
-    await moveClock('offsetSeconds=0');
-    expect(((await (await fetch(`${system.url}/_local/clock`)).json()) as { offsetSeconds: number }).offsetSeconds).toBe(0);
-  });
-
-  it('taken meanwhile by another operator: a sentence, then the page shows who holds it and offers nothing', async () => {
-    const n = await registered('Занят другим оператором');
-    await openByNumber(n);
-    const other = await localSignIn({ user: 'web-operator-2', role: 'operator', queues: '*' });
-    const id = requestIdOf(operator);
-    expect((await api(`/v1/ops/requests/${id}/take`, other, 'POST')).status).toBe(200);
-    await press(operator, operator.getByRole('button', { name: 'Взять в работу' }));
-    await see(operator, 'Обращение уже взял в работу другой оператор.');
-    // Reloaded with the refusal, not at the page's next refresh (15 s after it opened).
-    await see(operator, /в работе у web-operator-2/, 10_000);
-    await see(operator, 'Обращение в работе у другого оператора: действовать по нему может только он.');
-    for (const name of ['Взять в работу', 'Вернуть в очередь', 'Отправить комментарий', 'Отправить ответ']) expect(await operator.getByRole('button', { name }).count(), name).toBe(0);
-    await expectAccessible(operator, 'a request another operator holds');
-  });
-
-  it('given back meanwhile (nobody holds it): «Вернуть в очередь» is a sentence, and the page offers to take it', async () => {
-    const n = await registered('Уже возвращено');
-    await openByNumber(n);
-    await press(operator, operator.getByRole('button', { name: 'Взять в работу' }));
-    await see(operator, 'Обращение в работе у вас.');
-    // The same operator gives it back elsewhere (another tab, another desk) while this page still shows it taken.
-    const same = await localSignIn({ user: OPERATOR, role: 'operator', queues: '*' });
-    expect((await api(`/v1/ops/requests/${requestIdOf(operator)}/release`, same, 'POST')).status).toBe(200);
-    await press(operator, operator.getByRole('button', { name: 'Вернуть в очередь' }));
-    await see(operator, 'Обращение никто не взял в работу: возвращать нечего.');
-    await operator.getByRole('button', { name: 'Взять в работу' }).waitFor({ timeout: 10_000 });
-  });
-
-  it('on day 8 a forward is refused; on day 31 «Входящие» marks the request overdue and an extension is refused', async () => {
-    const late = await registered('Поздно перенаправлять');
-    await moveClock(`advanceSeconds=${8 * DAY}`);
-    await openByNumber(late);
-    await typeInto(operator, operator.getByLabel('Куда (орган, организация)'), 'Социальный фонд России');
-    await typeInto(operator, operator.getByLabel('Причина перенаправления'), 'Пенсии назначает Социальный фонд.');
-    await press(operator, operator.getByRole('button', { name: 'Перенаправить' }));
-    await see(operator, 'Перенаправить можно только в течение 7 дней после регистрации.');
-    await see(operator, 'Зарегистрировано');
-
-    await moveClock(`advanceSeconds=${23 * DAY}`);
-    const fresh = await registered('Только что подано');
-    await press(operator, operator.getByRole('link', { name: 'Входящие' }));
-    await choose(operator, operator.getByLabel('Очередь', { exact: true }), 'Техническая поддержка');
-    const overdueRow = operator.getByRole('listitem', { name: `Обращение № ${late}` });
-    const freshRow = operator.getByRole('listitem', { name: `Обращение № ${fresh}` });
-    await overdueRow.getByText(/^Срок ответа истёк: \d{2}\.\d{2}\.\d{4} \d{2}:\d{2}/).waitFor({ timeout: 30_000 });
-    await freshRow.getByText(/^Ответить до \d{2}\.\d{2}\.\d{4}/).waitFor({ timeout: 30_000 });
-    expect(await freshRow.getByText(/Срок ответа истёк/).count()).toBe(0);
-    await expectAccessible(operator, 'inbox with an overdue request');
-    await screenshots(operator, 'ops-inbox-overdue');
-    await press(operator, overdueRow.getByRole('link', { name: `Обращение № ${late}` }));
-    await operator.getByRole('heading', { name: `Обращение № ${late}`, level: 1 }).waitFor();
-    await see(operator, / — срок истёк$/);
-    await typeInto(operator, operator.getByLabel('Причина продления'), 'Нужен запрос в другой орган.');
-    await press(operator, operator.getByRole('button', { name: 'Продлить срок' }));
-    await see(operator, 'Срок ответа уже истёк: продлить его нельзя.');
   });
 });
 

@@ -71,8 +71,10 @@ export function localDateTime(at: Date): string {
   return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
 }
 
+/** `at` into `field`; a field without seconds (no `step`) takes the minute, and `at` must have none. */
 export async function typeDateTime(page: Page, field: Locator, at: Date): Promise<void> {
   const segments = await segmentsOf(page, field);
+  if (!segments.includes('second') && at.getSeconds() !== 0) throw new Error(`${field} takes minutes: give it a time with no seconds`);
   const twelveHour = segments.includes('ampm');
   const hour = at.getHours();
   const keys: Record<Segment, string[]> = {

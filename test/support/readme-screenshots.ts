@@ -5,9 +5,10 @@ import { SCREENSHOTS } from './browser.ts';
 
 /**
  * `npm run screenshots`: the README's two pictures, one per face, are copies of what the browser
- * tests photograph (test/e2e/web-app.test.ts writes every page at 360 and 1280 px into
- * .local/screenshots/). The npm script runs that test file first, so the pictures show the app as
- * it is; run alone (`npx tsx test/support/readme-screenshots.ts`) this copies the last run's.
+ * tests photograph (test/e2e/web-app.test.ts and web-workspace-refusals.test.ts write every page
+ * at 360 and 1280 px into .local/screenshots/). The npm script runs those two files first, so the
+ * pictures show the app as it is; run alone (`npx tsx test/support/readme-screenshots.ts`) this
+ * copies the last run's.
  * It refuses when a picture is missing or the README no longer shows a target, so the list below
  * and the README cannot drift apart.
  */
@@ -21,7 +22,7 @@ const README_SCREENSHOTS = [
 function main(): void {
   const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
   const problems = README_SCREENSHOTS.flatMap(({ from, to }) => [
-    ...(existsSync(join(SCREENSHOTS, from)) ? [] : [`${relative(REPO_ROOT, join(SCREENSHOTS, from))} is missing: run npx vitest run --project e2e test/e2e/web-app.test.ts`]),
+    ...(existsSync(join(SCREENSHOTS, from)) ? [] : [`${relative(REPO_ROOT, join(SCREENSHOTS, from))} is missing: run npm run screenshots`]),
     ...(readme.includes(`](${to})`) ? [] : [`README.md does not show ${to}`]),
   ]);
   if (problems.length > 0) {

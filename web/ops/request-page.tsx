@@ -103,6 +103,20 @@ export function RequestPage({ id, operatorId }: { id: string; operatorId: string
           <h2 id="text-title">{written.topic}</h2>
           <p class="pre">{written.text}</p>
           {written.desiredOutcome ? <p class="pre">Ожидаемый результат: {written.desiredOutcome}</p> : null}
+          {written.attempts.length > 0 ? (
+            <>
+              <h3>Попытки обратиться в поддержку</h3>
+              <ul>
+                {written.attempts.map((a, i) => (
+                  <li key={i}>
+                    {formatDateTime(a.at)}
+                    {a.phone ? ` · ${a.phone}` : ''}
+                    {a.error ? ` · ${a.error}` : ''}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
           {written.contactPhone ? <p>Контактный телефон: {written.contactPhone.phone}{written.contactPhone.extension ? `, доб. ${written.contactPhone.extension}` : ''}</p> : null}
         </section>
       ) : null}
