@@ -6,16 +6,21 @@ import { REPO_ROOT } from '#infra/local/local-paths';
 import { testCitizen } from '#infra/local/test-citizens';
 import { choose, expectAccessible, launchChromium, pickFile, press, screenshots, tabTo, typeInto } from '../support/browser.ts';
 import { type StartedSystem, startSystem } from '../support/local-process.ts';
+import { typeDateTime } from '../support/datetime-field.ts';
+import { requestIdOf, see, signIn } from '../support/web-steps.ts';
 
 /**
  * The web app in a real browser (Debian's Chromium) against `npm start`, driven with the keyboard
  * alone (Tab, Enter, Space, arrows, typing) and found by roles and Russian labels, as a person
- * uses it: a citizen writes a request with a file; an operator finds it in «Входящие», takes and
- * releases it, writes a comment, which the citizen sees as a notification with the unread count
- * and marks read; the operator extends the deadline (once) and answers it, and «Поиск» finds it by
- * its number; a second request is forwarded and the citizen is told where and why; a citizen books a
- * callback in their own time zone, the operator calls and records it, the citizen confirms it with
- * the SMS code (after a wrong one), downloads the PDF, files a claim about the wait and cancels it.
+ * uses it: a citizen writes a request with an earlier attempt to reach support (its time typed
+ * segment by segment) and a file; an operator finds it in «Входящие», takes and releases it, writes
+ * a comment, which the citizen sees as a notification with the unread count and marks read, and
+ * replies to; the operator extends the deadline (once) and answers it, and «Поиск» finds it by
+ * its number and by the citizen's phone; a second request is forwarded and the citizen is told where
+ * and why; a citizen books a callback in their own time zone, the operator calls and records it (the
+ * times typed too), the citizen confirms it with the SMS code (after a wrong one),
+ * downloads the PDF, files a claim about the wait and cancels it, and «Поиск» finds the call by its
+ * time (the workspace's refusals: web-workspace-refusals.test.ts).
  * Every page passes axe-core (no serious or critical violation) and is photographed at 360 and 1280 px.
  */
 let system: StartedSystem;
@@ -28,25 +33,17 @@ let operator: Page;
 const WRITER = 'web-written';
 const CALLER = 'web-callback';
 const SCREEN_PNG = join(REPO_ROOT, 'docs', 'examples', 'screen.png');
-
-/** The visible text, exactly (statuses, sentences). */
-const see = (page: Page, text: string | RegExp, timeout = 30_000) => page.getByText(text, typeof text === 'string' ? { exact: true } : {}).first().waitFor({ timeout });
-
-async function signIn(page: Page, user: string, queues?: string) {
-  await page.getByRole('heading', { name: 'Вход' }).waitFor();
-  await typeInto(page, page.getByLabel('Пользователь'), user);
-  if (queues) await typeInto(page, page.getByLabel('Очереди'), queues);
-  await press(page, page.getByRole('button', { name: 'Войти' }));
-}
+/** When the citizen last tried to reach support: yesterday at 09:15 on the browser's clock. */
+const TRIED_AT = new Date(new Date().setDate(new Date().getDate() - 1));
+TRIED_AT.setHours(9, 15, 0, 0);
+/** `HH:MM` of a moment in Moscow time, as the workspace shows times. */
+const moscowTime = (at: Date) => new Intl.DateTimeFormat('ru-RU', { timeZone: 'Europe/Moscow', hour: '2-digit', minute: '2-digit' }).format(at);
 
 async function outboxCode(phone: string): Promise<string> {
   const res = await fetch(`${system.url}/_local/outbox?to=${encodeURIComponent(phone)}`);
   const items = ((await res.json()) as { items: { text: string }[] }).items.filter((m) => m.text.startsWith('Код подтверждения'));
   return /(\d{6})/.exec(items.at(-1)?.text ?? '')?.[1] ?? '';
 }
-
-/** Where a page of the app lives now (its request id is the last path segment). */
-const requestIdOf = (page: Page) => new URL(page.url()).pathname.split('/').at(-1) as string;
 
 beforeAll(async () => {
   system = await startSystem();
@@ -67,6 +64,7 @@ afterAll(async () => {
 describe('the citizen writes, the operator answers', () => {
   let requestId = '';
   let number = '';
+  let second = '';
 
   it('the help page lists the channels, a line per type and the live queues', async () => {
     await citizen.goto(system.url);
@@ -97,12 +95,18 @@ describe('the citizen writes, the operator answers', () => {
     await choose(citizen, citizen.getByLabel('Тип обращения'), 'Технический вопрос (вход, СМС-коды, ошибки сайта)');
     await typeInto(citizen, citizen.getByLabel('Тема'), 'Не приходит СМС-код');
     await typeInto(citizen, citizen.getByLabel('Текст обращения'), 'При входе в личный кабинет код из СМС не приходит второй день.');
+    await press(citizen, citizen.getByRole('button', { name: 'Добавить попытку' }));
+    await typeDateTime(citizen, citizen.getByLabel('Когда (попытка 1)'), TRIED_AT);
+    await typeInto(citizen, citizen.getByLabel('Куда звонили (попытка 1)'), '8 800 100-70-10');
+    await typeInto(citizen, citizen.getByLabel('Что случилось (попытка 1)'), 'Линия занята');
     const snils = citizen.getByLabel('СНИЛС');
     await typeInto(citizen, snils, '112-233-445 00');
     await press(citizen, citizen.getByRole('button', { name: 'Отправить' }));
     await see(citizen, 'СНИЛС указан с ошибкой: проверьте цифры.');
     const describedBy = (await snils.getAttribute('aria-describedby')) ?? '';
-    expect(await citizen.locator(`[id="${describedBy}"]`).textContent()).toBe('СНИЛС указан с ошибкой: проверьте цифры.');
+    // The sentence is the field's accessible description, what a screen reader reads with it.
+    const description = await snils.evaluate((el, ids) => ids.split(' ').map((id) => el.ownerDocument.getElementById(id)?.textContent ?? '').join(' '), describedBy);
+    expect(description).toBe('СНИЛС указан с ошибкой: проверьте цифры.');
     expect(await snils.getAttribute('aria-invalid')).toBe('true');
     await expectAccessible(citizen, 'write page with an error');
     await typeInto(citizen, snils, testCitizen(WRITER).snils);
@@ -141,6 +145,8 @@ describe('the citizen writes, the operator answers', () => {
     await see(operator, me.fullName);
     await see(operator, me.phoneE164);
     await see(operator, 'При входе в личный кабинет код из СМС не приходит второй день.');
+    // The attempt the citizen typed, its time in Moscow time.
+    await see(operator, new RegExp(`^\\d{2}\\.\\d{2}\\.\\d{4} ${moscowTime(TRIED_AT)} \\(МСК\\) · .*8001007010 · Линия занята$`));
     await press(operator, operator.getByRole('button', { name: 'Взять в работу' }));
     await see(operator, 'Обращение в работе у вас.');
     await see(operator, 'В работе');
@@ -182,6 +188,18 @@ describe('the citizen writes, the operator answers', () => {
     await citizen.getByRole('link', { name: 'Уведомления', exact: true }).waitFor();
   });
 
+  it('the citizen replies with a comment of their own, which the operator\'s page shows by itself', async () => {
+    await press(citizen, citizen.getByRole('link', { name: 'Мои обращения' }));
+    await press(citizen, citizen.getByRole('link', { name: `Обращение № ${number}` }));
+    const form = citizen.getByRole('form', { name: 'Новый комментарий' });
+    await typeInto(citizen, form.getByLabel('Комментарий'), 'Оператор связи — МТС.');
+    await press(citizen, form.getByRole('button', { name: 'Отправить' }));
+    await citizen.getByRole('region', { name: 'Комментарии' }).getByText('Оператор связи — МТС.').waitFor();
+    expect(await form.getByLabel('Комментарий').inputValue()).toBe('');
+    await operator.getByRole('region', { name: 'Комментарии' }).getByText('Оператор связи — МТС.').waitFor({ timeout: 30_000 });
+    expect(await operator.getByRole('region', { name: 'Комментарии' }).textContent()).toMatch(/Гражданин, \d{2}\.\d{2}\.\d{4} \d{2}:\d{2} \(МСК\)Оператор связи — МТС\./);
+  });
+
   it('the operator extends the deadline once (a second time is a sentence), then answers: the citizen reads «Дан ответ»', async () => {
     await typeInto(operator, operator.getByLabel('На сколько дней'), '10');
     await typeInto(operator, operator.getByLabel('Причина продления'), 'Нужен запрос оператору связи.');
@@ -203,6 +221,11 @@ describe('the citizen writes, the operator answers', () => {
     await press(citizen, citizen.getByRole('link', { name: `Обращение № ${number}` }));
     await see(citizen, 'Дан ответ');
     await see(citizen, 'Код отправлен повторно. Проверьте, что номер в профиле верный.');
+    // The history says what the citizen was told (the new deadline and why), not the staff's notes.
+    const history = (await citizen.getByRole('region', { name: 'История' }).textContent()) ?? '';
+    expect(history).toMatch(/Срок ответа продлён: \d{2}\.\d{2}\.\d{4} \d{2}:\d{2} \(МСК\): Нужен запрос оператору связи\./);
+    expect(history).toContain('Файл проверен');
+    expect(history).not.toMatch(/operator|queue|tech-support|[0-9A-Z]{26}/);
     await expectAccessible(citizen, 'answered request');
     await screenshots(citizen, 'citizen-request-answered');
   });
@@ -233,7 +256,7 @@ describe('the citizen writes, the operator answers', () => {
     await press(citizen, citizen.getByRole('button', { name: 'Отправить' }));
     await citizen.getByRole('heading', { name: new RegExp(`^Обращение № (?!${number}$)`) }).waitFor();
     await see(citizen, 'Зарегистрировано');
-    const second = ((await citizen.getByRole('heading', { level: 1 }).textContent()) ?? '').replace('Обращение № ', '');
+    second = ((await citizen.getByRole('heading', { level: 1 }).textContent()) ?? '').replace('Обращение № ', '');
 
     await press(operator, operator.getByRole('link', { name: 'Поиск' }));
     await typeInto(operator, operator.getByLabel('Номер обращения'), second);
@@ -256,11 +279,30 @@ describe('the citizen writes, the operator answers', () => {
     await see(citizen, new RegExp(`^Срок ответа на обращение № ${number} продлён до .*Причина: Нужен запрос оператору связи\\.$`));
     await see(citizen, `Обращение № ${second} направлено по компетенции в Социальный фонд России. Причина: Пенсии назначает Социальный фонд.`);
   });
+
+  it('«Поиск» by phone, written as people write it (8, brackets, dashes), finds both of the citizen\'s requests; a number that is no phone is a sentence beside the field', async () => {
+    await press(operator, operator.getByRole('link', { name: 'Поиск' }));
+    await operator.getByRole('heading', { name: 'Поиск', level: 1 }).waitFor();
+    const field = operator.getByLabel('Телефон', { exact: true });
+    await typeInto(operator, field, '8 (912) 345');
+    await press(operator, operator.getByRole('button', { name: 'Найти' }));
+    await see(operator, 'Номер телефона должен содержать 10 цифр после +7 или 8.');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    const d = testCitizen(WRITER).phoneE164.slice(2);
+    await typeInto(operator, field, `8 (${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6, 8)}-${d.slice(8)}`);
+    await press(operator, operator.getByRole('button', { name: 'Найти' }));
+    await operator.getByRole('heading', { name: 'Обращения: 2' }).waitFor();
+    await operator.getByRole('heading', { name: 'Звонки: 0' }).waitFor();
+    expect(await field.getAttribute('aria-invalid')).toBeNull();
+    for (const n of [number, second]) await operator.getByRole('link', { name: `Обращение № ${n}` }).waitFor();
+  });
 });
 
 describe('the citizen books a callback, the operator calls, the citizen confirms it', () => {
   let number = '';
   let slotLabel = '';
+  /** When the recorded call was queued, to the second (what the form took). */
+  let queuedAt = 0;
 
   it('the slot picker shows free slots in the citizen\'s own time (МСК+4) and books the one picked', async () => {
     // The operator watches the queue before the callback exists: it must appear there by itself.
@@ -279,14 +321,16 @@ describe('the citizen books a callback, the operator calls, the citizen confirms
     await typeInto(citizen, citizen.getByLabel('Примечание'), 'Лучше после обеда');
     await see(citizen, 'Время указано по вашему часовому поясу (МСК+4).');
     const day = citizen.getByLabel('День');
-    await day.locator('option').nth(1).waitFor({ state: 'attached' });
-    const days = await day.locator('option').allTextContents();
+    await day.getByRole('option').nth(1).waitFor({ state: 'attached' });
+    const days = await day.getByRole('option').allTextContents();
     await choose(citizen, day, days[1] as string);
     const times = citizen.getByRole('group', { name: 'Время звонка' }).getByRole('radio');
     await tabTo(citizen, times.first());
     await citizen.keyboard.press('Space');
     expect(await times.first().isChecked()).toBe(true);
-    slotLabel = ((await citizen.locator('label.slot').first().textContent()) ?? '').trim();
+    // The slot's accessible name, as a screen reader announces the radio.
+    slotLabel = /radio "([^"]+)"/.exec(await times.first().ariaSnapshot())?.[1] ?? '';
+    expect(slotLabel).toMatch(/^\d{2}:\d{2}–\d{2}:\d{2}$/);
     await expectAccessible(citizen, 'callback page');
     await screenshots(citizen, 'citizen-callback');
     await press(citizen, citizen.getByRole('button', { name: 'Отправить' }));
@@ -294,6 +338,9 @@ describe('the citizen books a callback, the operator calls, the citizen confirms
     number = ((await citizen.getByRole('heading', { level: 1 }).textContent()) ?? '').replace('Обращение № ', '');
     // The booked time, on the citizen's clock, is the start of the slot picked.
     await see(citizen, new RegExp(`${slotLabel.split('–')[0]} \\(МСК\\+4\\)`));
+    const history = (await citizen.getByRole('region', { name: 'История' }).textContent()) ?? '';
+    expect(history).toMatch(new RegExp(`Звонок запланирован: \\d{2}\\.\\d{2}\\.\\d{4} ${slotLabel.split('–')[0]} \\(МСК\\+4\\)`));
+    expect(history).not.toContain('queue');
   });
 
   it('the queue shows it by itself; the operator takes it and records the call with a 12-minute wait', async () => {
@@ -302,17 +349,10 @@ describe('the citizen books a callback, the operator calls, the citizen confirms
     await expectAccessible(operator, 'queue');
     await screenshots(operator, 'ops-queue');
     await press(operator, item.getByRole('button', { name: 'Взять в работу' }));
-    const now = Date.now();
-    const local = (ms: number) => {
-      const d = new Date(ms);
-      const p = (n: number) => String(n).padStart(2, '0');
-      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-    };
-    // datetime-local is segment-typed in a locale-dependent way: focus it with Tab, set its value.
-    for (const [label, at] of [['В очереди с', now - 15 * 60_000], ['Ответ в', now - 3 * 60_000], ['Завершён в', now - 60_000]] as const) {
-      const field = item.getByLabel(label);
-      await tabTo(operator, field);
-      await field.fill(local(at));
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    queuedAt = now - 15 * 60_000;
+    for (const [label, at] of [['В очереди с', queuedAt], ['Ответ в', now - 3 * 60_000], ['Завершён в', now - 60_000]] as const) {
+      await typeDateTime(operator, item.getByLabel(label), new Date(at));
     }
     await press(operator, item.getByRole('button', { name: 'Добавить реплику' }));
     await typeInto(operator, item.getByLabel('Текст (реплика 1)'), 'Здравствуйте! Служба поддержки Госуслуг.');
@@ -364,6 +404,23 @@ describe('the citizen books a callback, the operator calls, the citizen confirms
     await see(citizen, 'Звонок состоялся');
     await expectAccessible(citizen, 'my requests');
     await screenshots(citizen, 'citizen-requests');
+  });
+
+  it('«Поиск» by the time of a call finds it 14 minutes before it began and opens its request; 16 minutes before, nothing', async () => {
+    await press(operator, operator.getByRole('link', { name: 'Поиск' }));
+    await operator.getByRole('heading', { name: 'Поиск', level: 1 }).waitFor();
+    const field = operator.getByLabel('Время звонка');
+    await typeDateTime(operator, field, new Date(queuedAt - 16 * 60_000));
+    await press(operator, operator.getByRole('button', { name: 'Найти' }));
+    await operator.getByRole('heading', { name: 'Звонки: 0' }).waitFor();
+    await typeDateTime(operator, field, new Date(queuedAt - 14 * 60_000));
+    await press(operator, operator.getByRole('button', { name: 'Найти' }));
+    await operator.getByRole('heading', { name: 'Звонки: 1' }).waitFor();
+    await operator.getByRole('heading', { name: 'Обращения: 1' }).waitFor();
+    await operator.getByRole('link', { name: `Обращение № ${number}` }).waitFor();
+    await press(operator, operator.getByRole('link', { name: /^Открыть обращение звонка / }));
+    await operator.getByRole('heading', { name: `Обращение № ${number}`, level: 1 }).waitFor();
+    await see(operator, 'Звонок состоялся');
   });
 });
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Schemas } from '../shared/api.ts';
 import { FormMessage, TextArea } from '../shared/fields.tsx';
-import { PROBLEM_FIELD_LABELS, STATUS_LABELS, type Status, TYPE_SHORT, eventLabel } from '../shared/labels.ts';
+import { PROBLEM_FIELD_LABELS, STATUS_LABELS, type Status, TYPE_SHORT, citizenEventText } from '../shared/labels.ts';
 import { problemText } from '../shared/problems.ts';
 import { Link, PageTitle } from '../shared/router.tsx';
 import type { Session } from '../shared/session.ts';
@@ -100,8 +100,7 @@ export function RequestPage({ id, session }: { id: string; session: Session }) {
         <ol class="timeline">
           {r.timeline.map((t, i) => (
             <li key={i}>
-              <span class="hint">{formatDateTime(t.at, timeZone)}</span> {eventLabel(t.event)}
-              {t.detail ? `: ${t.detail}` : ''}
+              <span class="hint">{formatDateTime(t.at, timeZone)}</span> {citizenEventText(t)}
             </li>
           ))}
         </ol>

@@ -29,7 +29,7 @@ export function App() {
   let page;
   if (!__LOCAL_SIGN_IN__ && isCallback('operator', path)) page = <CloudCallback face="operator" onSignedIn={setSession} />;
   else if (!session) page = __LOCAL_SIGN_IN__ ? <LocalSignIn face="operator" onSignedIn={setSession} /> : <CloudSignIn face="operator" />;
-  else if (request) page = <RequestPage id={request.id as string} />;
+  else if (request) page = <RequestPage id={request.id as string} operatorId={session.user} />;
   else if (path === '/ops' || path === '/ops/') page = <QueuePage session={session} />;
   else if (path === '/ops/inbox') page = <InboxPage session={session} />;
   else if (path === '/ops/search') page = <SearchPage />;

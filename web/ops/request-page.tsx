@@ -14,11 +14,13 @@ import { Answer, CommentForm, Extend, Forward, type OnDone } from './request-act
  * A request in the workspace (GET /v1/ops/requests/{id}): the citizen with their full phone, what
  * they wrote, the deadline, timeline, comments and files; "Взять в работу" / "Вернуть в очередь",
  * a comment to the citizen, "Продлить срок", "Перенаправить" and "Ответить". Every action reloads
- * the view, so what it shows is the API's state, not the page's guess.
+ * the view, refused ones too (a request someone took or gave back meanwhile), so what it shows is
+ * the API's state, not the page's guess. A request another operator holds offers nothing: only its
+ * assignee may act on it (each action would be 409 `taken`).
  */
 const OPEN: Schemas['OperatorRequest']['status'][] = ['registered', 'scheduled', 'in_progress'];
 
-export function RequestPage({ id }: { id: string }) {
+export function RequestPage({ id, operatorId }: { id: string; operatorId: string }) {
   const request = useResource(async () => api.GET('/v1/ops/requests/{id}', { params: { path: { id } } }), id, (d) =>
     d?.attachments.some((a) => a.status === 'pending') ? 2_000 : 15_000,
   );
@@ -53,9 +55,12 @@ export function RequestPage({ id }: { id: string }) {
     } else {
       setOk(undefined);
       setMessage(problemText(error).message);
+      await request.reload();
     }
   }
   const open = OPEN.includes(r.status);
+  const heldByAnother = r.assignedTo !== undefined && r.assignedTo !== operatorId;
+  const canAct = open && !heldByAnother;
   const written = r.channel === 'written' ? r.written : undefined;
   const callback = r.channel === 'callback' ? r.callback : undefined;
   return (
@@ -98,6 +103,20 @@ export function RequestPage({ id }: { id: string }) {
           <h2 id="text-title">{written.topic}</h2>
           <p class="pre">{written.text}</p>
           {written.desiredOutcome ? <p class="pre">Ожидаемый результат: {written.desiredOutcome}</p> : null}
+          {written.attempts.length > 0 ? (
+            <>
+              <h3>Попытки обратиться в поддержку</h3>
+              <ul>
+                {written.attempts.map((a, i) => (
+                  <li key={i}>
+                    {formatDateTime(a.at)}
+                    {a.phone ? ` · ${a.phone}` : ''}
+                    {a.error ? ` · ${a.error}` : ''}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
           {written.contactPhone ? <p>Контактный телефон: {written.contactPhone.phone}{written.contactPhone.extension ? `, доб. ${written.contactPhone.extension}` : ''}</p> : null}
         </section>
       ) : null}
@@ -118,7 +137,8 @@ export function RequestPage({ id }: { id: string }) {
           <p class="pre">{r.answer.text}</p>
         </section>
       ) : null}
-      {open ? (
+      {heldByAnother && open ? <p>Обращение в работе у другого оператора: действовать по нему может только он.</p> : null}
+      {canAct ? (
         <div class="actions">
           {r.assignedTo ? (
             <button type="button" onClick={() => act('/v1/ops/requests/{id}/release', 'Обращение возвращено в очередь.')}>
@@ -147,7 +167,7 @@ export function RequestPage({ id }: { id: string }) {
             </li>
           ))}
         </ul>
-        {open ? <CommentForm requestId={id} onDone={done} /> : null}
+        {canAct ? <CommentForm requestId={id} onDone={done} /> : null}
       </section>
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">История</h2>
@@ -160,7 +180,7 @@ export function RequestPage({ id }: { id: string }) {
           ))}
         </ol>
       </section>
-      {r.channel === 'written' && open ? (
+      {r.channel === 'written' && canAct ? (
         <>
           <Extend requestId={id} onDone={done} />
           <Forward requestId={id} onDone={done} />

@@ -72,10 +72,28 @@ const EVENT_LABELS: Record<string, string> = {
   extended: 'Срок ответа продлён',
   routed: 'Направлено в очередь',
   call_unanswered: 'Звонок без ответа',
+  rescheduled: 'Назначен повторный звонок',
   callback_resumed: 'Звонок назначен снова',
   workflow_failed: 'Сбой обработки',
 };
 
 export function eventLabel(event: string): string {
   return (STATUS_LABELS as Record<string, string>)[event] ?? EVENT_LABELS[event] ?? event;
+}
+
+/** A time the way the API writes it into texts, in the citizen's zone: `03.12.2026 10:00 (МСК+7)`. */
+const TIME_IN_TEXT = /\d{2}\.\d{2}\.\d{4} \d{2}:\d{2} \(МСК(?:[+-]\d{1,2})?\)/;
+
+/**
+ * A line of the citizen's history. An event's `detail` is mostly a note for staff (the queue, the
+ * operator's id, the attempt and its outcome, a file's id, in English), which the workspace shows
+ * as it is; a citizen is shown only what they were also told: the new deadline and its reason,
+ * where the request went and why, and the time a call was booked for (in their own zone).
+ */
+export function citizenEventText(e: { event: string; detail?: string }): string {
+  const label = eventLabel(e.event);
+  if (!e.detail) return label;
+  if (e.event === 'extended' || e.event === 'forwarded') return `${label}: ${e.detail}`;
+  const time = e.event === 'scheduled' || e.event === 'rescheduled' ? TIME_IN_TEXT.exec(e.detail)?.[0] : undefined;
+  return time ? `${label}: ${time}` : label;
 }
