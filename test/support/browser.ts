@@ -106,7 +106,7 @@ export async function pickFile(page: Page, input: Locator, file: string, deadlin
 /** Tab to a select and move with the arrow keys until the option labelled `label` is chosen. */
 export async function choose(page: Page, select: Locator, label: string): Promise<void> {
   await tabTo(page, select);
-  const labels = await select.locator('option').allTextContents();
+  const labels = await select.getByRole('option').allTextContents();
   const target = labels.findIndex((l) => l.trim() === label);
   if (target < 0) throw new Error(`no option "${label}" in ${labels.join(' | ')}`);
   const current = await select.evaluate((el) => (el as unknown as { selectedIndex: number }).selectedIndex);
