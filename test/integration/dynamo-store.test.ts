@@ -94,7 +94,8 @@ describe('DynamoDB store against DynamoDB Local', () => {
     const t0 = '2026-11-26T10:00:00.000Z';
     await store.requests.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0);
     const t1 = '2026-11-26T10:00:01.000Z';
-    const moved = await store.requests.transition('r1', ['received'], { status: 'registered', dueBy: '2026-12-26T10:00:01.000Z' }, { at: t1, event: 'registered' }, t1);
+    await store.requests.transition('r1', ['received'], { status: 'registered', dueBy: '2026-12-26T10:00:01.000Z' }, { at: t1, event: 'registered' }, t1);
+    const moved = await store.requests.getRequest('r1');
     expect(moved).toMatchObject({ status: 'registered', updatedAt: t1, dueBy: '2026-12-26T10:00:01.000Z' });
     await expect(store.requests.transition('r1', ['received'], { status: 'needs_info' }, { at: t1, event: 'needs_info' }, t1)).rejects.toBeInstanceOf(
       StaleTransitionError,

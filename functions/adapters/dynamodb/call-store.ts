@@ -27,7 +27,7 @@ export function dynamoCallStore(table: Table): CallStore {
         items.push({ Delete: { TableName: tableName, Key: keys.queueEntry(call.requestId) } });
         items.push(requestUpdate(table, call.requestId, request.from, request.patch, request.at, request.expect));
         items.push(timelinePut(table, call.requestId, request.event));
-        items.push(...(await openPlaceRelease(table, call.requestId, request.patch, request.at)));
+        items.push(...(await openPlaceRelease(table, call.requestId, request.patch, request.at, request.owner)));
       }
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));

@@ -183,7 +183,7 @@ export function dynamoRequestStore(table: Table): RequestStore {
         });
       }
       if (release || effects?.dequeue) items.push({ Delete: { TableName: tableName, Key: keys.queueEntry(id) } });
-      items.push(...(await openPlaceRelease(table, id, patch, at)));
+      items.push(...(await openPlaceRelease(table, id, patch, at, effects?.owner)));
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (error) {
@@ -191,9 +191,6 @@ export function dynamoRequestStore(table: Table): RequestStore {
         if (error instanceof ConditionalCheckFailedException) throw new StaleTransitionError('request moved on');
         throw error;
       }
-      const updated = await getRequestItem(table, id);
-      if (!updated) throw new StaleTransitionError('request vanished');
-      return updated;
     },
   };
 }

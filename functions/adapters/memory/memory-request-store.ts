@@ -106,7 +106,6 @@ export function memoryRequestStore(t: MemoryTable): RequestStore {
         t.slots.set(key, Math.max(0, (t.slots.get(key) ?? 0) - 1));
       }
       if (release || effects?.dequeue) t.queueEntries.delete(id);
-      return copy(next);
     },
   };
 }
