@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StaleTransitionError } from '#core/errors';
+import type { CallRecord } from '#core/callbacks/model';
 import type { SupportRequest } from '#core/requests/model';
 import type { OtpRecord } from '#core/otp/otp';
 import type { IdempotencyRecord } from '#ports/stores/requests';
@@ -87,6 +88,37 @@ describe('DynamoDB store against DynamoDB Local', () => {
     expect(replays).toHaveLength(19);
     const stored = await Promise.all(Array.from({ length: 20 }, (_, i) => store.requests.getRequest(`r${i}`)));
     expect(stored.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("a request's detail names its calls oldest first (one read of its partition), and getCalls reads them in that order", async () => {
+    const { store } = await freshTable();
+    const t0 = '2026-11-26T10:00:00.000Z';
+    await store.requests.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0);
+    const call = (id: string, queuedAt: string): CallRecord => ({
+      id,
+      requestId: 'r1',
+      userId: 'user-1',
+      direction: 'inbound',
+      phone: '+79990001122',
+      operatorId: 'op-1',
+      queuedAt,
+      endedAt: queuedAt,
+      waitSeconds: 0,
+      durationSeconds: 0,
+      outcome: 'no_answer',
+      transcript: [],
+      confirmed: false,
+    });
+    // Stored out of order: the links' sort key (queued time) orders them, not the order of writing.
+    await store.calls.putCall(call('c-late', '2026-11-26T12:00:00.000Z'));
+    await store.calls.putCall(call('c-early', '2026-11-26T10:30:00.000Z'));
+    await store.calls.putCall(call('c-mid', '2026-11-26T11:00:00.000Z'));
+    const detail = await store.requests.getRequestDetail('r1');
+    expect(detail?.callIds).toEqual(['c-early', 'c-mid', 'c-late']);
+    expect((await store.calls.getCalls(detail?.callIds ?? [])).map((c) => c.id)).toEqual(['c-early', 'c-mid', 'c-late']);
+    expect((await store.calls.getCalls(['c-mid', 'gone', 'c-early'])).map((c) => c.id)).toEqual(['c-mid', 'c-early']);
+    expect(await store.calls.getCalls([])).toEqual([]);
+    expect((await store.calls.listCallsOfRequest('r1')).map((c) => c.id)).toEqual(['c-early', 'c-mid', 'c-late']);
   });
 
   it('moves a status only from the expected one, and appends the timeline event atomically', async () => {

@@ -40,7 +40,7 @@ describe('memoryStore.createRequest', () => {
     const store = memoryStores();
     expect(await store.requests.createRequest(request(), received, undefined, T0)).toEqual({ kind: 'created' });
     expect(await store.requests.getRequest('REQ1')).toEqual(request());
-    expect(await store.requests.getRequestDetail('REQ1')).toEqual({ request: request(), timeline: [received], comments: [], attachments: [] });
+    expect(await store.requests.getRequestDetail('REQ1')).toEqual({ request: request(), timeline: [received], comments: [], attachments: [], callIds: [] });
     expect(store.table.snapshot().numbers).toEqual({ '20260302-AAAAAA': 'REQ1' });
   });
 
@@ -158,7 +158,7 @@ describe('memoryStore detail, profiles and copies', () => {
     out.identity.phone = 'changed';
     const detail = await store.requests.getRequestDetail('REQ1');
     detail?.timeline.push({ at: T0, event: 'forged' });
-    expect(await store.requests.getRequestDetail('REQ1')).toEqual({ request: request(), timeline: [received], comments: [], attachments: [] });
+    expect(await store.requests.getRequestDetail('REQ1')).toEqual({ request: request(), timeline: [received], comments: [], attachments: [], callIds: [] });
 
     const replay = await store.requests.createRequest(request({ id: 'X' }), received, record(), T0);
     if (replay.kind !== 'replay') throw new Error('expected replay');

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Attachment } from '#core/attachments/model';
+import { MAX_CALLS_SHOWN } from '#core/callbacks/model';
 import { StaleTransitionError } from '#core/errors';
 import type { RequestComment, RequestDetail, TimelineEvent } from '#core/requests/model';
 import type { CommentOutcome, CreateOutcome, IdempotencyRecord, RequestStore } from '#ports/stores/requests';
@@ -164,7 +165,15 @@ export function dynamoRequestStore(table: Table): RequestStore {
       const meta = items.find((i) => i.SK === SK_PREFIX.meta);
       if (!meta) return undefined;
       const of = <T>(prefix: string) => items.filter((i) => String(i.SK).startsWith(prefix)).map((i) => strip<T & Item>(i));
-      return { request: requestOf(meta), timeline: of<TimelineEvent>(SK_PREFIX.event), comments: of<RequestComment>(SK_PREFIX.comment), attachments: of<Attachment>(SK_PREFIX.attachment) };
+      // The call links (`CALL#<queuedAt>#<id>`) come in key order, oldest first: the same partition read serves them.
+      const callIds = items.filter((i) => String(i.SK).startsWith(SK_PREFIX.call)).slice(0, MAX_CALLS_SHOWN).map((i) => String(i.callId));
+      return {
+        request: requestOf(meta),
+        timeline: of<TimelineEvent>(SK_PREFIX.event),
+        comments: of<RequestComment>(SK_PREFIX.comment),
+        attachments: of<Attachment>(SK_PREFIX.attachment),
+        callIds,
+      };
     },
 
     async transition(id, from, patch, event, at, effects) {

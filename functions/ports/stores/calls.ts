@@ -13,6 +13,8 @@ export interface CallStore {
    */
   putCall(call: CallRecord, request?: { from: readonly Status[]; patch: RequestPatch; event: TimelineEvent; at: string; expect?: RequestExpectation; owner?: RequestOwner }): Promise<void>;
   getCall(id: string): Promise<CallRecord | undefined>;
+  /** Calls by id (a request's `callIds`), in the order given, the missing ones left out; at most MAX_CALLS_SHOWN. */
+  getCalls(ids: readonly string[]): Promise<CallRecord[]>;
   listCallsByOwner(userId: string, limit: number): Promise<CallRecord[]>;
   /** A request's calls, oldest first: at most the first MAX_CALLS_SHOWN (core/callbacks/model) (a BatchGet takes 100 keys). */
   listCallsOfRequest(requestId: string): Promise<CallRecord[]>;
