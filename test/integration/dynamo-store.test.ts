@@ -90,6 +90,20 @@ describe('DynamoDB store against DynamoDB Local', () => {
     expect(stored.filter(Boolean)).toHaveLength(1);
   });
 
+  it('a create refused because the window moved on returns the window it found, as stored', async () => {
+    const { store } = await freshTable();
+    const t0 = '2026-11-26T10:00:00.000Z';
+    const t1 = '2026-11-26T10:05:00.000Z';
+    const guard = (times: string[], version: number) => ({ window: { userId: 'user-1', times, version, retainUntil: '2026-11-27T10:05:00.000Z' } });
+    expect(await store.requests.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0, guard([t0], 0))).toEqual({ kind: 'created' });
+    expect(await store.requests.createRequest(request('r2', 'N-2', t1), { at: t1, event: 'received' }, undefined, t1, guard([t0, t1], 1))).toEqual({ kind: 'created' });
+    // A writer that read version 1 (before r2): refused, with the stored window, which a read returns too.
+    const refused = await store.requests.createRequest(request('r3', 'N-3', t1), { at: t1, event: 'received' }, undefined, t1, guard([t0, t1], 1));
+    expect(refused).toEqual({ kind: 'window_changed', current: { times: [t0, t1], version: 2 } });
+    expect(await store.requests.getLimitWindow('requests', 'user-1')).toEqual({ times: [t0, t1], version: 2 });
+    expect(await store.requests.getRequest('r3')).toBeUndefined();
+  });
+
   it("a request's detail names its calls oldest first (one read of its partition), and getCalls reads them in that order", async () => {
     const { store } = await freshTable();
     const t0 = '2026-11-26T10:00:00.000Z';

@@ -6,7 +6,7 @@ import { StaleTransitionError } from '#core/errors';
 import type { RequestComment, RequestDetail, TimelineEvent } from '#core/requests/model';
 import type { CommentOutcome, CreateOutcome, IdempotencyRecord, RequestStore } from '#ports/stores/requests';
 import { SK_PREFIX, keys } from './keys.ts';
-import { openCallbackTake, readWindow, windowPut } from './limit-items.ts';
+import { openCallbackTake, readWindow, windowFound, windowPut } from './limit-items.ts';
 import { creationItems, getRequestItem, idempotencyPut, openPlaceRelease, requestOf, requestUpdate, timelinePut } from './request-items.ts';
 import { type Table, getItem, queryAll, queryIndex } from './table-client.ts';
 import { type Item, type TransactItem, failedCondition, strip } from './transact.ts';
@@ -44,7 +44,10 @@ export function dynamoRequestStore(table: Table): RequestStore {
       } catch (error) {
         if (idempotency && failedCondition(error, 0)) return { kind: 'replay', record: await storedRecord(idempotency.scope, error) };
         if (failedCondition(error, numberAt)) return { kind: 'number_taken' };
-        if (windowAt >= 0 && failedCondition(error, windowAt)) return { kind: 'window_changed' };
+        if (windowAt >= 0 && failedCondition(error, windowAt)) {
+          const current = windowFound(error, windowAt);
+          return current ? { kind: 'window_changed', current } : { kind: 'window_changed' };
+        }
         if (openAt >= 0 && failedCondition(error, openAt)) return { kind: 'too_many_open' };
         throw error;
       }

@@ -21,14 +21,15 @@ export interface IdempotencyRecord {
 
 /**
  * `window_changed`: the citizen's window counter is no longer the version read (another write of
- * theirs won): nothing was written; read it again and retry. `too_many_open`: the citizen already
+ * theirs won): nothing was written; retry from `current`, the window as the refused write found it
+ * (ReturnValuesOnConditionCheckFailure), or read it again when absent. `too_many_open`: the citizen already
  * holds the maximum of open callbacks. A replay wins over both (it counts nothing).
  */
 export type CreateOutcome =
   | { kind: 'created' }
   | { kind: 'replay'; record: IdempotencyRecord }
   | { kind: 'number_taken' }
-  | { kind: 'window_changed' }
+  | { kind: 'window_changed'; current?: WindowState }
   | { kind: 'too_many_open' };
 
 /** `too_many`: the request has its maximum of comments; `window_changed` as for CreateOutcome. */
