@@ -7,36 +7,37 @@ if (!z.config().localeError) z.config(en());
 
 /**
  * The environment, read and validated once. A missing or malformed variable fails at the first
- * use of what needs it, naming the variable, instead of deep inside a request.
+ * use of what needs it, naming the variable, instead of deep inside a request. Each schema is built
+ * when its variable is read (a function reads a few of them, once, at its cold start).
  */
 const schemas = {
-  TABLE_NAME: z.string().check(z.minLength(3)),
-  INTAKE_STATE_MACHINE_ARN: z.string().check(z.minLength(1)),
-  NOTICE_STATE_MACHINE_ARN: z.string().check(z.minLength(1)),
-  CONFIRMATION_STATE_MACHINE_ARN: z.string().check(z.minLength(1)),
-  CALLBACK_STATE_MACHINE_ARN: z.string().check(z.minLength(1)),
+  TABLE_NAME: () => z.string().check(z.minLength(3)),
+  INTAKE_STATE_MACHINE_ARN: () => z.string().check(z.minLength(1)),
+  NOTICE_STATE_MACHINE_ARN: () => z.string().check(z.minLength(1)),
+  CONFIRMATION_STATE_MACHINE_ARN: () => z.string().check(z.minLength(1)),
+  CALLBACK_STATE_MACHINE_ARN: () => z.string().check(z.minLength(1)),
   /** Cloud: the Secrets Manager secret holding the HMAC key for identity hashes. */
-  IDENTITY_KEY_SECRET_ARN: z.string().check(z.minLength(1)),
+  IDENTITY_KEY_SECRET_ARN: () => z.string().check(z.minLength(1)),
   /** Local runtime and tests: the HMAC key itself. */
-  IDENTITY_HASH_KEY: z.string().check(z.minLength(32)),
-  SMS_SENDER_ID: z.string().check(z.regex(/^[A-Za-z0-9]{1,11}$/)),
+  IDENTITY_HASH_KEY: () => z.string().check(z.minLength(32)),
+  SMS_SENDER_ID: () => z.string().check(z.regex(/^[A-Za-z0-9]{1,11}$/)),
   /** The attachments bucket (S3 naming rules). */
-  ATTACHMENTS_BUCKET: z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)),
+  ATTACHMENTS_BUCKET: () => z.string().check(z.regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)),
   /** Set by Lambda (and by the local runtime); the presigner signs for it. */
-  AWS_REGION: z.string().check(z.regex(/^[a-z]{2}(-[a-z0-9]+)+-\d+$/)),
+  AWS_REGION: () => z.string().check(z.regex(/^[a-z]{2}(-[a-z0-9]+)+-\d+$/)),
   /** The SDK's standard endpoint overrides: S3's own, then the global one (local runtime, LocalStack). */
-  AWS_ENDPOINT_URL_S3: z.url(),
-  AWS_ENDPOINT_URL: z.url(),
+  AWS_ENDPOINT_URL_S3: () => z.url(),
+  AWS_ENDPOINT_URL: () => z.url(),
   /** `true`: address the bucket in the path, not the host name (s3rver, most S3 emulators). */
-  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']),
+  S3_FORCE_PATH_STYLE: () => z.enum(['true', 'false']),
   /** Optional: a JSON object whose fields replace DEFAULT_CENTRE_CONFIG's (tests: `{"holidays":[]}`). */
-  CENTRE_CONFIG: z.string().check(z.minLength(2)),
+  CENTRE_CONFIG: () => z.string().check(z.minLength(2)),
 } as const;
 
 export type ConfigName = keyof typeof schemas;
 
 export function config(name: ConfigName, env: NodeJS.ProcessEnv = process.env): string {
-  const parsed = schemas[name].safeParse(env[name]);
+  const parsed = schemas[name]().safeParse(env[name]);
   if (!parsed.success) {
     throw new Error(`Configuration: environment variable ${name} is missing or invalid (${parsed.error.issues[0]?.message ?? 'invalid'})`);
   }

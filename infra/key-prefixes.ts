@@ -105,6 +105,7 @@ export const STORE_ACCESS: { readonly [P in StorePart]: Readonly<Record<StoreMet
   calls: {
     putCall: { reads: [], writes: ['call', 'waits', 'request', 'limits'] },
     getCall: { reads: ['call'], writes: [] },
+    getCalls: { reads: ['call'], writes: [] },
     listCallsByOwner: { reads: ['ownerCalls'], writes: [] },
     listCallsOfRequest: { reads: ['request', 'call'], writes: [] },
     confirmCall: { reads: [], writes: ['otp', 'call'] },

@@ -140,11 +140,11 @@ function problems(status: number, codes: readonly ProblemCode[]): Json {
 function parameters(route: RouteDef): Json[] {
   const params: Json[] = [];
   for (const [, name] of route.path.matchAll(/\{(\w+)\}/g)) {
-    const schema = PATH_PARAMS[name as string];
+    const schema = PATH_PARAMS()[name as string];
     if (!schema) throw new Error(`${route.method} ${route.path}: no schema for path parameter {${name}} in PATH_PARAMS (schemas.ts)`);
     params.push({ name, in: 'path', required: true, schema: jsonSchema(schema) });
   }
-  for (const [name, schema] of Object.entries(route.query?.def.shape ?? {})) {
+  for (const [name, schema] of Object.entries(route.query?.().def.shape ?? {})) {
     const property = schema as z.ZodMiniType;
     const required = !property.safeParse(undefined).success;
     params.push({ name, in: 'query', required, schema: jsonSchema(property) });
@@ -155,7 +155,7 @@ function parameters(route: RouteDef): Json[] {
       in: 'header',
       required: false,
       description: 'The same key and body within 24 hours return the first answer again and create nothing',
-      schema: jsonSchema(IdempotencyKeySchema),
+      schema: jsonSchema(IdempotencyKeySchema()),
     });
   }
   return params;
@@ -173,7 +173,7 @@ function operation(route: RouteDef): Json {
     summary: route.summary,
     ...(route.access === 'public' ? { security: [] } : {}),
     ...(params.length > 0 ? { parameters: params } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body()) } } } } : {}),
     responses,
   };
 }

@@ -1,6 +1,5 @@
 import { callbackSlots, contactsWithLoad } from '#core/callbacks/slots-view';
 import { calendarFromEnv, composeDeps, slotsFromEnv, systemClockFactory } from '#functions/deps';
-import { openApiDocument } from './openapi.ts';
 import { SlotQuerySchema } from './schemas.ts';
 import { shortCache } from '#core/short-cache';
 import { httpFunction } from './stack.ts';
@@ -21,7 +20,9 @@ export const handler = httpFunction('httpPublic', {
     return { statusCode: 200, body: await callbackSlots(deps, parseWith(SlotQuerySchema, req.query)) };
   },
   async getOpenApi() {
-    document ??= openApiDocument();
+    // Loaded on the first ask: the document's machinery (every answer's schema, the problem
+    // schemas) is most of what this function would otherwise build at its cold start.
+    document ??= (await import('./openapi.ts')).openApiDocument();
     return { statusCode: 200, body: document };
   },
 });

@@ -18,7 +18,7 @@ const int = () => z.number().check(z.int());
 const count = () => z.number().check(z.int(), z.minimum(0));
 /** A phone shown back to a citizen: `+7` and asterisks but for the last two digits. */
 const maskedPhone = z.string().check(z.regex(/^\+7\*{8}\d{2}$/));
-const window = () => z.strictObject({ from: isoDateTime, to: isoDateTime });
+const window = () => z.strictObject({ from: isoDateTime(), to: isoDateTime() });
 
 const summaryShape = {
   id: z.string(),
@@ -26,24 +26,24 @@ const summaryShape = {
   channel: z.enum(CHANNELS),
   type: z.enum(REQUEST_TYPES),
   status: z.enum(STATUSES),
-  createdAt: isoDateTime,
-  updatedAt: isoDateTime,
+  createdAt: isoDateTime(),
+  updatedAt: isoDateTime(),
   /** A callback's booked slot, once `scheduled`. */
-  scheduledAt: z.optional(isoDateTime),
+  scheduledAt: z.optional(isoDateTime()),
 };
 
 export const RequestSummarySchema = named(z.strictObject(summaryShape), 'RequestSummary');
 export const RequestListSchema = named(z.strictObject({ items: z.array(RequestSummarySchema), nextCursor: z.optional(z.string()) }), 'RequestList');
 
 export const AcceptedRequestSchema = named(
-  z.strictObject({ id: z.string(), number: z.string(), channel: summaryShape.channel, type: summaryShape.type, status: z.literal('received'), createdAt: isoDateTime }),
+  z.strictObject({ id: z.string(), number: z.string(), channel: summaryShape.channel, type: summaryShape.type, status: z.literal('received'), createdAt: isoDateTime() }),
   'AcceptedRequest',
 );
 
 export const CallViewSchema = named(
   z.strictObject({
     id: z.string(),
-    at: isoDateTime,
+    at: isoDateTime(),
     direction: z.enum(['outbound', 'inbound']),
     operatorId: z.string(),
     waitSeconds: count(),
@@ -58,7 +58,7 @@ export const CallViewSchema = named(
 );
 export const CallListSchema = named(z.strictObject({ items: z.array(CallViewSchema) }), 'CallList');
 
-export const CommentViewSchema = named(z.strictObject({ id: z.string(), at: isoDateTime, author: z.enum(['citizen', 'operator']), text: z.string() }), 'Comment');
+export const CommentViewSchema = named(z.strictObject({ id: z.string(), at: isoDateTime(), author: z.enum(['citizen', 'operator']), text: z.string() }), 'Comment');
 
 export const AttachmentViewSchema = named(
   z.strictObject({ id: z.string(), fileName: z.string(), contentType: z.enum(ATTACHMENT_TYPES), size: int(), status: z.enum(ATTACHMENT_STATUSES) }),
@@ -70,11 +70,11 @@ export const AttachmentUploadSchema = named(
     status: z.literal('pending'),
     /** PUT the file to `url` with exactly these headers (and a Content-Length equal to the declared size). */
     upload: z.strictObject({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()) }),
-    expiresAt: isoDateTime,
+    expiresAt: isoDateTime(),
   }),
   'AttachmentUpload',
 );
-export const AttachmentDownloadSchema = named(z.strictObject({ url: z.string(), expiresAt: isoDateTime }), 'AttachmentDownload');
+export const AttachmentDownloadSchema = named(z.strictObject({ url: z.string(), expiresAt: isoDateTime() }), 'AttachmentDownload');
 export const AttachmentListSchema = named(z.strictObject({ items: z.array(AttachmentViewSchema) }), 'AttachmentList');
 
 /** The written section as submitted, phones masked. */
@@ -82,7 +82,7 @@ export const WrittenSectionViewSchema = named(
   z.strictObject({
     topic: z.string(),
     text: z.string(),
-    attempts: z.array(z.strictObject({ at: isoDateTime, phone: z.optional(maskedPhone), error: z.optional(z.string()) })),
+    attempts: z.array(z.strictObject({ at: isoDateTime(), phone: z.optional(maskedPhone), error: z.optional(z.string()) })),
     contactPhone: z.optional(z.strictObject({ phone: maskedPhone, extension: z.optional(z.string()) })),
     desiredOutcome: z.optional(z.string()),
   }),
@@ -108,11 +108,11 @@ const detailShape = {
   route: z.nullable(z.strictObject({ queue: z.string(), line: z.string() })),
   questions: z.array(z.string()),
   problems: z.array(z.strictObject({ field: z.enum(['fullName', 'snils', 'passport', 'phone', 'profile']), code: z.enum(['mismatch', 'not_found']) })),
-  dueBy: z.optional(isoDateTime),
-  answer: z.optional(z.strictObject({ text: z.string(), at: isoDateTime })),
+  dueBy: z.optional(isoDateTime()),
+  answer: z.optional(z.strictObject({ text: z.string(), at: isoDateTime() })),
   /** A complaint filed from a call (`POST /v1/calls/{callId}/claim`) names that call and its measured wait. */
-  claimOf: z.optional(z.strictObject({ callId: z.string(), queuedAt: isoDateTime, answeredAt: z.optional(isoDateTime), waitSeconds: count() })),
-  timeline: z.array(z.strictObject({ at: isoDateTime, event: z.string(), detail: z.optional(z.string()) })),
+  claimOf: z.optional(z.strictObject({ callId: z.string(), queuedAt: isoDateTime(), answeredAt: z.optional(isoDateTime()), waitSeconds: count() })),
+  timeline: z.array(z.strictObject({ at: isoDateTime(), event: z.string(), detail: z.optional(z.string()) })),
   comments: z.array(CommentViewSchema),
   calls: z.array(CallViewSchema),
   attachments: z.array(AttachmentViewSchema),
@@ -131,7 +131,7 @@ export const RequestDetailSchema = named(z.discriminatedUnion('channel', [Writte
 
 export const CancelledSchema = named(z.strictObject({ status: z.literal('cancelled') }), 'Cancelled');
 export const AnsweredSchema = named(
-  z.strictObject({ id: z.string(), number: z.string(), status: z.literal('answered'), answer: z.strictObject({ text: z.string(), at: isoDateTime }) }),
+  z.strictObject({ id: z.string(), number: z.string(), status: z.literal('answered'), answer: z.strictObject({ text: z.string(), at: isoDateTime() }) }),
   'Answered',
 );
 export const RecordedCallSchema = named(z.strictObject({ id: z.string(), waitSeconds: count(), durationSeconds: count() }), 'RecordedCall');
@@ -142,11 +142,11 @@ export const SlotListSchema = named(
     slotMinutes: int(),
     items: z.array(
       z.strictObject({
-        start: isoDateTime,
-        end: isoDateTime,
+        start: isoDateTime(),
+        end: isoDateTime(),
         remaining: count(),
         /** Only with `?timeZone=`: the start on the citizen's clock, with the zone's offset. */
-        localStart: z.optional(isoDateTime),
+        localStart: z.optional(isoDateTime()),
       }),
     ),
   }),
@@ -162,8 +162,8 @@ export const OperatorQueueSchema = named(
         queue: z.string(),
         type: z.enum(REQUEST_TYPES),
         /** When the call is due: the booked slot, or the retry time. */
-        dueAt: isoDateTime,
-        createdAt: isoDateTime,
+        dueAt: isoDateTime(),
+        createdAt: isoDateTime(),
         attempt: int(),
         /** The full number to call (E.164): operators call back. */
         phone: z.string(),
@@ -203,13 +203,13 @@ export const ProfileViewSchema = named(
     phone: maskedPhone,
     registrationAddress: z.optional(z.string()),
     region: z.string().check(z.regex(/^\d{2}$/)),
-    timeZone: TimeZoneSchema,
-    updatedAt: isoDateTime,
+    timeZone: TimeZoneSchema(),
+    updatedAt: isoDateTime(),
   }),
   'ProfileView',
 );
 
-export const CodeSentSchema = named(z.strictObject({ expiresAt: isoDateTime, resendAvailableAt: isoDateTime }), 'CodeSent');
+export const CodeSentSchema = named(z.strictObject({ expiresAt: isoDateTime(), resendAvailableAt: isoDateTime() }), 'CodeSent');
 export const ConfirmedSchema = named(z.strictObject({ confirmed: z.literal(true), transcriptUrl: z.string() }), 'CallConfirmed');
 export const PhoneChangedSchema = named(z.strictObject({ phone: maskedPhone }), 'PhoneChanged');
 
@@ -233,10 +233,10 @@ export const OpenApiDocumentSchema = named(
 /** The centre's calendar as stored (GET and every change of /v1/admin/calendar answer it whole). */
 export const CalendarSchema = named(
   z.strictObject({
-    queues: z.array(z.strictObject({ queue: z.string(), hours: WeekHoursSchema, slotMinutes: int(), capacityPerSlot: int() })),
-    holidays: z.array(CalendarDateSchema),
+    queues: z.array(z.strictObject({ queue: z.string(), hours: WeekHoursSchema(), slotMinutes: int(), capacityPerSlot: int() })),
+    holidays: z.array(CalendarDateSchema()),
     overrides: z.array(
-      z.strictObject({ queue: z.string(), date: CalendarDateSchema, hours: z.optional(z.array(ClockRangeSchema)), capacityPerSlot: z.optional(int()) }),
+      z.strictObject({ queue: z.string(), date: CalendarDateSchema(), hours: z.optional(z.array(ClockRangeSchema())), capacityPerSlot: z.optional(int()) }),
     ),
     leadMinutes: int(),
     horizonDays: int(),
@@ -254,12 +254,12 @@ export const InboxSchema = named(
         type: z.enum(REQUEST_TYPES),
         status: z.enum(['registered', 'in_progress']),
         topic: z.string(),
-        createdAt: isoDateTime,
-        dueBy: isoDateTime,
+        createdAt: isoDateTime(),
+        dueBy: isoDateTime(),
         overdue: z.boolean(),
         assignedTo: z.optional(z.string()),
         attachmentsCount: count(),
-        lastCommentAt: z.optional(isoDateTime),
+        lastCommentAt: z.optional(isoDateTime()),
         lastCommentBy: z.optional(z.enum(['citizen', 'operator'])),
       }),
     ),
@@ -273,7 +273,7 @@ const fullPhone = z.string().check(z.regex(/^\+7\d{10}$/));
 const operatorShape = {
   assignedTo: z.optional(z.string()),
   /** The deadline in force once extended (`dueBy` shows it too). */
-  extendedTo: z.optional(isoDateTime),
+  extendedTo: z.optional(isoDateTime()),
   overdue: z.boolean(),
   citizen: z.strictObject({
     userId: z.string(),
@@ -293,7 +293,7 @@ export const OperatorWrittenRequestSchema = named(
     written: z.strictObject({
       topic: z.string(),
       text: z.string(),
-      attempts: z.array(z.strictObject({ at: isoDateTime, phone: z.optional(z.string()), error: z.optional(z.string()) })),
+      attempts: z.array(z.strictObject({ at: isoDateTime(), phone: z.optional(z.string()), error: z.optional(z.string()) })),
       contactPhone: z.optional(z.strictObject({ phone: fullPhone, extension: z.optional(z.string()) })),
       desiredOutcome: z.optional(z.string()),
     }),
@@ -318,7 +318,7 @@ export const OperatorCallbackRequestSchema = named(
 /** The citizen's view of a request with its phones in full, plus who holds it and the citizen. */
 export const OperatorRequestSchema = named(z.discriminatedUnion('channel', [OperatorWrittenRequestSchema, OperatorCallbackRequestSchema]), 'OperatorRequest');
 
-export const ExtendedSchema = named(z.strictObject({ id: z.string(), dueBy: isoDateTime }), 'Extended');
+export const ExtendedSchema = named(z.strictObject({ id: z.string(), dueBy: isoDateTime() }), 'Extended');
 export const ForwardedSchema = named(z.strictObject({ id: z.string(), status: z.literal('forwarded') }), 'Forwarded');
 export const ReleasedSchema = named(z.strictObject({ id: z.string(), status: z.enum(['registered', 'scheduled']) }), 'Released');
 
@@ -332,8 +332,8 @@ export const SearchResultsSchema = named(
         type: z.enum(REQUEST_TYPES),
         status: z.enum(STATUSES),
         queue: z.string(),
-        createdAt: isoDateTime,
-        dueBy: z.optional(isoDateTime),
+        createdAt: isoDateTime(),
+        dueBy: z.optional(isoDateTime()),
         assignedTo: z.optional(z.string()),
       }),
     ),
@@ -345,9 +345,9 @@ export const SearchResultsSchema = named(
         direction: z.enum(['outbound', 'inbound']),
         phone: z.string(),
         operatorId: z.string(),
-        queuedAt: isoDateTime,
-        answeredAt: z.optional(isoDateTime),
-        endedAt: isoDateTime,
+        queuedAt: isoDateTime(),
+        answeredAt: z.optional(isoDateTime()),
+        endedAt: isoDateTime(),
         outcome: z.enum(CALL_OUTCOMES),
       }),
     ),
@@ -358,7 +358,7 @@ export const SearchResultsSchema = named(
 export const NotificationViewSchema = named(
   z.strictObject({
     id: z.string(),
-    at: isoDateTime,
+    at: isoDateTime(),
     kind: z.enum(NOTIFICATION_KINDS),
     requestId: z.optional(z.string()),
     callId: z.optional(z.string()),

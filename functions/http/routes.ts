@@ -1,6 +1,7 @@
 import type * as z from 'zod/mini';
 import type { ProblemCode } from './problem-schemas.ts';
 import type * as ResponseSchemas from './response-schemas.ts';
+import type { Lazy } from '#functions/lazy';
 import {
   AnswerSchema,
   ClaimSchema,
@@ -61,10 +62,10 @@ export interface RouteDef {
   summary: string;
   /** `public`: no token. `any`: any authenticated caller, acting on its own `sub`. */
   access: 'public' | 'any' | readonly Role[];
-  /** The JSON body it parses. */
-  body?: z.ZodMiniType;
+  /** The JSON body it parses (built on first use: schemas.ts, `lazy`). */
+  body?: Lazy<z.ZodMiniType>;
   /** The query it parses: an object schema, one property per parameter. */
-  query?: z.ZodMiniObject;
+  query?: Lazy<z.ZodMiniObject>;
   /** Takes `Idempotency-Key`. */
   idempotent?: boolean;
   responses: Partial<Record<SuccessStatus, SuccessDoc>>;

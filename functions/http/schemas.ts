@@ -7,6 +7,7 @@ import { CALL_OUTCOMES } from '#core/callbacks/model';
 import { RELATED_KINDS, REQUEST_TYPES } from '#core/requests/model';
 import { RUSSIAN_TIME_ZONES } from '#core/regions/regions';
 import { maskText } from '#core/identity/mask-text';
+import { type Lazy, lazy } from '#functions/lazy';
 
 /**
  * The zod schemas that validate every body, parameter and response shape; the OpenAPI document
@@ -16,6 +17,9 @@ import { maskText } from '#core/identity/mask-text';
  * zod/mini (functional API), not classic zod: classic cannot be tree-shaken and costs ~70 KB
  * more per Lambda bundle. Named schemas are registered in `z.globalRegistry` (what classic's
  * `.meta({ id })` did), which is where openapi.ts finds its components.
+ *
+ * Each exported schema is built on its first use (`lazy`): call it to get the schema (`parseWith`
+ * takes it uncalled). A function's cold import then builds none, and a call builds only its route's.
  */
 
 // Classic zod installs English messages on its own; zod/mini would say "Invalid input" for
@@ -29,8 +33,8 @@ export function named<S extends z.ZodMiniType>(schema: S, id: string): S {
   return schema;
 }
 
-export const isoDateTime = z.iso.datetime({ offset: true });
-const phoneText = z.string().check(z.minLength(1), z.maxLength(64));
+export const isoDateTime = lazy(() => z.iso.datetime({ offset: true }));
+const phoneText = lazy(() => z.string().check(z.minLength(1), z.maxLength(64)));
 const text = (max: number) => z.string().check(z.maxLength(max));
 const nonEmpty = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 /**
@@ -47,99 +51,99 @@ const int = () => z.number().check(z.int());
 const pageLimit = () => z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)));
 
 /** An IANA time zone of Russia, exactly as the tz database spells it (functions/core/regions/regions.ts). */
-export const TimeZoneSchema = z.enum(RUSSIAN_TIME_ZONES);
+export const TimeZoneSchema = lazy(() => z.enum(RUSSIAN_TIME_ZONES));
 
-export const PassportSchema = z.strictObject({
+export const PassportSchema = lazy(() => z.strictObject({
   series: text(16),
   number: text(16),
   issuedOn: text(32),
-});
+}));
 
-export const IdentitySchema = z.strictObject({
+export const IdentitySchema = lazy(() => z.strictObject({
   fullName: nonEmpty(200),
   snils: nonEmpty(32),
-  passport: PassportSchema,
+  passport: PassportSchema(),
   registrationAddress: z.optional(nonEmpty(500)),
-  phone: phoneText,
-}) satisfies z.ZodMiniType<IdentityInput>;
+  phone: phoneText(),
+})) satisfies Lazy<z.ZodMiniType<IdentityInput>>;
 
 /** The common part of both channels' requests. */
-const createShape = {
+const createShape = () => ({
   type: z.enum(REQUEST_TYPES),
-  identity: IdentitySchema,
+  identity: IdentitySchema(),
   relatedNumber: z.optional(nonEmpty(64)),
   relatedKind: z.optional(z.enum(RELATED_KINDS)),
-};
+});
 
-export const WrittenSectionSchema = named(
+export const WrittenSectionSchema = lazy(() => named(
   z.strictObject({
     topic: nonEmptyFreeText(200),
     text: nonEmptyFreeText(10000),
-    contactPhone: z.optional(phoneText),
+    contactPhone: z.optional(phoneText()),
     attempts: z.optional(
-      z.array(z.strictObject({ at: isoDateTime, phone: z.optional(phoneText), error: z.optional(freeText(1000)) })).check(z.maxLength(20)),
+      z.array(z.strictObject({ at: isoDateTime(), phone: z.optional(phoneText()), error: z.optional(freeText(1000)) })).check(z.maxLength(20)),
     ),
     desiredOutcome: z.optional(freeText(2000)),
   }),
   'WrittenSection',
-);
+));
 
-export const CallbackSectionSchema = named(
+export const CallbackSectionSchema = lazy(() => named(
   z.strictObject({
-    phone: phoneText,
+    phone: phoneText(),
     description: nonEmptyFreeText(1000),
     note: z.optional(freeText(1000)),
-    preferredWindow: z.optional(z.strictObject({ from: isoDateTime, to: isoDateTime })),
+    preferredWindow: z.optional(z.strictObject({ from: isoDateTime(), to: isoDateTime() })),
   }),
   'CallbackSection',
-);
+));
 
 /**
  * A union on `channel`: each channel takes its own section and refuses the other's (`unexpected`),
  * so the document and a generated client know which section goes with which channel. An unknown
  * or missing `channel` is reported on `channel` (validate.ts).
  */
-export const CreateRequestSchema = named(
+export const CreateRequestSchema = lazy(() => named(
   z
     .discriminatedUnion('channel', [
-      named(z.strictObject({ channel: z.literal('written'), ...createShape, written: WrittenSectionSchema }), 'CreateWrittenRequest'),
-      named(z.strictObject({ channel: z.literal('callback'), ...createShape, callback: CallbackSectionSchema }), 'CreateCallbackRequest'),
+      named(z.strictObject({ channel: z.literal('written'), ...createShape(), written: WrittenSectionSchema() }), 'CreateWrittenRequest'),
+      named(z.strictObject({ channel: z.literal('callback'), ...createShape(), callback: CallbackSectionSchema() }), 'CreateCallbackRequest'),
     ])
     // An INN is checked (its own check digits) and kept as typed; any other related number is free text.
     .check(z.overwrite((v) => (v.relatedNumber === undefined || v.relatedKind === 'inn' ? v : { ...v, relatedNumber: maskText(v.relatedNumber) }))),
   'CreateRequest',
-) satisfies z.ZodMiniType<CreateRequestInput>;
+)) satisfies Lazy<z.ZodMiniType<CreateRequestInput>>;
 
 /**
  * The identity plus where the citizen lives: `region` (the subject's two-digit code; the core
  * checks it is one, default 77) and `timeZone` (a zone of Russia that the region spans; default
  * the region's main zone). CreateRequest keeps the identity inline.
  */
-export const ProfileSchema = named(
-  z.extend(IdentitySchema, { region: z.optional(z.string().check(z.regex(/^\d{2}$/))), timeZone: z.optional(TimeZoneSchema) }),
+export const ProfileSchema = lazy(() => named(
+  z.extend(IdentitySchema(), { region: z.optional(z.string().check(z.regex(/^\d{2}$/))), timeZone: z.optional(TimeZoneSchema()) }),
   'Profile',
-);
+));
 
-export const CommentSchema = named(z.strictObject({ text: trimmedFreeText(5000) }), 'NewComment');
-export const AnswerSchema = named(z.strictObject({ text: trimmedFreeText(10000) }), 'Answer');
+export const CommentSchema = lazy(() => named(z.strictObject({ text: trimmedFreeText(5000) }), 'NewComment'));
+export const AnswerSchema = lazy(() => named(z.strictObject({ text: trimmedFreeText(10000) }), 'Answer'));
 
 /** The core then checks the window itself (future, ordered, within the horizon: `window_invalid`). */
-export const SlotQuerySchema = z.strictObject({
+export const SlotQuerySchema = lazy(() => z.strictObject({
   type: z.enum(REQUEST_TYPES),
-  from: z.optional(isoDateTime),
-  to: z.optional(isoDateTime),
+  from: z.optional(isoDateTime()),
+  to: z.optional(isoDateTime()),
   /** The core checks it is a zone of Russia (`invalid_value`); the document lists them. */
-  timeZone: z.optional(TimeZoneSchema),
-});
-export const QueueParamSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,63}$/));
+  timeZone: z.optional(TimeZoneSchema()),
+}));
+export const QueueParamSchema = lazy(() => z.string().check(z.regex(/^[a-z][a-z0-9-]{0,63}$/)));
 
 // The centre's calendar (admin). Shapes and the HH:MM form here; order, overlap and "at least one
 // slot" are the core's rules (hoursProblems), which report their own codes.
-export const CalendarDateSchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
-const clockText = z.string().check(z.regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/));
-export const ClockRangeSchema = named(z.strictObject({ from: clockText, to: clockText }), 'ClockRange');
-const dayRanges = () => z.array(ClockRangeSchema).check(z.maxLength(8));
-export const WeekHoursSchema = named(
+export const CalendarDateSchema = lazy(() => z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)));
+const clockText = lazy(() => z.string().check(z.regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/)));
+export const ClockRangeSchema = lazy(() => named(z.strictObject({ from: clockText(), to: clockText() }), 'ClockRange'));
+const dayRanges = () => z.array(ClockRangeSchema()).check(z.maxLength(8));
+export const WeekHoursSchema = lazy(() => named(
   z.strictObject({
     1: z.optional(dayRanges()),
     2: z.optional(dayRanges()),
@@ -150,39 +154,39 @@ export const WeekHoursSchema = named(
     7: z.optional(dayRanges()),
   }),
   'WeekHours',
-);
+));
 const capacity = () => int().check(z.minimum(1), z.maximum(1000));
-export const QueueCalendarSchema = named(
-  z.strictObject({ hours: WeekHoursSchema, slotMinutes: int().check(z.minimum(5), z.maximum(240)), capacityPerSlot: capacity() }),
+export const QueueCalendarSchema = lazy(() => named(
+  z.strictObject({ hours: WeekHoursSchema(), slotMinutes: int().check(z.minimum(5), z.maximum(240)), capacityPerSlot: capacity() }),
   'QueueCalendar',
-);
-export const DayOverrideSchema = named(z.strictObject({ hours: z.optional(dayRanges()), capacityPerSlot: z.optional(capacity()) }), 'DayOverride');
-export const QueueQuerySchema = z.strictObject({ limit: pageLimit() });
+));
+export const DayOverrideSchema = lazy(() => named(z.strictObject({ hours: z.optional(dayRanges()), capacityPerSlot: z.optional(capacity()) }), 'DayOverride'));
+export const QueueQuerySchema = lazy(() => z.strictObject({ limit: pageLimit() }));
 
-export const RecordCallSchema = named(
+export const RecordCallSchema = lazy(() => named(
   z.strictObject({
     requestId: z.optional(nonEmpty(64)),
     direction: z.enum(['outbound', 'inbound']),
     phone: nonEmpty(64),
-    queuedAt: isoDateTime,
-    answeredAt: z.optional(isoDateTime),
-    endedAt: isoDateTime,
+    queuedAt: isoDateTime(),
+    answeredAt: z.optional(isoDateTime()),
+    endedAt: isoDateTime(),
     outcome: z.enum(CALL_OUTCOMES),
     transcript: z.optional(
-      z.array(z.strictObject({ at: isoDateTime, speaker: z.enum(['operator', 'citizen']), text: nonEmptyFreeText(4000) })).check(z.maxLength(2000)),
+      z.array(z.strictObject({ at: isoDateTime(), speaker: z.enum(['operator', 'citizen']), text: nonEmptyFreeText(4000) })).check(z.maxLength(2000)),
     ),
   }),
   'NewCall',
-);
+));
 
-export const ListQuerySchema = z.strictObject({
+export const ListQuerySchema = lazy(() => z.strictObject({
   limit: pageLimit(),
   cursor: z.optional(nonEmpty(512)),
-});
+}));
 
-export const IdempotencyKeySchema = nonEmpty(255);
-export const RequestIdSchema = nonEmpty(64);
-export const UserIdSchema = nonEmpty(128);
+export const IdempotencyKeySchema = lazy(() => nonEmpty(255));
+export const RequestIdSchema = lazy(() => nonEmpty(64));
+export const UserIdSchema = lazy(() => nonEmpty(128));
 
 // Attachments.
 /**
@@ -195,52 +199,52 @@ export const UserIdSchema = nonEmpty(128);
  * annotation marks (U+FFF9–U+FFFB). ZWNJ and ZWJ (U+200C, U+200D) stay: scripts and emoji need them.
  * A SNILS or passport number in it is masked like any free text.
  */
-const fileName = z.string().check(
+const fileName = lazy(() => z.string().check(
   z.minLength(1),
   z.maxLength(MAX_FILE_NAME_LENGTH),
   z.regex(/^(?:[^\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/),
   z.overwrite(maskText),
-);
+));
 
-export const NewAttachmentSchema = named(
+export const NewAttachmentSchema = lazy(() => named(
   z.strictObject({
-    fileName,
+    fileName: fileName(),
     contentType: z.enum(ATTACHMENT_TYPES),
     size: z.number().check(z.int(), z.minimum(MIN_ATTACHMENT_BYTES), z.maximum(MAX_ATTACHMENT_BYTES)),
   }),
   'NewAttachment',
-);
-export const AttachmentIdSchema = nonEmpty(64);
+));
+export const AttachmentIdSchema = lazy(() => nonEmpty(64));
 
 // Calls: confirmation codes, claims, the profile phone.
-export const CallIdSchema = z.string().check(z.minLength(1), z.maxLength(64));
-export const CodeSchema = named(z.strictObject({ code: z.string().check(z.regex(/^\d{6}$/)) }), 'ConfirmationCode');
-export const ClaimSchema = named(z.strictObject({ text: trimmedFreeText(5000) }), 'NewClaim');
-export const PhoneChangeSchema = named(z.strictObject({ phone: phoneText }), 'PhoneChange');
+export const CallIdSchema = lazy(() => z.string().check(z.minLength(1), z.maxLength(64)));
+export const CodeSchema = lazy(() => named(z.strictObject({ code: z.string().check(z.regex(/^\d{6}$/)) }), 'ConfirmationCode'));
+export const ClaimSchema = lazy(() => named(z.strictObject({ text: trimmedFreeText(5000) }), 'NewClaim'));
+export const PhoneChangeSchema = lazy(() => named(z.strictObject({ phone: phoneText() }), 'PhoneChange'));
 
 // The operator's workspace, 59-FZ and notifications.
-export const InboxQuerySchema = z.strictObject({ limit: pageLimit(), cursor: z.optional(nonEmpty(512)) });
-export const ExtendSchema = named(z.strictObject({ days: int().check(z.minimum(1), z.maximum(30)), reason: trimmedFreeText(1000) }), 'Extension');
-export const ForwardSchema = named(z.strictObject({ to: trimmedFreeText(300), reason: trimmedFreeText(1000) }), 'Forwarding');
+export const InboxQuerySchema = lazy(() => z.strictObject({ limit: pageLimit(), cursor: z.optional(nonEmpty(512)) }));
+export const ExtendSchema = lazy(() => named(z.strictObject({ days: int().check(z.minimum(1), z.maximum(30)), reason: trimmedFreeText(1000) }), 'Extension'));
+export const ForwardSchema = lazy(() => named(z.strictObject({ to: trimmedFreeText(300), reason: trimmedFreeText(1000) }), 'Forwarding'));
 /** Exactly one way to search: `number`, `phone`, or `callAt` (optionally with `phone`); the core says which is missing. */
-export const SearchQuerySchema = z.strictObject({
+export const SearchQuerySchema = lazy(() => z.strictObject({
   number: z.optional(nonEmpty(32)),
-  phone: z.optional(phoneText),
-  callAt: z.optional(isoDateTime),
-});
+  phone: z.optional(phoneText()),
+  callAt: z.optional(isoDateTime()),
+}));
 /** Ids are `<request id>-<kind>[-<comment id>]`, 61 characters at most; over 64 is 400, as for every id. */
-export const NotificationIdSchema = nonEmpty(64);
-export const NotificationQuerySchema = z.strictObject({ limit: pageLimit(), cursor: z.optional(nonEmpty(512)) });
+export const NotificationIdSchema = lazy(() => nonEmpty(64));
+export const NotificationQuerySchema = lazy(() => z.strictObject({ limit: pageLimit(), cursor: z.optional(nonEmpty(512)) }));
 
 /**
  * The schema of each path parameter, by name: every route's `{name}` is parsed with it and the
  * document describes it from it (openapi.ts refuses a route whose parameter is not listed here).
  */
-export const PATH_PARAMS: Record<string, z.ZodMiniType<string>> = {
-  id: RequestIdSchema,
-  attachmentId: AttachmentIdSchema,
-  callId: CallIdSchema,
-  queue: QueueParamSchema,
-  userId: UserIdSchema,
-  date: CalendarDateSchema,
-};
+export const PATH_PARAMS = lazy((): Record<string, z.ZodMiniType<string>> => ({
+  id: RequestIdSchema(),
+  attachmentId: AttachmentIdSchema(),
+  callId: CallIdSchema(),
+  queue: QueueParamSchema(),
+  userId: UserIdSchema(),
+  date: CalendarDateSchema(),
+}));

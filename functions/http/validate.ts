@@ -1,4 +1,5 @@
 import type * as z from 'zod/mini';
+import type { Lazy } from '#functions/lazy';
 import { type FieldProblem, ValidationError } from '#core/errors';
 
 /** Runs a zod schema and turns every issue into a contract field problem (path like `identity.snils`). */
@@ -52,9 +53,12 @@ export function issuesToProblems(issues: readonly z.core.$ZodIssue[], input: unk
   });
 }
 
-/** `at` names where a scalar came from (a header or parameter) when the schema has no path of its own. */
-export function parseWith<S extends z.ZodMiniType>(schema: S, input: unknown, at = ''): z.output<S> {
-  const result = schema.safeParse(input);
+/**
+ * `at` names where a scalar came from (a header or parameter) when the schema has no path of its own.
+ * The schema is built on its first parse (schemas.ts, `lazy`).
+ */
+export function parseWith<S extends z.ZodMiniType>(schema: Lazy<S>, input: unknown, at = ''): z.output<S> {
+  const result = schema().safeParse(input);
   if (!result.success) {
     const problems = issuesToProblems(result.error.issues, input).map((p) => ({ ...p, path: [at, p.path].filter(Boolean).join('.') }));
     throw new ValidationError(problems);

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazy } from '#functions/lazy';
 import { detectType, SIGNATURE_BYTES } from '#core/attachments/sniff';
 import { composeDeps, objectStoreFromEnv } from '#functions/deps';
 import { parseTaskInput as parse, taskHandler } from './task-stack.ts';
@@ -13,7 +14,7 @@ import { parseTaskInput as parse, taskHandler } from './task-stack.ts';
 const deps = composeDeps({ objects: objectStoreFromEnv });
 
 /** Object keys as the event carries them: this service's keys are ids and a slash, at most. */
-const KeyRef = z.object({ key: z.string().check(z.minLength(1), z.maxLength(1024)) });
+const KeyRef = lazy(() => z.object({ key: z.string().check(z.minLength(1), z.maxLength(1024)) }));
 
 export const handler = taskHandler({
   inspectUpload: async (input) => {

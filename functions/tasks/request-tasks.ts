@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { lazy } from '#functions/lazy';
 import { ATTACHMENT_TYPES } from '#core/attachments/model';
 import { giveUpCheck, settleUpload } from '#core/attachments/check';
 import { enqueueDue } from '#core/callbacks/queue';
@@ -33,35 +34,53 @@ const deps = composeDeps({
   calendar: calendarFromEnv,
 });
 
-const RequestRef = z.object({ requestId: z.string().check(z.minLength(1)) });
+// Every task's input schema is built on the task's first call (`lazy`), never at import and never per call.
+const requestRef = () => z.object({ requestId: z.string().check(z.minLength(1)) });
+const RequestRef = lazy(requestRef);
 /** What the notice workflow hands on of its input (statemachines/notice.asl.json `notice.$`): ids and the operator's texts. */
-const NoticeInput = z.object({
-  ref: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
-  reason: z.optional(z.string().check(z.maxLength(1100))),
-  to: z.optional(z.string().check(z.maxLength(400))),
-});
+const noticeInput = () =>
+  z.object({
+    ref: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+    reason: z.optional(z.string().check(z.maxLength(1100))),
+    to: z.optional(z.string().check(z.maxLength(400))),
+  });
 
 /** A Catch's output under the failed step's name (recordFailure, giveUpAttachmentCheck). */
-const Failed = z.record(z.string(), z.object({ Error: z.optional(z.string()) }));
+const failed = () => z.record(z.string(), z.object({ Error: z.optional(z.string()) }));
 
-const CodeRef = z.object({ purpose: z.enum(OTP_PURPOSES), subject: z.string().check(z.minLength(1)) });
+const codeRef = () => z.object({ purpose: z.enum(OTP_PURPOSES), subject: z.string().check(z.minLength(1)) });
+const CodeRef = lazy(codeRef);
+
+const DeliverCodeInput = lazy(() => z.extend(codeRef(), { sealedCode: z.string().check(z.minLength(1)) }));
+const NeedsInfoInput = lazy(() =>
+  z.extend(requestRef(), {
+    problems: z.array(z.object({ field: z.enum(['fullName', 'snils', 'passport', 'phone', 'profile']), code: z.enum(['mismatch', 'not_found']) })),
+  }),
+);
+const RouteInput = lazy(() => z.extend(requestRef(), { timeZone: z.optional(z.string().check(z.maxLength(64))) }));
+const NoticeTaskInput = lazy(() => z.extend(requestRef(), { kind: z.enum(NOTICE_KINDS), when: z.optional(z.string()), notice: z.optional(noticeInput()) }));
+const FailureInput = lazy(() => z.extend(requestRef(), { workflow: z.enum(['intake', 'callback', 'notice']), failed: failed() }));
+const EnqueueInput = lazy(() => z.extend(requestRef(), { taskToken: z.string().check(z.minLength(1)) }));
+const GiveUpInput = lazy(() => z.object({ key: z.string().check(z.minLength(1)), failed: failed() }));
 
 /** What inspectUpload (attachment-check.ts) found in storage. */
-const UploadFacts = z.object({
-  facts: z.union([
-    z.object({ key: z.string().check(z.minLength(1)), found: z.literal(false) }),
-    z.object({
-      key: z.string().check(z.minLength(1)),
-      found: z.literal(true),
-      size: z.number().check(z.int(), z.minimum(0)),
-      kind: z.enum([...ATTACHMENT_TYPES, 'unknown']),
-    }),
-  ]),
-});
+const UploadFacts = lazy(() =>
+  z.object({
+    facts: z.union([
+      z.object({ key: z.string().check(z.minLength(1)), found: z.literal(false) }),
+      z.object({
+        key: z.string().check(z.minLength(1)),
+        found: z.literal(true),
+        size: z.number().check(z.int(), z.minimum(0)),
+        kind: z.enum([...ATTACHMENT_TYPES, 'unknown']),
+      }),
+    ]),
+  }),
+);
 
 export const handler = taskHandler({
   deliverCode: async (input) => {
-    const { purpose, subject, sealedCode } = parse(z.extend(CodeRef, { sealedCode: z.string().check(z.minLength(1)) }), input);
+    const { purpose, subject, sealedCode } = parse(DeliverCodeInput, input);
     return deliverCode(deps, purpose, subject, sealedCode, codeText);
   },
   closeCode: async (input) => {
@@ -70,44 +89,33 @@ export const handler = taskHandler({
   },
   verifyIdentity: async (input) => verifyIdentity(deps, parse(RequestRef, input).requestId),
   markNeedsInfo: async (input) => {
-    const { requestId, problems } = parse(
-      z.extend(RequestRef, {
-        problems: z.array(z.object({ field: z.enum(['fullName', 'snils', 'passport', 'phone', 'profile']), code: z.enum(['mismatch', 'not_found']) })),
-      }),
-      input,
-    );
+    const { requestId, problems } = parse(NeedsInfoInput, input);
     return markNeedsInfo(deps, requestId, problems);
   },
   routeRequest: async (input) => {
-    const { requestId, timeZone } = parse(z.extend(RequestRef, { timeZone: z.optional(z.string().check(z.maxLength(64))) }), input);
+    const { requestId, timeZone } = parse(RouteInput, input);
     return routeRequest(deps, requestId, timeZone);
   },
   sendNotice: async (input) => {
-    const { requestId, kind, when, notice } = parse(z.extend(RequestRef, { kind: z.enum(NOTICE_KINDS), when: z.optional(z.string()), notice: z.optional(NoticeInput) }), input);
+    const { requestId, kind, when, notice } = parse(NoticeTaskInput, input);
     const { ref, reason, to } = notice ?? {};
     return sendNotice(deps, requestId, kind, when, { ...(ref !== undefined ? { ref } : {}), ...(reason !== undefined ? { reason } : {}), ...(to !== undefined ? { to } : {}) });
   },
   scheduleCallback: async (input) => scheduleCallback(deps, parse(RequestRef, input).requestId),
   resumeCallback: async (input) => resumeCallback(deps, parse(RequestRef, input).requestId),
   recordFailure: async (input) => {
-    const { requestId, workflow, failed } = parse(
-      z.extend(RequestRef, {
-        workflow: z.enum(['intake', 'callback', 'notice']),
-        failed: Failed,
-      }),
-      input,
-    );
+    const { requestId, workflow, failed } = parse(FailureInput, input);
     return recordWorkflowFailure(deps, requestId, workflow, failed);
   },
   enqueueDue: async (input) => {
-    const { requestId, taskToken } = parse(z.extend(RequestRef, { taskToken: z.string().check(z.minLength(1)) }), input);
+    const { requestId, taskToken } = parse(EnqueueInput, input);
     return enqueueDue(deps, requestId, taskToken);
   },
   recordLostOutcome: async (input) => recordLostOutcome(deps, parse(RequestRef, input).requestId),
   markMissed: async (input) => markMissed(deps, parse(RequestRef, input).requestId),
   settleAttachment: async (input) => settleUpload(deps, parse(UploadFacts, input).facts),
   giveUpAttachmentCheck: async (input) => {
-    const { key, failed } = parse(z.object({ key: z.string().check(z.minLength(1)), failed: Failed }), input);
+    const { key, failed } = parse(GiveUpInput, input);
     return giveUpCheck(deps, key, failed);
   },
 });

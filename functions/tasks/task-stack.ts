@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import type { Context } from 'aws-lambda';
+import type { Lazy } from '#functions/lazy';
 import { logger } from '#adapters/logger';
 
 /**
@@ -38,10 +39,11 @@ if (!z.config().localeError) z.config(en());
 
 /**
  * A task's input checked as classic zod's `parse` did: zod/mini throws a `$ZodError`, classic a
- * `ZodError`, and the error's name is what the state machine (and its history) sees.
+ * `ZodError`, and the error's name is what the state machine (and its history) sees. The schema
+ * is built on its first use (functions/lazy.ts).
  */
-export function parseTaskInput<S extends z.ZodMiniType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input);
+export function parseTaskInput<S extends z.ZodMiniType>(schema: Lazy<S>, input: unknown): z.output<S> {
+  const result = schema().safeParse(input);
   if (result.success) return result.data;
   const error = result.error;
   error.name = 'ZodError';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StaleTransitionError } from '#core/errors';
+import type { CallRecord } from '#core/callbacks/model';
 import type { SupportRequest } from '#core/requests/model';
 import type { OtpRecord } from '#core/otp/otp';
 import type { IdempotencyRecord } from '#ports/stores/requests';
@@ -89,12 +90,58 @@ describe('DynamoDB store against DynamoDB Local', () => {
     expect(stored.filter(Boolean)).toHaveLength(1);
   });
 
+  it('a create refused because the window moved on returns the window it found, as stored', async () => {
+    const { store } = await freshTable();
+    const t0 = '2026-11-26T10:00:00.000Z';
+    const t1 = '2026-11-26T10:05:00.000Z';
+    const guard = (times: string[], version: number) => ({ window: { userId: 'user-1', times, version, retainUntil: '2026-11-27T10:05:00.000Z' } });
+    expect(await store.requests.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0, guard([t0], 0))).toEqual({ kind: 'created' });
+    expect(await store.requests.createRequest(request('r2', 'N-2', t1), { at: t1, event: 'received' }, undefined, t1, guard([t0, t1], 1))).toEqual({ kind: 'created' });
+    // A writer that read version 1 (before r2): refused, with the stored window, which a read returns too.
+    const refused = await store.requests.createRequest(request('r3', 'N-3', t1), { at: t1, event: 'received' }, undefined, t1, guard([t0, t1], 1));
+    expect(refused).toEqual({ kind: 'window_changed', current: { times: [t0, t1], version: 2 } });
+    expect(await store.requests.getLimitWindow('requests', 'user-1')).toEqual({ times: [t0, t1], version: 2 });
+    expect(await store.requests.getRequest('r3')).toBeUndefined();
+  });
+
+  it("a request's detail names its calls oldest first (one read of its partition), and getCalls reads them in that order", async () => {
+    const { store } = await freshTable();
+    const t0 = '2026-11-26T10:00:00.000Z';
+    await store.requests.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0);
+    const call = (id: string, queuedAt: string): CallRecord => ({
+      id,
+      requestId: 'r1',
+      userId: 'user-1',
+      direction: 'inbound',
+      phone: '+79990001122',
+      operatorId: 'op-1',
+      queuedAt,
+      endedAt: queuedAt,
+      waitSeconds: 0,
+      durationSeconds: 0,
+      outcome: 'no_answer',
+      transcript: [],
+      confirmed: false,
+    });
+    // Stored out of order: the links' sort key (queued time) orders them, not the order of writing.
+    await store.calls.putCall(call('c-late', '2026-11-26T12:00:00.000Z'));
+    await store.calls.putCall(call('c-early', '2026-11-26T10:30:00.000Z'));
+    await store.calls.putCall(call('c-mid', '2026-11-26T11:00:00.000Z'));
+    const detail = await store.requests.getRequestDetail('r1');
+    expect(detail?.callIds).toEqual(['c-early', 'c-mid', 'c-late']);
+    expect((await store.calls.getCalls(detail?.callIds ?? [])).map((c) => c.id)).toEqual(['c-early', 'c-mid', 'c-late']);
+    expect((await store.calls.getCalls(['c-mid', 'gone', 'c-early'])).map((c) => c.id)).toEqual(['c-mid', 'c-early']);
+    expect(await store.calls.getCalls([])).toEqual([]);
+    expect((await store.calls.listCallsOfRequest('r1')).map((c) => c.id)).toEqual(['c-early', 'c-mid', 'c-late']);
+  });
+
   it('moves a status only from the expected one, and appends the timeline event atomically', async () => {
     const { store } = await freshTable();
     const t0 = '2026-11-26T10:00:00.000Z';
     await store.requests.createRequest(request('r1', 'N-1', t0), { at: t0, event: 'received' }, undefined, t0);
     const t1 = '2026-11-26T10:00:01.000Z';
-    const moved = await store.requests.transition('r1', ['received'], { status: 'registered', dueBy: '2026-12-26T10:00:01.000Z' }, { at: t1, event: 'registered' }, t1);
+    await store.requests.transition('r1', ['received'], { status: 'registered', dueBy: '2026-12-26T10:00:01.000Z' }, { at: t1, event: 'registered' }, t1);
+    const moved = await store.requests.getRequest('r1');
     expect(moved).toMatchObject({ status: 'registered', updatedAt: t1, dueBy: '2026-12-26T10:00:01.000Z' });
     await expect(store.requests.transition('r1', ['received'], { status: 'needs_info' }, { at: t1, event: 'needs_info' }, t1)).rejects.toBeInstanceOf(
       StaleTransitionError,

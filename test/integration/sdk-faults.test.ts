@@ -170,7 +170,8 @@ describe('DynamoDB store under injected faults (DynamoDB Local)', () => {
     const handle = injectFaults(faulty.client, { command: 'TransactWriteItemsCommand', fault: dynamoFaults.throttling(), times: 3 });
     const t1 = '2026-11-26T10:00:01.000Z';
 
-    const moved = await faulty.requests.transition('r1', ['received'], { status: 'registered' }, { at: t1, event: 'registered' }, t1);
+    await faulty.requests.transition('r1', ['received'], { status: 'registered' }, { at: t1, event: 'registered' }, t1);
+    const moved = await store.requests.getRequest('r1');
 
     expect(moved).toMatchObject({ status: 'registered', updatedAt: t1 });
     expect(handle.attempts).toBe(4);
@@ -303,7 +304,8 @@ describe('DynamoDB store under injected faults (DynamoDB Local)', () => {
     });
     const t1 = '2026-11-26T10:00:01.000Z';
 
-    const moved = await faulty.requests.transition('r1', ['received'], { status: 'registered' }, { at: t1, event: 'registered' }, t1);
+    await faulty.requests.transition('r1', ['received'], { status: 'registered' }, { at: t1, event: 'registered' }, t1);
+    const moved = await store.requests.getRequest('r1');
 
     expect(moved).toMatchObject({ status: 'registered', updatedAt: t1 });
     expect(handle.attempts).toBe(2);

@@ -33,11 +33,11 @@ export function fillPath(route: RouteDef, params: Record<string, string>): strin
 }
 
 export function bodySchemaOf(route: RouteDef): z.ZodMiniType | undefined {
-  return route.body;
+  return route.body?.();
 }
 
 export function queryNamesOf(route: RouteDef): string[] {
-  return Object.keys(route.query?.def.shape ?? {});
+  return Object.keys(route.query?.().def.shape ?? {});
 }
 
 export function isIdempotent(route: RouteDef): boolean {

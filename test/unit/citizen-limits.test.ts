@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { type MemoryDeps, memoryDeps } from '#adapters/memory/memory-deps';
 import { requestCallConfirmation, verifyCallConfirmation } from '#core/calls/confirmation';
 import { DomainError, RateLimitedError } from '#core/errors';
-import { CITIZEN_LIMITS, WINDOW_ROUNDS, admitToWindow, leavesOpenCallbacks, underWindow } from '#core/limits/limits';
+import { CITIZEN_LIMITS, WINDOW_ROUNDS, WindowChanged, type WindowState, admitToWindow, leavesOpenCallbacks, underWindow } from '#core/limits/limits';
 import { putProfile } from '#core/profiles/put-profile';
 import { requestPhoneChange, verifyPhoneChange } from '#core/profiles/phone-change';
 import { cancelOwnRequest } from '#core/requests/cancel';
@@ -88,6 +88,36 @@ describe('the sliding window', () => {
     const endless = underWindow(async () => ({ times: [], version: 1 }), 'u', T0, DAY, () => new Error('full'), async () => 'window_changed' as const);
     await expect(endless).rejects.toMatchObject({ code: 'rate_limited', retryAfterSeconds: 1 });
     expect(WINDOW_ROUNDS).toBeGreaterThan(20 + 1);
+  });
+
+  it('a write refused with the window it found is retried from that window, not a read; a full one is refused as a read one would be', async () => {
+    const seen: (number | undefined)[] = [];
+    let reads = 0;
+    const read = async (known?: WindowState): Promise<WindowState> => {
+      seen.push(known?.version);
+      if (known) return known;
+      reads += 1;
+      return { times: [], version: 0 };
+    };
+    const result = await underWindow(read, 'u', T0, DAY, () => new Error('full'), async (guard) =>
+      guard.version < 2 ? new WindowChanged({ times: [], version: guard.version + 1 }) : guard.version,
+    );
+    expect(result).toBe(2);
+    expect(reads).toBe(1);
+    expect(seen).toEqual([undefined, 1, 2]);
+    // The found window is full: 429 with its Retry-After, without another read or write.
+    const fullTimes = Array.from({ length: CITIZEN_LIMITS.newRequests.max }, (_, i) => new Date(T0.getTime() - (i + 1) * 60_000).toISOString());
+    let writes = 0;
+    const refused = underWindow(read, 'u', T0, CITIZEN_LIMITS.newRequests, () => new Error('full'), async () => {
+      writes += 1;
+      return new WindowChanged({ times: fullTimes, version: 7 });
+    });
+    await expect(refused).rejects.toThrow('full');
+    expect(writes).toBe(1);
+    // Without the window (a store that cannot return it) the next round reads again.
+    reads = 0;
+    await underWindow(read, 'u', T0, DAY, () => new Error('full'), async (guard) => (reads < 2 ? new WindowChanged() : guard.version));
+    expect(reads).toBe(2);
   });
 
   it('open statuses: a callback keeps its place in received, scheduled and in_progress only', () => {

@@ -278,6 +278,6 @@ describe("another citizen's request detail", () => {
     calls.length = 0;
     const own = await getOwnRequest(store, 'user-1', id);
     expect(own.id).toBe(id);
-    expect([...calls].sort()).toEqual(['getRequest', 'getRequestDetail', 'listCallsOfRequest']);
+    expect([...calls].sort()).toEqual(['getCalls', 'getRequest', 'getRequestDetail']);
   });
 });

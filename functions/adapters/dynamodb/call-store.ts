@@ -14,6 +14,15 @@ import { type Item, type TransactItem, failedCondition, strip, transact } from '
  */
 export function dynamoCallStore(table: Table): CallStore {
   const { doc, name: tableName } = table;
+
+  /** One BatchGet (at most 100 keys, which MAX_CALLS_SHOWN keeps to), read consistently, in the order asked. */
+  async function getCalls(ids: readonly string[]): Promise<CallRecord[]> {
+    if (ids.length === 0) return [];
+    const got = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: ids.map((id) => keys.call(id)), ConsistentRead: true } } }));
+    const byId = new Map((got.Responses?.[tableName] ?? []).map((i) => [String(i.id), strip<CallRecord & Item>(i)]));
+    return ids.flatMap((id) => (byId.has(id) ? [byId.get(id) as CallRecord] : []));
+  }
+
   return {
     async putCall(call, request) {
       const items: TransactItem[] = [
@@ -27,7 +36,7 @@ export function dynamoCallStore(table: Table): CallStore {
         items.push({ Delete: { TableName: tableName, Key: keys.queueEntry(call.requestId) } });
         items.push(requestUpdate(table, call.requestId, request.from, request.patch, request.at, request.expect));
         items.push(timelinePut(table, call.requestId, request.event));
-        items.push(...(await openPlaceRelease(table, call.requestId, request.patch, request.at)));
+        items.push(...(await openPlaceRelease(table, call.requestId, request.patch, request.at, request.owner)));
       }
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
@@ -58,12 +67,10 @@ export function dynamoCallStore(table: Table): CallStore {
           Limit: MAX_CALLS_SHOWN,
         }),
       );
-      const ids = (out.Items ?? []).map((i) => String(i.callId));
-      if (ids.length === 0) return [];
-      const got = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: ids.map((id) => keys.call(id)), ConsistentRead: true } } }));
-      const byId = new Map((got.Responses?.[tableName] ?? []).map((i) => [String(i.id), strip<CallRecord & Item>(i)]));
-      return ids.flatMap((id) => (byId.has(id) ? [byId.get(id) as CallRecord] : []));
+      return getCalls((out.Items ?? []).map((i) => String(i.callId)));
     },
+
+    getCalls,
 
     async confirmCall(callId, spent) {
       return transact(doc, [

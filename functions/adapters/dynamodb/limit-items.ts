@@ -1,3 +1,4 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactItem } from './transact.ts';
 import type { WindowGuard, WindowState } from '#core/limits/limits';
@@ -19,17 +20,32 @@ export async function readWindow(doc: DynamoDBDocumentClient, tableName: string,
   return { times: Array.isArray(out.Item.times) ? out.Item.times.map(String) : [], version: Number(out.Item.version ?? 0) };
 }
 
-/** Stores the window as the next version, only while it is still the version read (absent for 0). */
+/**
+ * Stores the window as the next version, only while it is still the version read (absent for 0).
+ * Refused, it returns the window it found (`windowFound`), so the next round needs no read.
+ */
 export function windowPut(tableName: string, window: LimitWindow, guard: WindowGuard): TransactItem {
   return {
     Put: {
       TableName: tableName,
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       Item: { ...keys.limitWindow(window, guard.userId), kind: 'limit-window', times: guard.times, version: guard.version + 1, ttl: ttlOf(guard.retainUntil) },
       ...(guard.version === 0
         ? { ConditionExpression: 'attribute_not_exists(PK)' }
         : { ConditionExpression: '#version = :read', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':read': guard.version } }),
     },
   };
+}
+
+/**
+ * The window a refused `windowPut` found, from the cancellation reason of its item (the document
+ * client does not unmarshall those: the item is in DynamoDB's own attribute-value form).
+ */
+export function windowFound(error: unknown, index: number): WindowState | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  const item = error.CancellationReasons?.[index]?.Item as Record<string, { N?: string; L?: { S?: string }[] }> | undefined;
+  if (!item) return undefined;
+  return { times: (item.times?.L ?? []).map((t) => String(t.S)), version: Number(item.version?.N ?? 0) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { leavesOpenCallbacks } from '#core/limits/limits';
 import type { SupportRequest, TimelineEvent } from '#core/requests/model';
-import type { IdempotencyRecord, RequestExpectation, RequestPatch } from '#ports/stores/requests';
+import type { IdempotencyRecord, RequestExpectation, RequestOwner, RequestPatch } from '#ports/stores/requests';
 import { keys, ttlOf } from './keys.ts';
 import { openCallbackRelease } from './limit-items.ts';
 import { type Table, getItem } from './table-client.ts';
@@ -167,11 +167,12 @@ export function creationItems(table: Table, request: SupportRequest, event: Time
 
 /**
  * A callback leaving the open statuses gives its citizen's open-callback place back, in the
- * transaction of the status change (which is conditional, so the release happens once).
+ * transaction of the status change (which is conditional, so the release happens once). Whose
+ * place it is comes from `owner` when the caller read the request, else from a read of it.
  */
-export async function openPlaceRelease(table: Table, requestId: string | undefined, patch: RequestPatch, at: string): Promise<TransactItem[]> {
+export async function openPlaceRelease(table: Table, requestId: string | undefined, patch: RequestPatch, at: string, owner?: RequestOwner): Promise<TransactItem[]> {
   if (!requestId || patch.status === undefined || !leavesOpenCallbacks('callback', patch.status)) return [];
-  const item = await getItem(table, keys.request(requestId), 'userId, channel');
+  const item = owner ?? (await getItem(table, keys.request(requestId), 'userId, channel'));
   if (!item || !leavesOpenCallbacks(String(item.channel), patch.status)) return [];
   return [openCallbackRelease(table.name, String(item.userId), requestId, at)];
 }

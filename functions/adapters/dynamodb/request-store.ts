@@ -1,11 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Attachment } from '#core/attachments/model';
+import { MAX_CALLS_SHOWN } from '#core/callbacks/model';
 import { StaleTransitionError } from '#core/errors';
 import type { RequestComment, RequestDetail, TimelineEvent } from '#core/requests/model';
 import type { CommentOutcome, CreateOutcome, IdempotencyRecord, RequestStore } from '#ports/stores/requests';
 import { SK_PREFIX, keys } from './keys.ts';
-import { openCallbackTake, readWindow, windowPut } from './limit-items.ts';
+import { openCallbackTake, readWindow, windowFound, windowPut } from './limit-items.ts';
 import { creationItems, getRequestItem, idempotencyPut, openPlaceRelease, requestOf, requestUpdate, timelinePut } from './request-items.ts';
 import { type Table, getItem, queryAll, queryIndex } from './table-client.ts';
 import { type Item, type TransactItem, failedCondition, strip } from './transact.ts';
@@ -43,7 +44,10 @@ export function dynamoRequestStore(table: Table): RequestStore {
       } catch (error) {
         if (idempotency && failedCondition(error, 0)) return { kind: 'replay', record: await storedRecord(idempotency.scope, error) };
         if (failedCondition(error, numberAt)) return { kind: 'number_taken' };
-        if (windowAt >= 0 && failedCondition(error, windowAt)) return { kind: 'window_changed' };
+        if (windowAt >= 0 && failedCondition(error, windowAt)) {
+          const current = windowFound(error, windowAt);
+          return current ? { kind: 'window_changed', current } : { kind: 'window_changed' };
+        }
         if (openAt >= 0 && failedCondition(error, openAt)) return { kind: 'too_many_open' };
         throw error;
       }
@@ -164,7 +168,15 @@ export function dynamoRequestStore(table: Table): RequestStore {
       const meta = items.find((i) => i.SK === SK_PREFIX.meta);
       if (!meta) return undefined;
       const of = <T>(prefix: string) => items.filter((i) => String(i.SK).startsWith(prefix)).map((i) => strip<T & Item>(i));
-      return { request: requestOf(meta), timeline: of<TimelineEvent>(SK_PREFIX.event), comments: of<RequestComment>(SK_PREFIX.comment), attachments: of<Attachment>(SK_PREFIX.attachment) };
+      // The call links (`CALL#<queuedAt>#<id>`) come in key order, oldest first: the same partition read serves them.
+      const callIds = items.filter((i) => String(i.SK).startsWith(SK_PREFIX.call)).slice(0, MAX_CALLS_SHOWN).map((i) => String(i.callId));
+      return {
+        request: requestOf(meta),
+        timeline: of<TimelineEvent>(SK_PREFIX.event),
+        comments: of<RequestComment>(SK_PREFIX.comment),
+        attachments: of<Attachment>(SK_PREFIX.attachment),
+        callIds,
+      };
     },
 
     async transition(id, from, patch, event, at, effects) {
@@ -183,7 +195,7 @@ export function dynamoRequestStore(table: Table): RequestStore {
         });
       }
       if (release || effects?.dequeue) items.push({ Delete: { TableName: tableName, Key: keys.queueEntry(id) } });
-      items.push(...(await openPlaceRelease(table, id, patch, at)));
+      items.push(...(await openPlaceRelease(table, id, patch, at, effects?.owner)));
       try {
         await doc.send(new TransactWriteCommand({ TransactItems: items }));
       } catch (error) {
@@ -191,9 +203,6 @@ export function dynamoRequestStore(table: Table): RequestStore {
         if (error instanceof ConditionalCheckFailedException) throw new StaleTransitionError('request moved on');
         throw error;
       }
-      const updated = await getRequestItem(table, id);
-      if (!updated) throw new StaleTransitionError('request vanished');
-      return updated;
     },
   };
 }

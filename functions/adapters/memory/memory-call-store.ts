@@ -25,6 +25,13 @@ export function memoryCallStore(t: MemoryTable): CallStore {
       return [...t.calls.values()].filter((c) => c.userId === userId).sort((a, b) => (a.queuedAt < b.queuedAt ? 1 : -1)).slice(0, limit).map(copy);
     },
 
+    async getCalls(ids) {
+      return ids.flatMap((id) => {
+        const call = t.calls.get(id);
+        return call ? [copy(call)] : [];
+      });
+    },
+
     async listCallsOfRequest(requestId) {
       return [...t.calls.values()].filter((c) => c.requestId === requestId).sort((a, b) => (a.queuedAt < b.queuedAt ? -1 : 1)).slice(0, MAX_CALLS_SHOWN).map(copy);
     },

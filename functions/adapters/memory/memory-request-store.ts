@@ -1,4 +1,5 @@
 import type { CommentOutcome, CreateOutcome, RequestStore } from '#ports/stores/requests';
+import { MAX_CALLS_SHOWN } from '#core/callbacks/model';
 import type { RequestDetail, Status, SupportRequest } from '#core/requests/model';
 import { type MemoryTable, copy } from './memory-table.ts';
 
@@ -78,7 +79,12 @@ export function memoryRequestStore(t: MemoryTable): RequestStore {
     async getRequestDetail(id): Promise<RequestDetail | undefined> {
       const request = t.requests.get(id);
       if (!request) return undefined;
-      return { request: copy(request), timeline: t.sortedTimeline(id), comments: t.sortedComments(id), attachments: t.attachmentsOf(id) };
+      const callIds = [...t.calls.values()]
+        .filter((c) => c.requestId === id)
+        .sort((a, b) => (a.queuedAt < b.queuedAt ? -1 : 1))
+        .slice(0, MAX_CALLS_SHOWN)
+        .map((c) => c.id);
+      return { request: copy(request), timeline: t.sortedTimeline(id), comments: t.sortedComments(id), attachments: t.attachmentsOf(id), callIds };
     },
 
     async createClaim(request, event, callId, window) {
@@ -106,7 +112,6 @@ export function memoryRequestStore(t: MemoryTable): RequestStore {
         t.slots.set(key, Math.max(0, (t.slots.get(key) ?? 0) - 1));
       }
       if (release || effects?.dequeue) t.queueEntries.delete(id);
-      return copy(next);
     },
   };
 }

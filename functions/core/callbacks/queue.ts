@@ -51,10 +51,12 @@ export async function listQueue(deps: Pick<Deps, 'slots'>, operator: Operator, q
  */
 export async function takeRequest(deps: Pick<Deps, 'requests' | 'clock'>, operator: Operator, requestId: string) {
   const operatorId = operator.id;
-  await operatorRequest(deps, operator, requestId);
+  const request = await operatorRequest(deps, operator, requestId);
   const at = deps.clock.now().toISOString();
   try {
-    await deps.requests.transition(requestId, ['scheduled', 'registered'], { status: 'in_progress', assignedTo: operatorId }, { at, event: 'in_progress', detail: `operator ${operatorId}` }, at);
+    await deps.requests.transition(requestId, ['scheduled', 'registered'], { status: 'in_progress', assignedTo: operatorId }, { at, event: 'in_progress', detail: `operator ${operatorId}` }, at, {
+      owner: request,
+    });
   } catch (error) {
     if (!(error instanceof StaleTransitionError)) throw error;
     const current = await deps.requests.getRequest(requestId);

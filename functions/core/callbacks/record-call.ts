@@ -125,6 +125,7 @@ export async function recordCall(deps: Pick<Deps, 'calls' | 'profiles' | 'reques
         event: { at, event: input.outcome === 'answered' ? 'completed' : 'call_unanswered', detail: `attempt ${attempts}: ${input.outcome}` },
         at,
         expect: { taskToken: current.taskToken ?? null, assignee: operatorId },
+        owner: current,
       });
     } catch (error) {
       if (!(error instanceof StaleTransitionError)) throw error;
@@ -155,7 +156,7 @@ export async function recordLostOutcome(deps: Pick<Deps, 'requests' | 'clock'>, 
     { attempts, taskToken: null },
     { at, event: 'call_unanswered', detail: `attempt ${attempts}: no outcome recorded` },
     at,
-    { dequeue: true },
+    { dequeue: true, owner: request },
   );
   return { outcome: 'no_answer' as const, attempts, maxAttempts: MAX_ATTEMPTS };
 }

@@ -35,7 +35,7 @@ export async function resumeCallback(deps: Pick<Deps, 'requests' | 'clock'>, req
   const now = deps.clock.now();
   const at = now.toISOString();
   const due = Date.parse(request.scheduledAt) > now.getTime() ? request.scheduledAt : at;
-  await deps.requests.transition(requestId, [request.status], { checkAt: callbackCheckAt(due) }, { at, event: 'callback_resumed', internal: true }, at);
+  await deps.requests.transition(requestId, [request.status], { checkAt: callbackCheckAt(due) }, { at, event: 'callback_resumed', internal: true }, at, { owner: request });
   return { scheduledAt: request.scheduledAt, when: formatCitizenTime(request.scheduledAt, zoneOrMoscow(request.timeZone)), first: false };
 }
 

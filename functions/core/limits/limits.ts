@@ -117,22 +117,32 @@ export function windowContended(): RateLimitedError {
  * Runs a limited write under one of the citizen's windows: reads the window, refuses with `full`
  * when it has no room, else hands the guard to `write`, which answers `'window_changed'` when its
  * conditional write found another version (another write of the citizen won): then it all starts
- * again from a fresh read, at most WINDOW_ROUNDS times.
+ * again, at most WINDOW_ROUNDS times: from the window the refused write found (a `WindowChanged`
+ * that carries it, which `read` gets as `known`) or from a fresh read. The window the refused
+ * write found is as good as one read after it: its times only grow, and the next conditional write
+ * checks the version again.
  */
+export class WindowChanged {
+  constructor(readonly current?: WindowState) {}
+}
+
 export async function underWindow<T>(
-  read: () => Promise<WindowState>,
+  read: (known?: WindowState) => Promise<WindowState>,
   userId: string,
   now: Date,
   rule: WindowRule,
   full: (retryAfterSeconds: number) => Error,
-  write: (guard: WindowGuard) => Promise<T | 'window_changed'>,
+  write: (guard: WindowGuard) => Promise<T | 'window_changed' | WindowChanged>,
 ): Promise<T> {
+  let known: WindowState | undefined;
   for (let round = 1; round <= WINDOW_ROUNDS; round += 1) {
-    const state = await read();
+    const state = await read(known);
     const decision = admitToWindow(state, now, rule);
     if (decision.kind === 'full') throw full(decision.retryAfterSeconds);
     const outcome = await write({ userId, times: decision.times, version: state.version, retainUntil: decision.retainUntil });
-    if (outcome !== 'window_changed') return outcome;
+    if (outcome instanceof WindowChanged) known = outcome.current;
+    else if (outcome === 'window_changed') known = undefined;
+    else return outcome;
   }
   throw windowContended();
 }

@@ -128,7 +128,7 @@ async function act(deps: ReconcileDeps, r: SupportRequest, action: Action, now: 
   const detail = action.kind === 'resume' ? `${action.workflow}, resume ${n}` : action.kind === 'resend' ? `notice ${action.notice}, resume ${n}` : action.kind === 'hand_over' ? action.reason : 'nothing owed';
   const event = action.kind === 'hand_over' ? 'needs_operator' : action.kind === 'clear' ? 'check_cleared' : 'resumed';
   try {
-    await deps.requests.transition(r.id, [r.status], patch, { at, event, detail, internal: true }, at, { expect: { resumes: seen } });
+    await deps.requests.transition(r.id, [r.status], patch, { at, event, detail, internal: true }, at, { expect: { resumes: seen }, owner: r });
   } catch (error) {
     // Moved on meanwhile, or another reconciler claimed it: either way, not ours to act on.
     if (error instanceof StaleTransitionError) return 'skipped';

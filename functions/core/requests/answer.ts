@@ -23,15 +23,14 @@ export async function answerRequest(deps: Pick<Deps, 'requests' | 'clock' | 'wor
   // holds the rule when the request moves between this read and it.
   if (!ANSWERABLE.includes(request.status)) throw notAnswerable();
   const at = deps.clock.now().toISOString();
-  let answered;
   try {
-    answered = await deps.requests.transition(
+    await deps.requests.transition(
       requestId,
       ANSWERABLE,
       { status: 'answered', assignedTo: operatorId, answer: { text: input.text, at, operatorId }, inbox: null },
       { at, event: 'answered', detail: `operator ${operatorId}` },
       at,
-      { expect: { assignee: operatorId } },
+      { expect: { assignee: operatorId }, owner: request },
     );
   } catch (error) {
     if (!(error instanceof StaleTransitionError)) throw error;
@@ -42,5 +41,6 @@ export async function answerRequest(deps: Pick<Deps, 'requests' | 'clock' | 'wor
   }
   // The SMS goes through the notice workflow, which retries it; the answer is already stored.
   await startOrLeaveToReconciler(deps, { workflow: 'notice', name: `${requestId}-answered`, input: { requestId, kind: 'answered' } }, requestId, 'Notify');
-  return { id: answered.id, number: answered.number, status: answered.status, answer: { text: input.text, at } };
+  // The number never changes, and the write above made the status `answered`.
+  return { id: request.id, number: request.number, status: 'answered' as const, answer: { text: input.text, at } };
 }

@@ -20,7 +20,7 @@ export async function cancelOwnRequest(deps: Pick<Deps, 'requests' | 'clock'>, u
       { status: 'cancelled', taskToken: null, checkAt: null, inbox: null },
       { at, event: 'cancelled', detail: 'by the citizen' },
       at,
-      releaseSlot ? { releaseSlot } : undefined,
+      { owner: request, ...(releaseSlot ? { releaseSlot } : {}) },
     );
   } catch (error) {
     if (error instanceof StaleTransitionError) throw new StateConflictError('not_cancellable', 'The request is already answered, completed, missed or cancelled.');

@@ -7,7 +7,7 @@ import { type FieldProblem, ValidationError } from '../errors.ts';
 import { type HttpOutcome, idempotencyRecord, idempotencyScope, replayOf } from '../idempotency.ts';
 import { type IdentityInput, checkIdentity, checkPhone, storedIdentity } from '../identity/identity.ts';
 import { isValidInn } from '../identity/inn.ts';
-import { CITIZEN_LIMITS, newRequestsLimited, tooManyOpenCallbacks, underWindow } from '../limits/limits.ts';
+import { CITIZEN_LIMITS, WindowChanged, newRequestsLimited, tooManyOpenCallbacks, underWindow } from '../limits/limits.ts';
 import { parsePhone } from '../phone/phone.ts';
 import { addDays, latestRussianDate } from '../time.ts';
 import type { Channel, RelatedKind, RequestType, SupportRequest } from './model.ts';
@@ -170,8 +170,8 @@ export async function createRequest(
   const outcome = await underWindow(
     // A duplicate racing its first attempt may find the window already full with that very request:
     // the replay wins then too, so the window is read with the idempotency record.
-    async () => {
-      const state = await deps.requests.getLimitWindow('requests', userId);
+    async (known) => {
+      const state = known ?? (await deps.requests.getLimitWindow('requests', userId));
       const first = scope ? await deps.requests.getIdempotencyRecord(scope, now.toISOString()) : undefined;
       if (first) throw new ReplayFound(first);
       return state;
@@ -201,7 +201,7 @@ export async function createRequest(
         if (numberAttempts >= NUMBER_ATTEMPTS) throw new Error('could not issue a unique request number');
         return 'window_changed' as const;
       }
-      if (stored.kind === 'window_changed') return stored.kind;
+      if (stored.kind === 'window_changed') return new WindowChanged(stored.current);
       return { stored, request, created };
     },
   ).catch((error: unknown) => {

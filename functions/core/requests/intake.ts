@@ -33,10 +33,11 @@ export async function verifyIdentity(deps: Pick<Deps, 'requests' | 'profiles'>, 
 }
 
 export async function markNeedsInfo(deps: Pick<Deps, 'requests' | 'clock' | 'metrics'>, requestId: string, problems: IdentityProblem[]) {
+  const request = await load(deps, requestId);
   const at = deps.clock.now().toISOString();
   const detail = problems.map((p) => `${p.field}:${p.code}`).join(', ');
-  const moved = await deps.requests.transition(requestId, ['received'], { status: 'needs_info', problems, checkAt: null }, { at, event: 'needs_info', detail }, at);
-  deps.metrics.put('VerificationFailed', { Channel: moved.channel });
+  await deps.requests.transition(requestId, ['received'], { status: 'needs_info', problems, checkAt: null }, { at, event: 'needs_info', detail }, at, { owner: request });
+  deps.metrics.put('VerificationFailed', { Channel: request.channel });
   // Without a profile there is no phone the citizen has proven: the portal shows the status instead.
   const noProfile = problems.some((p) => p.field === 'profile');
   return { notice: noProfile ? null : ('needs_info' as NoticeKind) };
@@ -70,11 +71,12 @@ export async function routeRequest(deps: Pick<Deps, 'requests' | 'workspace' | '
       { status: 'registered', route, dueBy, checkAt: null, inbox: { queue: rule.queue, dueAt: dueBy }, forgetIdentityHashes: true, ...zone },
       { at, event: 'registered', detail: `queue ${rule.queue}` },
       at,
+      { owner: request },
     );
     return { channel: request.channel, notice: 'registered' as NoticeKind };
   }
   // Callbacks keep `received` until scheduling books their slot; the route is recorded now.
-  await deps.requests.transition(requestId, ['received'], { route, forgetIdentityHashes: true, ...zone }, { at, event: 'routed', detail: `queue ${rule.queue}` }, at);
+  await deps.requests.transition(requestId, ['received'], { route, forgetIdentityHashes: true, ...zone }, { at, event: 'routed', detail: `queue ${rule.queue}` }, at, { owner: request });
   return { channel: request.channel, notice: null };
 }
 

@@ -154,4 +154,9 @@ export interface RequestDetail {
   comments: RequestComment[];
   /** In creation order. */
   attachments: Attachment[];
+  /**
+   * The ids of the request's calls, oldest first, at most MAX_CALLS_SHOWN (callbacks/model.ts):
+   * the links are read with the rest of the request, the records themselves with `calls.getCalls`.
+   */
+  callIds: string[];
 }

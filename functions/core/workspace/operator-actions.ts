@@ -72,6 +72,7 @@ export async function releaseRequest(deps: ActionDeps, operator: Operator, reque
   try {
     await deps.requests.transition(requestId, ['in_progress'], { status: to, assignedTo: null }, { at, event: to, detail: `released by operator ${operator.id}` }, at, {
       expect: { holder: operator.id },
+      owner: request,
     });
   } catch (error) {
     if (!(error instanceof StaleTransitionError)) throw error;
@@ -104,7 +105,7 @@ export async function extendRequest(deps: ActionDeps, operator: Operator, reques
       { at, event: 'extended', detail: `${when}: ${input.reason}` },
       at,
       // Once: the write itself requires no extension yet, so of 20 at once exactly one wins.
-      { expect: { assignee: operator.id, extendableAt: at } },
+      { expect: { assignee: operator.id, extendableAt: at }, owner: request },
     );
   } catch (error) {
     if (!(error instanceof StaleTransitionError)) throw error;
@@ -131,7 +132,7 @@ export async function forwardRequest(deps: ActionDeps, operator: Operator, reque
       { status: 'forwarded', assignedTo: operator.id, inbox: null },
       { at, event: 'forwarded', detail: `${input.to}: ${input.reason}` },
       at,
-      { expect: { assignee: operator.id } },
+      { expect: { assignee: operator.id }, owner: request },
     );
   } catch (error) {
     if (!(error instanceof StaleTransitionError)) throw error;

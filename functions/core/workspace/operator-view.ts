@@ -49,8 +49,10 @@ function operatorSections(r: Sections) {
 
 export async function getOperatorRequest(deps: OperatorViewDeps, operator: Operator, id: string) {
   const request = await operatorRequest(deps, operator, id);
-  const [detail, calls, profile] = await Promise.all([deps.requests.getRequestDetail(id), deps.calls.listCallsOfRequest(id), deps.profiles.getProfile(request.userId)]);
+  const [detail, profile] = await Promise.all([deps.requests.getRequestDetail(id), deps.profiles.getProfile(request.userId)]);
   if (!detail) throw new NotFoundError('request');
+  // The call links came with the request's partition: only the call records are left to read.
+  const calls = await deps.calls.getCalls(detail.callIds);
   const r = detail.request;
   const due = deadlineInForce(r);
   // Without a profile (deleted since), the request's own snapshot: what verification compared.

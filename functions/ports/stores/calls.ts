@@ -1,7 +1,7 @@
 import type { CallRecord } from '#core/callbacks/model';
 import type { OtpRecord } from '#core/otp/otp';
 import type { TimelineEvent, Status } from '#core/requests/model';
-import type { RequestExpectation, RequestPatch } from './requests.ts';
+import type { RequestExpectation, RequestOwner, RequestPatch } from './requests.ts';
 
 /** Call records (with their transcripts), linked to their request and citizen. */
 export interface CallStore {
@@ -11,8 +11,10 @@ export interface CallStore {
    * transaction. Throws StaleTransitionError when the request is not in `from`. Writes across parts
    * (the request of `requests`, the queue of `slots`); it lives here, with its main entity.
    */
-  putCall(call: CallRecord, request?: { from: readonly Status[]; patch: RequestPatch; event: TimelineEvent; at: string; expect?: RequestExpectation }): Promise<void>;
+  putCall(call: CallRecord, request?: { from: readonly Status[]; patch: RequestPatch; event: TimelineEvent; at: string; expect?: RequestExpectation; owner?: RequestOwner }): Promise<void>;
   getCall(id: string): Promise<CallRecord | undefined>;
+  /** Calls by id (a request's `callIds`), in the order given, the missing ones left out; at most MAX_CALLS_SHOWN. */
+  getCalls(ids: readonly string[]): Promise<CallRecord[]>;
   listCallsByOwner(userId: string, limit: number): Promise<CallRecord[]>;
   /** A request's calls, oldest first: at most the first MAX_CALLS_SHOWN (core/callbacks/model) (a BatchGet takes 100 keys). */
   listCallsOfRequest(requestId: string): Promise<CallRecord[]>;

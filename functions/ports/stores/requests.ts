@@ -21,14 +21,15 @@ export interface IdempotencyRecord {
 
 /**
  * `window_changed`: the citizen's window counter is no longer the version read (another write of
- * theirs won): nothing was written; read it again and retry. `too_many_open`: the citizen already
+ * theirs won): nothing was written; retry from `current`, the window as the refused write found it
+ * (ReturnValuesOnConditionCheckFailure), or read it again when absent. `too_many_open`: the citizen already
  * holds the maximum of open callbacks. A replay wins over both (it counts nothing).
  */
 export type CreateOutcome =
   | { kind: 'created' }
   | { kind: 'replay'; record: IdempotencyRecord }
   | { kind: 'number_taken' }
-  | { kind: 'window_changed' }
+  | { kind: 'window_changed'; current?: WindowState }
   | { kind: 'too_many_open' };
 
 /** `too_many`: the request has its maximum of comments; `window_changed` as for CreateOutcome. */
@@ -118,6 +119,13 @@ export interface RequestExpectation {
 }
 
 /**
+ * What the caller already read of the request and never changes (its owner and channel): a store
+ * that needs them in a write (the open-callback release) takes them from here instead of reading
+ * the request again.
+ */
+export type RequestOwner = Pick<SupportRequest, 'userId' | 'channel'>;
+
+/**
  * Requests with everything written in their transactions: the timeline, comments, SMS notices,
  * number claims, idempotency records and the citizen's limit windows.
  */
@@ -170,8 +178,10 @@ export interface RequestStore {
    * Applies the patch only while the request is in one of `from`, and appends the timeline event,
    * atomically. Throws StaleTransitionError when the request is in another status. A callback that
    * leaves the open statuses gives its citizen's open-callback place back in the same transaction
-   * (so does putCall). Its effects write the slot counter and queue entry of `slots` in the same
-   * transaction; it lives here, with its main entity.
+   * (so does putCall); `owner`, when the caller has read the request, spares reading whose place
+   * it is. Its effects write the slot counter and queue entry of `slots` in the same
+   * transaction; it lives here, with its main entity. Returns nothing: a caller that needs the
+   * request after the change reads it (most do not, and a transaction returns no item).
    */
   transition(
     id: string,
@@ -184,6 +194,7 @@ export interface RequestStore {
       /** Takes the request out of its operator queue too (an attempt ended without a recorded call). */
       dequeue?: boolean;
       expect?: RequestExpectation;
+      owner?: RequestOwner;
     },
-  ): Promise<SupportRequest>;
+  ): Promise<void>;
 }
