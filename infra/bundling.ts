@@ -31,6 +31,10 @@ export const ALIASES: Record<string, string> = {
   '@pdf-lib/upng': join(REPO_ROOT, 'functions/adapters/pdf/no-png.ts'),
   // pdf-lib's compressor (pako, ~48 KB): the transcript compresses its streams with Node's zlib.
   pako: join(REPO_ROOT, 'functions/adapters/pdf/no-pako.ts'),
+  // The SDK's event-stream codec (~15 KB in every bundle): no operation the project calls uses one.
+  '@smithy/core/event-streams': join(REPO_ROOT, 'functions/adapters/aws/no-event-streams.ts'),
+  // The DynamoDB client's endpoint-discovery cache (discovery off) on a Map, not mnemonist (~8 KB).
+  'mnemonist/lru-cache': join(REPO_ROOT, 'functions/adapters/aws/small-lru-cache.ts'),
 };
 
 /** For aws-cdk-lib's NodejsFunction (`bundling`). */
