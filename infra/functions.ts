@@ -128,7 +128,7 @@ export const FUNCTIONS: Record<FunctionId, FunctionDef> = {
     grants: ['table:read', 'table:write', 'sms:publish', 'secret:identity'],
     store: {
       profiles: ['getProfile'],
-      requests: ['getRequest', 'noticeSent', 'recordNotice', 'transition'],
+      requests: ['getRequest', 'getRequestForNotice', 'recordNotice', 'transition'],
       slots: ['slotCounts', 'bookSlot', 'enqueue'],
       codes: ['getOtp'],
       attachments: ['getAttachment', 'settleAttachment'],

@@ -90,6 +90,7 @@ export const STORE_ACCESS: { readonly [P in StorePart]: Readonly<Record<StoreMet
     listRequestsByOwner: { reads: ['ownerRequests'], writes: [] },
     appendComment: { reads: ['idempotency', 'request'], writes: ['idempotency', 'request', 'limits'] },
     noticeSent: { reads: ['request'], writes: [] },
+    getRequestForNotice: { reads: ['request'], writes: [] },
     recordNotice: { reads: [], writes: ['request'] },
     createClaim: { reads: [], writes: ['call', 'number', 'request', 'limits'] },
     transition: { reads: ['request'], writes: ['request', 'slots', 'limits'] },

@@ -6,6 +6,8 @@ import type { OtpRecord } from '#core/otp/otp';
 import type { IdempotencyRecord } from '#ports/stores/requests';
 import { storedWrittenRequest } from '../support/fixtures.ts';
 import { freshTable } from '../support/integration.ts';
+import { keys } from '#adapters/dynamodb/keys';
+import { getItems, tableClient } from '#adapters/dynamodb/table-client';
 
 const request = storedWrittenRequest;
 
@@ -221,5 +223,38 @@ describe('DynamoDB store against DynamoDB Local', () => {
     await store.requests.recordNotice('r1', 'registered', new Date().toISOString());
     expect(await store.requests.noticeSent('r1', 'registered')).toBe(true);
     expect(await store.requests.noticeSent('r1', 'answered')).toBe(false);
+  });
+
+  it('reads a request and its notice mark in one BatchGet, and tells each apart', async () => {
+    const { store } = await freshTable();
+    expect(await store.requests.getRequestForNotice('r1', 'registered')).toEqual({ request: undefined, noticeSent: false });
+    const now = new Date().toISOString();
+    await store.requests.createRequest(request('r1', 'N-1'), { at: now, event: 'received' }, undefined, now);
+    expect(await store.requests.getRequestForNotice('r1', 'registered')).toEqual({ request: await store.requests.getRequest('r1'), noticeSent: false });
+    await store.requests.recordNotice('r1', 'registered', new Date().toISOString());
+    const both = await store.requests.getRequestForNotice('r1', 'registered');
+    expect([both.request?.id, both.noticeSent]).toEqual(['r1', true]);
+    expect((await store.requests.getRequestForNotice('r1', 'answered')).noticeSent).toBe(false);
+    expect(await store.requests.getRequestForNotice('r2', 'registered')).toEqual({ request: undefined, noticeSent: false });
+  });
+
+  it('reads the keys a BatchGet leaves unprocessed one by one, never taking them for missing items', async () => {
+    const { client, tableName, store } = await freshTable();
+    await store.requests.recordNotice('r1', 'registered', new Date().toISOString());
+    const table = tableClient(client, tableName);
+    const send = table.doc.send.bind(table.doc);
+    const sent: string[] = [];
+    // DynamoDB under throttling: the batch answers nothing and hands every key back.
+    table.doc.send = (async (command: { constructor: { name: string }; input: { RequestItems?: Record<string, { Keys: unknown[] }> } }) => {
+      sent.push(command.constructor.name);
+      const out = (await send(command as never)) as Record<string, unknown>;
+      if (command.constructor.name !== 'BatchGetCommand') return out;
+      return { ...out, Responses: { [tableName]: [] }, UnprocessedKeys: { [tableName]: { Keys: command.input.RequestItems?.[tableName]?.Keys, ConsistentRead: true } } };
+    }) as never;
+    const [req, mark, other] = await getItems(table, [keys.request('r1'), keys.notice('r1', 'registered'), keys.notice('r1', 'answered')]);
+    expect(req).toBeUndefined();
+    expect(mark?.notice).toBe('registered');
+    expect(other).toBeUndefined();
+    expect(sent).toEqual(['BatchGetCommand', 'GetCommand', 'GetCommand', 'GetCommand']);
   });
 });

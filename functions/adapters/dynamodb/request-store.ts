@@ -8,7 +8,7 @@ import type { CommentOutcome, CreateOutcome, IdempotencyRecord, RequestStore } f
 import { SK_PREFIX, keys } from './keys.ts';
 import { openCallbackTake, readWindow, windowFound, windowPut } from './limit-items.ts';
 import { creationItems, getRequestItem, idempotencyPut, openPlaceRelease, requestOf, requestUpdate, timelinePut } from './request-items.ts';
-import { type Table, getItem, queryAll, queryIndex } from './table-client.ts';
+import { type Table, getItem, getItems, queryAll, queryIndex } from './table-client.ts';
 import { type Item, type TransactItem, failedCondition, strip } from './transact.ts';
 
 /**
@@ -153,6 +153,11 @@ export function dynamoRequestStore(table: Table): RequestStore {
 
     async noticeSent(requestId, notice) {
       return (await getItem(table, keys.notice(requestId, notice))) !== undefined;
+    },
+
+    async getRequestForNotice(requestId, notice) {
+      const [request, mark] = await getItems(table, [keys.request(requestId), keys.notice(requestId, notice)]);
+      return { request: request ? requestOf(request) : undefined, noticeSent: mark !== undefined };
     },
 
     async recordNotice(requestId, notice, at) {

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { withRetention } from './retention.ts';
 import { TABLE } from './table-definition.ts';
 import type { Item } from './transact.ts';
@@ -19,6 +19,19 @@ export function tableClient(client: DynamoDBClient, tableName: string): Table {
 export async function getItem(table: Table, key: Record<string, string>, projection?: string): Promise<Item | undefined> {
   const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: key, ConsistentRead: true, ...(projection ? { ProjectionExpression: projection } : {}) }));
   return out.Item;
+}
+
+/**
+ * A few items by their keys (at most 100) in one consistent BatchGet, in the order asked
+ * (`undefined` where there is none). A key DynamoDB leaves unprocessed (throttling) is read with
+ * GetItem, which the SDK retries: a missing answer is never taken for a missing item.
+ */
+export async function getItems(table: Table, keyList: readonly Record<string, string>[]): Promise<(Item | undefined)[]> {
+  const out = await table.doc.send(new BatchGetCommand({ RequestItems: { [table.name]: { Keys: [...keyList], ConsistentRead: true } } }));
+  const keyOf = (k: Record<string, unknown>) => `${String(k.PK)}\u0000${String(k.SK)}`;
+  const found = new Map((out.Responses?.[table.name] ?? []).map((item) => [keyOf(item), item]));
+  const unprocessed = new Set((out.UnprocessedKeys?.[table.name]?.Keys ?? []).map(keyOf));
+  return Promise.all(keyList.map((k) => (unprocessed.has(keyOf(k)) ? getItem(table, k) : found.get(keyOf(k)))));
 }
 
 /** Every item of a base-table query, page after page. */

@@ -72,6 +72,11 @@ export function memoryRequestStore(t: MemoryTable): RequestStore {
       return t.notices.has(`${requestId}#${notice}`);
     },
 
+    async getRequestForNotice(requestId, notice) {
+      const request = t.requests.get(requestId);
+      return { request: request ? copy(request) : undefined, noticeSent: t.notices.has(`${requestId}#${notice}`) };
+    },
+
     async recordNotice(requestId, notice) {
       t.notices.add(`${requestId}#${notice}`);
     },

@@ -93,9 +93,10 @@ export async function sendNotice(
   when?: string,
   input: NoticeInput = {},
 ) {
-  const request = await load(deps, requestId);
   const mark = noticeMark(kind, input.ref);
-  if (await deps.requests.noticeSent(requestId, mark)) return { sent: false };
+  const { request, noticeSent } = await deps.requests.getRequestForNotice(requestId, mark);
+  if (!request) throw new NotFoundError('request');
+  if (noticeSent) return { sent: false };
   const profile = await deps.profiles.getProfile(request.userId);
   if (!profile) throw new ProfileMissingError('The profile to notify is gone.');
   const zone = zoneOrMoscow(request.timeZone);

@@ -167,6 +167,8 @@ export interface RequestStore {
   ): Promise<CommentOutcome>;
   /** Whether the SMS for this request event was already sent (so a rerun does not send it twice). */
   noticeSent(requestId: string, notice: string): Promise<boolean>;
+  /** The request and whether this notice's SMS was already sent, in one read (a notice needs both). */
+  getRequestForNotice(requestId: string, notice: string): Promise<{ request: SupportRequest | undefined; noticeSent: boolean }>;
   recordNotice(requestId: string, notice: string, at: string): Promise<void>;
   /**
    * Creates a complaint request like createRequest (counted in the citizen's request window) and
