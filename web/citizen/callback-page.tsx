@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { FormMessage, TextArea, TextField } from '../shared/fields.tsx';
 import type { RequestType } from '../shared/labels.ts';
 import { PageTitle, navigate } from '../shared/router.tsx';
@@ -7,7 +7,7 @@ import { MOSCOW } from '../shared/time.ts';
 import { RequestTypeField } from './request-type-field.tsx';
 import { IdentityFields, identityBody, identityFrom } from './identity-fields.tsx';
 import { type Slot, SlotPicker } from './slot-picker.tsx';
-import { requestSender } from './submit-request.ts';
+import { useRequestForm } from './submit-request.ts';
 
 /** "Заказать обратный звонок": type, the phone to call, the problem, a note, a free slot, the identity block. */
 export function CallbackPage({ session }: { session: Session }) {
@@ -17,21 +17,13 @@ export function CallbackPage({ session }: { session: Session }) {
   const [note, setNote] = useState('');
   const [slot, setSlot] = useState<Slot>();
   const [identity, setIdentity] = useState(() => identityFrom(session.identity));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const send = useMemo(requestSender, []);
+  const { errors, message, busy, typeChosen, submit: send } = useRequestForm();
   const timeZone = session.identity?.timeZone ?? MOSCOW;
 
   async function submit(event: Event) {
     event.preventDefault();
-    if (!type) {
-      setErrors({ type: 'Выберите тип обращения.' });
-      setMessage('Проверьте выделенные поля.');
-      return;
-    }
-    setBusy(true);
-    const result = await send({
+    if (!typeChosen(type)) return;
+    const id = await send({
       channel: 'callback',
       type,
       identity: identityBody(identity),
@@ -42,13 +34,7 @@ export function CallbackPage({ session }: { session: Session }) {
         ...(slot ? { preferredWindow: { from: slot.start, to: slot.end } } : {}),
       },
     });
-    setBusy(false);
-    if ('problem' in result) {
-      setErrors(result.problem.fields);
-      setMessage(result.problem.message);
-      return;
-    }
-    navigate(`/requests/${result.id}`);
+    if (id) navigate(`/requests/${id}`);
   }
 
   return (

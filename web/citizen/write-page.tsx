@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { Schemas } from '../shared/api.ts';
 import { FormMessage, TextArea, TextField } from '../shared/fields.tsx';
 import type { RequestType } from '../shared/labels.ts';
@@ -6,7 +6,7 @@ import { PageTitle, navigate } from '../shared/router.tsx';
 import type { Session } from '../shared/session.ts';
 import { RequestTypeField } from './request-type-field.tsx';
 import { IdentityFields, identityBody, identityFrom } from './identity-fields.tsx';
-import { requestSender } from './submit-request.ts';
+import { useRequestForm } from './submit-request.ts';
 import { MAX_FILES, fileProblem, pendingFiles } from './uploads.ts';
 
 /** "Написать обращение": a written request, its attempts to reach support, files, and the identity block. */
@@ -25,24 +25,16 @@ export function WritePage({ session }: { session: Session }) {
   const [attempts, setAttempts] = useState<Attempt[]>([]);
   const [files, setFiles] = useState<File[]>([]);
   const [identity, setIdentity] = useState(() => identityFrom(session.identity));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const send = useMemo(requestSender, []);
+  const { errors, message, setMessage, busy, typeChosen, submit: send } = useRequestForm();
   const fileErrors = files.map(fileProblem).filter((p): p is string => p !== undefined);
 
   async function submit(event: Event) {
     event.preventDefault();
-    if (!type) {
-      setErrors({ type: 'Выберите тип обращения.' });
-      setMessage('Проверьте выделенные поля.');
-      return;
-    }
+    if (!typeChosen(type)) return;
     if (fileErrors.length > 0 || files.length > MAX_FILES) {
       setMessage(files.length > MAX_FILES ? 'Можно прикрепить не больше 5 файлов.' : fileErrors.join(' '));
       return;
     }
-    setBusy(true);
     const written: Schemas['WrittenSection'] = {
       topic,
       text,
@@ -52,15 +44,10 @@ export function WritePage({ session }: { session: Session }) {
         ? { attempts: attempts.map((a) => ({ at: new Date(a.at).toISOString(), ...(a.phone.trim() ? { phone: a.phone.trim() } : {}), ...(a.error.trim() ? { error: a.error } : {}) })) }
         : {}),
     };
-    const result = await send({ channel: 'written', type, identity: identityBody(identity), written });
-    setBusy(false);
-    if ('problem' in result) {
-      setErrors(result.problem.fields);
-      setMessage(result.problem.message);
-      return;
-    }
-    if (files.length > 0) pendingFiles.set(result.id, files);
-    navigate(`/requests/${result.id}`);
+    const id = await send({ channel: 'written', type, identity: identityBody(identity), written });
+    if (!id) return;
+    if (files.length > 0) pendingFiles.set(id, files);
+    navigate(`/requests/${id}`);
   }
 
   const setAttempt = (i: number, patch: Partial<Attempt>) => setAttempts(attempts.map((a, j) => (j === i ? { ...a, ...patch } : a)));
