@@ -9,32 +9,44 @@ import { REPO_ROOT } from './local-paths.ts';
  * is missing or older than any of its sources, then serves the files at `/` (the citizen's pages)
  * and `/ops/` (the operator's workspace), each page path falling back to its face's index.html.
  */
-const STAMP = join(WEB_DIST, '.built-from');
+/** In a build: the newest source's mtime when it was built. */
+const STAMP_FILE = '.built-from';
 const LOCK = join(REPO_ROOT, '.local', 'web-build.lock');
 
+/** Where the staleness rule looks: the app's directory, its two builds, and the lock file of its dependencies. */
+export interface WebTree {
+  dir: string;
+  dist: string;
+  distCloud: string;
+  dependencies: string;
+}
+const WEB_TREE: WebTree = { dir: WEB_DIR, dist: WEB_DIST, distCloud: WEB_DIST_CLOUD, dependencies: join(REPO_ROOT, 'package-lock.json') };
+
 /** What the build reads: the app's own files, its config and the lock file (a dependency change). */
-function newestSource(dir = WEB_DIR): number {
+function newestSource(tree: WebTree, dir = tree.dir): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       // Builds (web/dist, web/dist-cloud, a build in progress) are outputs, not sources.
-      if (path === WEB_DIST || path === WEB_DIST_CLOUD || entry.name.startsWith('.dist-') || entry.name === 'node_modules') continue;
-      newest = Math.max(newest, newestSource(path));
+      if (path === tree.dist || path === tree.distCloud || entry.name.startsWith('.dist-') || entry.name === 'node_modules') continue;
+      newest = Math.max(newest, newestSource(tree, path));
     } else newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
 
-function sourcesMtime(): number {
-  return Math.max(newestSource(), statSync(join(REPO_ROOT, 'package-lock.json')).mtimeMs);
+function sourcesMtime(tree: WebTree = WEB_TREE): number {
+  return Math.max(newestSource(tree), statSync(tree.dependencies).mtimeMs);
 }
 
 export { WEB_DIST };
 
-export function webBuildIsCurrent(): boolean {
-  if (!existsSync(STAMP)) return false;
-  return Number(readFileSync(STAMP, 'utf8')) >= sourcesMtime();
+/** Whether the build's stamp (the newest source it was built from) is as new as every source now. */
+export function webBuildIsCurrent(tree: WebTree = WEB_TREE): boolean {
+  const stamp = join(tree.dist, STAMP_FILE);
+  if (!existsSync(stamp)) return false;
+  return Number(readFileSync(stamp, 'utf8')) >= sourcesMtime(tree);
 }
 
 function alive(pid: number): boolean {
@@ -91,7 +103,7 @@ export async function ensureWebBuild(log: (line: string) => void = () => undefin
     log(force ? 'building the web app…' : 'building the web app (web/ changed since the last build)…');
     const { build } = await import('vite');
     await build({ configFile: join(WEB_DIR, 'vite.config.ts'), root: WEB_DIR, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    writeFileSync(join(outDir, '.built-from'), String(sources));
+    writeFileSync(join(outDir, STAMP_FILE), String(sources));
     const old = join(WEB_DIR, `.dist-old-${process.pid}`);
     if (existsSync(WEB_DIST)) renameSync(WEB_DIST, old);
     renameSync(outDir, WEB_DIST);
