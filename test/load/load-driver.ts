@@ -19,16 +19,28 @@ export interface LoadOptions {
   url: string;
   dynamoEndpoint: string;
   citizens: number;
+  /** The first citizens warm the runtime up (node's JIT, DynamoDB Local's JVM): `steady` leaves them out. */
+  warmUpCitizens: number;
   concurrency: number;
   timeLimitMs: number;
 }
 
-export interface LoadResult {
+/** Calls per second and latency over a stretch of the run. */
+export interface LoadFigures {
   requests: number;
   durationMs: number;
   throughputPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+}
+
+export interface LoadResult extends LoadFigures {
+  /**
+   * From the moment the first citizen after the warm-up starts until the last citizen is done: the
+   * runtime warm, citizens and operators at work together (the operators' tail, answering the last
+   * requests on an otherwise idle runtime, is left out too). Null when the run has no such stretch.
+   */
+  steady: (LoadFigures & { fromCitizen: number }) | null;
   statuses: Record<string, number>;
   accepted: { id: string; channel: string; userId: string }[];
   unfinished: string[];
@@ -42,10 +54,22 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
+/** The calls that started within [from, to) (ms since the run began), over that stretch. */
+function figures(calls: { startedMs: number; ms: number }[], from: number, to: number): LoadFigures {
+  const within = calls.filter((c) => c.startedMs >= from && c.startedMs < to);
+  const sorted = within.map((c) => c.ms).sort((a, b) => a - b);
+  const durationMs = Math.max(1, Math.round(to - from));
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return { requests: within.length, durationMs, throughputPerSecond: round((within.length / durationMs) * 1000), p50Ms: round(percentile(sorted, 50)), p99Ms: round(percentile(sorted, 99)) };
+}
+
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const started = Date.now();
   const deadline = started + options.timeLimitMs;
-  const latencies: number[] = [];
+  const origin = performance.now();
+  const calls: { startedMs: number; ms: number }[] = [];
+  let steadyFrom: number | undefined;
+  let citizensDoneAt = 0;
   const statuses: Record<string, number> = {};
   const accepted: LoadResult['accepted'] = [];
   let serverErrors = 0;
@@ -54,7 +78,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const timed = async (method: string, path: string, token: string, body?: unknown) => {
     const t = performance.now();
     const reply = await client.send(method, path, { token, ...(body === undefined ? {} : { body }) });
-    latencies.push(performance.now() - t);
+    calls.push({ startedMs: t - origin, ms: performance.now() - t });
     statuses[reply.status] = (statuses[reply.status] ?? 0) + 1;
     if (reply.status >= 500) serverErrors += 1;
     return reply;
@@ -72,12 +96,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const operator = await tokenOf('load-operator', 'operator');
 
   const citizen = async (n: number) => {
+    if (n === options.warmUpCitizens) steadyFrom = performance.now() - origin;
     const sub = `load-citizen-${n}`;
     const token = await tokenOf(sub, 'citizen');
     const phone = citizenPhone(n);
     await timed('PUT', `/v1/admin/profiles/${sub}`, admin, identity({ phone }));
     const written = await timed('POST', '/v1/requests', token, writtenRequest({ identity: identity({ phone }) }));
-    if (written.status === 202) accepted.push({ id: written.json?.id as string, channel: 'written', userId: sub });
+    if (written.status === 202) {
+      accepted.push({ id: written.json?.id as string, channel: 'written', userId: sub });
+      unanswered.add(written.json?.id as string);
+    }
     const callback = await timed('POST', '/v1/requests', token, {
       channel: 'callback',
       type: n % 2 === 0 ? 'technical' : 'consultation',
@@ -95,8 +123,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     await timed('GET', '/v1/requests?limit=5', token);
   };
 
-  // Operators work the queues and answer written requests until every request is final.
+  // Operators work the queues and answer written requests until every request is final. Each
+  // written request is answered until one answer is taken (a 409 while its intake has not yet
+  // registered it is tried again); an answered one is not sent again, as no operator would.
   const final = new Set(['answered', 'completed', 'needs_info', 'missed', 'cancelled']);
+  const unanswered = new Set<string>();
   let citizensDone = false;
   const operators = async () => {
     while (Date.now() < deadline) {
@@ -108,9 +139,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           if (reply.status === 201) worked += 1;
         }
       }
-      for (const request of accepted.filter((a) => a.channel === 'written')) {
-        const reply = await timed('POST', `/v1/ops/requests/${request.id}/answer`, operator, { text: 'Ответ оператора' });
-        if (reply.status === 200) worked += 1;
+      for (const id of [...unanswered]) {
+        const reply = await timed('POST', `/v1/ops/requests/${id}/answer`, operator, { text: 'Ответ оператора' });
+        if (reply.status === 200) {
+          worked += 1;
+          unanswered.delete(id);
+        }
       }
       if (citizensDone && worked === 0 && (await allFinal())) return;
       await sleepUntil(100);
@@ -132,6 +166,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }),
   );
   citizensDone = true;
+  citizensDoneAt = performance.now() - origin;
   await ops;
   const durationMs = Date.now() - started;
 
@@ -160,13 +195,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const duplicateSms = [...seen].filter(([, count]) => count > 1).map(([key]) => key);
 
   client.close();
-  const sorted = [...latencies].sort((a, b) => a - b);
   return {
-    requests: latencies.length,
-    durationMs,
-    throughputPerSecond: Math.round((latencies.length / durationMs) * 1000 * 10) / 10,
-    p50Ms: Math.round(percentile(sorted, 50) * 10) / 10,
-    p99Ms: Math.round(percentile(sorted, 99) * 10) / 10,
+    ...figures(calls, 0, durationMs),
+    steady: steadyFrom === undefined || citizensDoneAt <= steadyFrom ? null : { fromCitizen: options.warmUpCitizens, ...figures(calls, steadyFrom, citizensDoneAt) },
     statuses,
     accepted,
     unfinished,
