@@ -53,4 +53,35 @@ describe('a deployed-shape bundle', () => {
     expect(stored.Item?.phone?.S).toBe('+79123456789');
     expect(JSON.stringify(stored.Item)).not.toContain('11223344595');
   });
+
+  it('refuses a call without the origin secret when ORIGIN_VERIFY is set, and serves one with it (as behind CloudFront)', async () => {
+    const { tableName } = await freshTable();
+    const secret = 'b'.repeat(20) + '0123456789abcdefABCDEF0123456789abcdefABCD';
+    const outfile = join(out, 'public.mjs');
+    await build({ ...ESBUILD_OPTIONS, entryPoints: [resolveFromRepo(FUNCTIONS.httpPublic.entry)], outfile, logLevel: 'error' });
+    Object.assign(process.env, {
+      TABLE_NAME: tableName,
+      AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+      AWS_REGION: 'eu-central-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      ORIGIN_VERIFY: secret,
+    });
+    try {
+      // Read at import, as at a cold start.
+      const { handler } = (await import(pathToFileURL(outfile).href)) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string }> };
+      const call = (headers: Record<string, string>) =>
+        handler(
+          { version: '2.0', routeKey: 'GET /v1/contacts', rawPath: '/v1/contacts', headers, requestContext: { requestId: 'r2' }, isBase64Encoded: false },
+          { getRemainingTimeInMillis: () => 10_000 },
+        );
+      const refused = await call({});
+      expect(refused.statusCode).toBe(403);
+      expect(JSON.parse(refused.body)).toMatchObject({ status: 403, code: 'forbidden' });
+      expect((await call({ 'x-origin-verify': secret.toLowerCase() })).statusCode).toBe(403);
+      expect((await call({ 'x-origin-verify': secret })).statusCode).toBe(200);
+    } finally {
+      delete process.env.ORIGIN_VERIFY;
+    }
+  });
 });
