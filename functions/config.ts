@@ -30,6 +30,19 @@ const schemas = {
   AWS_ENDPOINT_URL: () => z.url(),
   /** `true`: address the bucket in the path, not the host name (s3rver, most S3 emulators). */
   S3_FORCE_PATH_STYLE: () => z.enum(['true', 'false']),
+  /**
+   * Cloud, HTTP functions behind CloudFront: the origin secret CloudFront sends in `x-origin-verify`
+   * (functions/http/origin-verify.ts). A CloudFormation dynamic reference to the stack's secret,
+   * resolved at deploy time into the plain value: an env var rather than a read through the secrets
+   * extension (a layer on every HTTP function), because the value only closes the WAF bypass of the
+   * execute-api URL; reading a function's configuration takes account credentials, and the value
+   * opens no data, only calls anyone may make through CloudFront. Letters and digits
+   * only, 32 or more (a short value, or an unresolved `{{resolve:…}}`, fails the cold start). Unset
+   * (local runtime, tests, a stack without CloudFront): no check.
+   */
+  ORIGIN_VERIFY: () => z.string().check(z.regex(/^[A-Za-z0-9]{32,256}$/)),
+  /** During a rotation only: the value CloudFront sent before, still accepted (docs/operations.md, Deploying). */
+  ORIGIN_VERIFY_PREVIOUS: () => z.string().check(z.regex(/^[A-Za-z0-9]{32,256}$/)),
   /** Optional: a JSON object whose fields replace DEFAULT_CENTRE_CONFIG's (tests: `{"holidays":[]}`). */
   CENTRE_CONFIG: () => z.string().check(z.minLength(2)),
 } as const;

@@ -2,14 +2,17 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DomainError, ForbiddenError, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError } from '#core/errors';
 import { logger } from '#adapters/logger';
+import { optionalConfig } from '#functions/config';
+import { ORIGIN_REFUSAL, ORIGIN_VERIFY_HEADER, originCheck } from './origin-verify.ts';
 import { INTERNAL_PROBLEM, problemFor } from './problem.ts';
 import { claimNames, parseQueuesClaim } from '#core/requests/operator-access';
 import { type HttpFunction, ROLE_SCOPES, type Role, type RouteDef, findRoute } from './routes.ts';
 
 /**
- * The shared middy stack every HTTP function uses: route lookup and role check (before the body
- * is touched), body limits and JSON parsing, dispatch to the operation, problem+json errors,
- * security headers, correlation id and one structured, PII-free access log line.
+ * The shared middy stack every HTTP function uses: the origin check (in the cloud, before anything
+ * else), route lookup and role check (before the body is touched), body limits and JSON parsing,
+ * dispatch to the operation, problem+json errors, security headers, correlation id and one
+ * structured, PII-free access log line.
  */
 export const MAX_BODY_BYTES = 256 * 1024;
 
@@ -105,9 +108,11 @@ function trustedCorrelationId(value: string | undefined): string | undefined {
   return /\d{6}/.test(value.replace(/-/g, '')) ? undefined : value;
 }
 
+/** The headers an operation sees: lower-case names, strings only, never the origin secret. */
 function lowerHeaders(headers: HttpEvent['headers'] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers ?? {})) if (typeof v === 'string') out[k.toLowerCase()] = v;
+  delete out[ORIGIN_VERIFY_HEADER];
   return out;
 }
 
@@ -153,10 +158,22 @@ function errorReply(error: unknown, correlationId: string): HttpResult {
 }
 
 export function httpFunction(fn: HttpFunction, operations: Record<string, Operation>) {
+  // Read once, at the cold start. Set in the cloud on every HTTP function behind CloudFront
+  // (test/infra/origin-verify.test.ts holds the stack to that); unset locally and in tests.
+  const [current, previous] = [optionalConfig('ORIGIN_VERIFY'), optionalConfig('ORIGIN_VERIFY_PREVIOUS')];
+  if (current === undefined && previous !== undefined) throw new Error('Configuration: ORIGIN_VERIFY_PREVIOUS is set without ORIGIN_VERIFY');
+  const fromCloudFront = originCheck([current, previous]);
   const core = async (event: HttpEvent): Promise<HttpResult> => {
     const started = Date.now();
     const headers = lowerHeaders(event.headers);
     const correlationId = trustedCorrelationId(headers['x-correlation-id']) ?? event.requestContext?.requestId ?? 'none';
+    // Before the route, the claims, the body or any store: a call that skipped CloudFront (and its
+    // WAF) gets a 403 and nothing else. The log line says why; the header's value is never logged.
+    if (fromCloudFront && !fromCloudFront(event.headers)) {
+      const refused = errorReply(new ForbiddenError(ORIGIN_REFUSAL), correlationId);
+      logger.info('request', { route: event.routeKey, status: refused.statusCode, durationMs: Date.now() - started, correlationId, refused: 'origin' });
+      return refused;
+    }
     const route = findRoute(event.routeKey);
     let result: HttpResult;
     try {

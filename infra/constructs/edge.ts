@@ -20,6 +20,12 @@ export interface EdgeProps {
   httpApi: IHttpApi;
   /** The CLOUDFRONT-scope WebACL (us-east-1, infra/stacks/edge-waf-stack.ts) that limits each client. */
   webAclArn: string;
+  /**
+   * The headers CloudFront adds to every request to the API: the origin secret (OriginVerify), as
+   * dynamic references resolved at deploy time. Required: an edge whose API still answers without
+   * it would be one the execute-api URL bypasses.
+   */
+  originHeaders: Record<string, string>;
   /** Where the CloudFront log bucket's own server access logs go. */
   serverAccessLogs: IBucket;
   /** The default behaviour (e.g. the web app's bucket); the API's when not given. `/v1/*` is the API's either way. */
@@ -39,6 +45,8 @@ export const API_PATH_PATTERN = '/v1/*';
  * The API behaviour caches nothing (CachingDisabled), forwards every viewer header except Host
  * (AllViewerExceptHostHeader: with caching disabled that includes Authorization; API Gateway needs
  * its own Host), every query string and cookie, and allows every method. HTTPS only, both sides.
+ * It adds the origin secret (`originHeaders`), so that the functions can refuse whatever did not
+ * come through here (functions/http/origin-verify.ts).
  */
 export class Edge extends Construct {
   readonly distribution: Distribution;
@@ -52,7 +60,11 @@ export class Edge extends Construct {
     // `https://<id>.execute-api.<region>.amazonaws.com` → the host.
     const apiHost = Fn.select(2, Fn.split('/', props.httpApi.apiEndpoint));
     this.apiBehavior = {
-      origin: new HttpOrigin(apiHost, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY, originSslProtocols: [OriginSslPolicy.TLS_V1_2] }),
+      origin: new HttpOrigin(apiHost, {
+        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+        customHeaders: props.originHeaders,
+      }),
       viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: AllowedMethods.ALLOW_ALL,
       cachePolicy: CachePolicy.CACHING_DISABLED,

@@ -23,6 +23,14 @@ export interface Settings {
    * so there is no distribution without its WebACL (it would limit nobody).
    */
   webAclArn: string | undefined;
+  /**
+   * With `webAclArn`: the version id of the origin secret (infra/constructs/origin-verify.ts) that
+   * CloudFront sends and the functions accept; unset, the secret's current version. A rotation sets
+   * it to the new version's id, the only way to make CloudFormation resolve the value again.
+   */
+  originVerifyVersion: string | undefined;
+  /** During a rotation only: the version id CloudFront sent until now, still accepted (docs/operations.md, Deploying). */
+  originVerifyPreviousVersion: string | undefined;
   /** DynamoDB deletion protection on the single table. */
   deletionProtection: boolean;
   /** Alphanumeric SMS sender id (1–11 characters). */
@@ -37,7 +45,7 @@ export interface Settings {
   oidcClientId: string;
 }
 
-export const SETTING_NAMES = ['jwtIssuer', 'jwtAudience', 'corsOrigins', 'webAclArn', 'deletionProtection', 'smsSenderId', 'stage', 'oidcClientId'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_NAMES = ['jwtIssuer', 'jwtAudience', 'corsOrigins', 'webAclArn', 'originVerifyVersion', 'originVerifyPreviousVersion', 'deletionProtection', 'smsSenderId', 'stage', 'oidcClientId'] as const satisfies readonly (keyof Settings)[];
 
 function fail(name: string, why: string): never {
   throw new Error(`CDK context "${name}" ${why} (set it in cdk.json or with -c ${name}=...)`);
@@ -69,6 +77,8 @@ function list(scope: Construct, name: keyof Settings, pattern: RegExp, why: stri
 const HTTPS_ORIGIN = /^https:\/\/(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/;
 /** A WAFv2 WebACL of CloudFront scope: it lives in us-east-1 and under `global/`. */
 const CLOUDFRONT_WEB_ACL = /^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[A-Za-z0-9_-]{1,128}\/[0-9a-f-]{36}$/;
+/** A Secrets Manager version id: the ClientRequestToken of put-secret-value (a UUID, or 32-64 such characters). */
+const SECRET_VERSION_ID = /^[A-Za-z0-9-]{32,64}$/;
 
 function optionalText(scope: Construct, name: keyof Settings, pattern: RegExp, why: string): string | undefined {
   const value: unknown = scope.node.tryGetContext(name);
@@ -79,11 +89,20 @@ function optionalText(scope: Construct, name: keyof Settings, pattern: RegExp, w
 
 export function readSettings(scope: Construct): Settings {
   const webAclArn = optionalText(scope, 'webAclArn', CLOUDFRONT_WEB_ACL, 'must be the ARN of a CLOUDFRONT-scope WebACL (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)');
+  const versionWhy = 'must be a version id of the origin secret (32-64 letters, digits or -), and is only used with webAclArn';
+  const originVerifyVersion = optionalText(scope, 'originVerifyVersion', SECRET_VERSION_ID, versionWhy);
+  const originVerifyPreviousVersion = optionalText(scope, 'originVerifyPreviousVersion', SECRET_VERSION_ID, versionWhy);
+  if (webAclArn === undefined && originVerifyVersion !== undefined) fail('originVerifyVersion', 'is only used with webAclArn (there is no origin secret without CloudFront)');
+  if (originVerifyPreviousVersion !== undefined && (originVerifyVersion === undefined || originVerifyVersion === originVerifyPreviousVersion)) {
+    fail('originVerifyPreviousVersion', 'needs originVerifyVersion, set to another version (the new one)');
+  }
   return {
     jwtIssuer: text(scope, 'jwtIssuer', /^https:\/\/[^\s]+$/, 'must be an https URL'),
     jwtAudience: text(scope, 'jwtAudience', /^\S+$/, 'must be a non-empty string'),
     corsOrigins: list(scope, 'corsOrigins', HTTPS_ORIGIN, 'must be a non-empty list of https:// origins (lowercase host, optional port, no path), like https://www.example.org'),
     webAclArn,
+    originVerifyVersion,
+    originVerifyPreviousVersion,
     deletionProtection: bool(scope, 'deletionProtection'),
     // Same rule as functions/config.ts (SMS_SENDER_ID).
     smsSenderId: text(scope, 'smsSenderId', /^[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits'),

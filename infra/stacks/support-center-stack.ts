@@ -14,6 +14,7 @@ import { DataKey } from '../constructs/data-key.ts';
 import { Data } from '../constructs/data.ts';
 import { DeadLetterQueue } from '../constructs/dead-letter-queue.ts';
 import { Edge } from '../constructs/edge.ts';
+import { OriginVerify } from '../constructs/origin-verify.ts';
 import { WebApp } from '../constructs/web-app.ts';
 import { WEB_DIST_CLOUD } from '../web-paths.ts';
 import { Observability } from '../constructs/observability.ts';
@@ -101,6 +102,8 @@ export class SupportCenterStack extends Stack {
   readonly api: Api;
   /** CloudFront with the WAF stack's WebACL in front of the API, when `webAclArn` is set. */
   readonly edge: Edge | undefined;
+  /** The secret CloudFront sends and the HTTP functions require, when the edge exists. */
+  readonly originVerify: OriginVerify | undefined;
   /** The web app (its bucket and behaviour), the distribution's default path, when the edge exists. */
   readonly webApp: WebApp | undefined;
   /** Rules that start a workflow on an event, by workflow name. */
@@ -125,6 +128,12 @@ export class SupportCenterStack extends Stack {
     const { table, identityKey } = this.data;
     this.attachments = new Attachments(this, 'Attachments', { corsOrigins: settings.corsOrigins, encryptionKey });
     const { bucket } = this.attachments;
+    // Only with CloudFront in front: without it the execute-api URL is the API's one address.
+    this.originVerify =
+      settings.webAclArn === undefined
+        ? undefined
+        : new OriginVerify(this, 'OriginVerify', { versionId: settings.originVerifyVersion, previousVersionId: settings.originVerifyPreviousVersion });
+    const { originVerify } = this;
 
     // What each function is: a route handler, a workflow task or run on a schedule; exactly one.
     const httpFns = new Set<string>(ROUTES.map((r) => r.fn));
@@ -159,6 +168,8 @@ export class SupportCenterStack extends Stack {
         if (grant === 'secret:identity') environment.IDENTITY_KEY_SECRET_ARN = identityKey.secretArn;
         if (grant === 'sms:publish') environment.SMS_SENDER_ID = settings.smsSenderId;
       }
+      // Every route handler, and only those: tasks, the reconciler and the upload check take no calls.
+      if (originVerify && kindOf(id) === 'http') Object.assign(environment, originVerify.environment);
       const created = new ServiceFunction(this, pascal(id), {
         def,
         timeout: TIMEOUTS[kindOf(id)],
@@ -248,17 +259,22 @@ export class SupportCenterStack extends Stack {
             oidc: { issuer: settings.jwtIssuer, clientId: settings.oidcClientId },
           });
     this.edge =
-      settings.webAclArn === undefined
+      settings.webAclArn === undefined || originVerify === undefined
         ? undefined
         : new Edge(this, 'Edge', {
             httpApi: this.api.httpApi,
             webAclArn: settings.webAclArn,
             serverAccessLogs: this.attachments.accessLogs,
+            originHeaders: originVerify.originHeaders,
             ...(this.webApp ? { defaultBehavior: this.webApp.behavior } : {}),
           });
+    // The functions first, then the distribution: on a rotation they accept the new value (and the
+    // previous one) before CloudFront starts sending it.
+    this.edge?.distribution.node.addDependency(...Object.values(httpFunctions));
     if (this.webApp && this.edge) this.webApp.deploy(this.edge.distribution);
-    if (this.edge) {
+    if (this.edge && originVerify) {
       new CfnOutput(this, 'EdgeUrl', { value: `https://${this.edge.distribution.distributionDomainName}`, description: 'The API behind CloudFront and WAF: what the portal calls' });
+      new CfnOutput(this, 'OriginVerifySecretArn', { value: originVerify.secret.secretArn, description: 'The origin secret (its ARN, not its value): rotate it as docs/operations.md says' });
     }
 
     this.observability = new Observability(this, 'Observability', {
