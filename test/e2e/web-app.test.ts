@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '#infra/local/local-paths';
 import { testCitizen } from '#infra/local/test-citizens';
-import { choose, expectAccessible, launchChromium, pickFile, press, screenshots, tabTo, typeInto } from '../support/browser.ts';
+import { choose, expectAccessible, launchChromium, openPage, pickFile, press, screenshots, tabTo, typeInto } from '../support/browser.ts';
 import { type StartedSystem, startSystem } from '../support/local-process.ts';
 import { typeDateTime } from '../support/datetime-field.ts';
 import { requestIdOf, see, signIn } from '../support/web-steps.ts';
@@ -26,7 +26,6 @@ import { requestIdOf, see, signIn } from '../support/web-steps.ts';
 let system: StartedSystem;
 let browser: Browser;
 let citizenContext: BrowserContext;
-let operatorContext: BrowserContext;
 let citizen: Page;
 let operator: Page;
 
@@ -49,11 +48,8 @@ beforeAll(async () => {
   system = await startSystem();
   browser = await launchChromium();
   // Russian, and a clock in the operator's zone as much as in UTC: times are converted explicitly.
-  citizenContext = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  operatorContext = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 800 } });
-  citizen = await citizenContext.newPage();
-  operator = await operatorContext.newPage();
-  for (const page of [citizen, operator]) page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  ({ context: citizenContext, page: citizen } = await openPage(browser, { acceptDownloads: true }));
+  ({ page: operator } = await openPage(browser));
 }, 180_000);
 
 afterAll(async () => {

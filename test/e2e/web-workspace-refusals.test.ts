@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testCitizen } from '#infra/local/test-citizens';
-import { choose, expectAccessible, launchChromium, press, screenshots, typeInto } from '../support/browser.ts';
+import { choose, expectAccessible, launchChromium, openPage, press, screenshots, typeInto } from '../support/browser.ts';
 import { writtenRequest } from '../support/fixtures.ts';
 import { eventually } from '../support/integration.ts';
 import { type StartedSystem, startSystem } from '../support/local-process.ts';
@@ -23,8 +23,7 @@ let operator: Page;
 beforeAll(async () => {
   system = await startSystem();
   browser = await launchChromium();
-  operator = await (await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 800 } })).newPage();
-  operator.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  ({ page: operator } = await openPage(browser));
   await operator.goto(`${system.url}/ops/`);
   await signIn(operator, 'web-operator', '*');
   await operator.getByRole('heading', { name: 'Очередь звонков' }).waitFor();

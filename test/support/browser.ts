@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { type Browser, type FileChooser, type Locator, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type FileChooser, type Locator, type Page, chromium } from 'playwright-core';
 import { expect } from 'vitest';
 import { REPO_ROOT } from '#infra/local/local-paths';
 
@@ -24,6 +24,17 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * A page in a context of its own, as a Russian desktop user has it (ru-RU, 1280 × 800), whose
+ * script errors are printed to the test's output.
+ */
+export async function openPage(browser: Browser, options: { acceptDownloads?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 800 }, ...options });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  return { context, page };
 }
 
 interface AxeViolation {
