@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '#infra/local/local-paths';
 import { burst, BURST } from './burst.ts';
 import { BARE_STACK, coldImports } from './cold-imports.ts';
-import { costsAndLatency } from './costs.ts';
+import { FIRST_CREATES, costsAndLatency } from './costs.ts';
 import { workflowPaths } from './workflow-paths.ts';
 import { webFirstLoads } from './web-first-load.ts';
 
@@ -77,7 +77,7 @@ const SECTIONS: Section[] = [
         const warm = l.afterWarmUp ? ` after ${l.afterWarmUp} warm-up creates` : '';
         rows.push(
           row(
-            `${l.route}: ${l.route.includes('first') ? '' : 'warm '}p50 / p99 ms`,
+            `${l.route}: ${l.route === FIRST_CREATES ? '' : 'warm '}p50 / p99 ms`,
             `${l.p50Ms} / ${l.p99Ms}`,
             `${goal ? `≤ ${goal.p50Ms} / ${goal.p99Ms}; ` : ''}${l.samples} samples${warm}, DynamoDB Local`,
             goal ? l.p50Ms <= goal.p50Ms && l.p99Ms <= goal.p99Ms : undefined,

@@ -68,7 +68,7 @@ function percentile(values: number[], p: number): number {
 }
 
 /**
- * The creates filed, untimed but for their own row, before the timed ones: the first calls of a
+ * The creates filed before the timed ones, reported in a row of their own: the first calls of a
  * fresh process pay for the JIT of node and of DynamoDB Local's JVM, which a warm Lambda in front of
  * DynamoDB never pays again. Their intakes are still running when the timed creates start, so those
  * share the cores with intakes exactly as before.

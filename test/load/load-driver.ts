@@ -72,6 +72,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let citizensDoneAt = 0;
   const statuses: Record<string, number> = {};
   const accepted: LoadResult['accepted'] = [];
+  /** Written requests no answer has been taken for yet: the operators' work list. */
+  const unanswered = new Set<string>();
   let serverErrors = 0;
   const client = loadClient(options.url);
 
@@ -127,7 +129,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   // written request is answered until one answer is taken (a 409 while its intake has not yet
   // registered it is tried again); an answered one is not sent again, as no operator would.
   const final = new Set(['answered', 'completed', 'needs_info', 'missed', 'cancelled']);
-  const unanswered = new Set<string>();
   let citizensDone = false;
   const operators = async () => {
     while (Date.now() < deadline) {
